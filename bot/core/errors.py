@@ -1,0 +1,79 @@
+"""One exception hierarchy for the core; the front ends map each type to user-facing text."""
+
+from __future__ import annotations
+
+
+class TopicbotError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class RecordFormatError(TopicbotError):
+    """A topic record does not follow the record format.
+
+    ``line`` is 1-based; ``expected`` and ``found`` say what the parser wanted and what it saw.
+    ``source`` names the file when the record came from one.
+    """
+
+    def __init__(self, line: int, expected: str, found: str, source: str | None = None) -> None:
+        self.line = line
+        self.expected = expected
+        self.found = found
+        self.source = source
+        where = f"{source}: line {line}" if source else f"line {line}"
+        super().__init__(f"{where}: expected {expected}, found {found}")
+
+    def with_source(self, source: str) -> RecordFormatError:
+        """The same error, naming the file it came from."""
+        return RecordFormatError(self.line, self.expected, self.found, source)
+
+
+class FieldTooLongError(TopicbotError):
+    """A field is longer than its limit (see ``bot.core.model.LIMITS``)."""
+
+    def __init__(self, field: str, limit: int, length: int) -> None:
+        self.field = field
+        self.limit = limit
+        self.length = length
+        super().__init__(f"{field} is {length} characters long; the limit is {limit}")
+
+
+class TopicNotFoundError(TopicbotError):
+    """No stored topic has this title (``suggestions`` holds the closest titles)."""
+
+    def __init__(self, title: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.title = title
+        self.suggestions = suggestions
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"no topic titled {title!r}{hint}")
+
+
+class DuplicateTopicError(TopicbotError):
+    """A topic with this title already exists in the same scope (titles are unique, case-insensitively)."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        super().__init__(f"a topic titled {title!r} already exists")
+
+
+class StaleVersionError(TopicbotError):
+    """An edit was based on an older version of the topic than the one stored."""
+
+    def __init__(self, title: str, expected_version: int, actual_version: int, changed_by: str | None = None,
+                 changed_at: str | None = None) -> None:
+        self.title = title
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        who = f" by {changed_by}" if changed_by else ""
+        when = f" at {changed_at}" if changed_at else ""
+        super().__init__(f"{title!r} was changed{who}{when} since you opened it "
+                         f"(you had version {expected_version}, it is now {actual_version})")
+
+
+class StorageUnavailableError(TopicbotError):
+    """The topic store cannot be reached (database down, file unreadable)."""
+
+
+class ImportAbortedError(TopicbotError):
+    """An import was rolled back; the store is as it was before."""

@@ -1,0 +1,161 @@
+"""The domain model of a tracked topic, as frozen dataclasses detached from any storage.
+
+Field-length limits live here, in ``LIMITS``, and nowhere else: the record parser, the store and
+the Discord modals all read them from this table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Final
+
+from bot.core.aliases import derive_aliases
+from bot.core.errors import FieldTooLongError
+
+#: Maximum length, in characters, of each text field of a topic.
+LIMITS: Final = MappingProxyType(
+    {
+        "title": 200,
+        "description": 1000,
+        "summary": 4000,
+        "attribute_name": 100,
+        "attribute_value": 1000,
+        "event_text": 1000,
+        "event_source": 200,
+        "section_heading": 200,
+        "section_paragraph": 4000,
+        "result_title": 300,
+        "result_url": 2000,
+        "result_snippet": 4000,
+        "alias": 100,
+    }
+)
+
+_URL_RE: Final = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+
+
+def check_length(field_name: str, value: str) -> None:
+    """Raise ``FieldTooLongError`` when ``value`` is longer than ``LIMITS[field_name]``."""
+    limit = LIMITS[field_name]
+    if len(value) > limit:
+        raise FieldTooLongError(field_name, limit, len(value))
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One extracted attribute: a name and its value (e.g. ``CEO`` → ``Sam Altman``)."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated event with the source it came from (``None`` when the record names none)."""
+
+    text: str
+    date: date
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class BackgroundSection:
+    """A related background section: a heading and one paragraph."""
+
+    heading: str
+    paragraph: str
+
+
+@dataclass(frozen=True)
+class WebResult:
+    """A web search result. ``url`` is the link given on its own line; snippets may hold more links."""
+
+    title: str
+    snippet: str
+    url: str | None = None
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """Every link of this result: its own URL first, then URLs found inline in the snippet."""
+        found = [self.url] if self.url else []
+        for match in _URL_RE.finditer(self.snippet):
+            if match.group(0) not in found:
+                found.append(match.group(0))
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A tracked topic: one research record.
+
+    ``aliases`` holds the names moderators added; ``derived_aliases`` those recovered from the
+    record's own text. The two are kept apart because only the first kind is edited by hand.
+    """
+
+    title: str
+    description: str
+    first_mentioned: datetime
+    last_updated: datetime
+    research_retrieved: datetime
+    summary: str
+    attributes: tuple[Attribute, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    background: tuple[BackgroundSection, ...] = ()
+    web_results: tuple[WebResult, ...] = ()
+    aliases: tuple[str, ...] = ()
+    derived_aliases: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.derived_aliases:
+            # Computed once; frozen dataclasses are set through object.__setattr__.
+            object.__setattr__(self, "derived_aliases", derive_aliases(self.title, self.description, self.summary))
+
+    @property
+    def all_aliases(self) -> tuple[str, ...]:
+        """Moderator aliases first, then derived ones, without duplicates (case-insensitive)."""
+        seen: set[str] = set()
+        out: list[str] = []
+        for alias in (*self.aliases, *self.derived_aliases):
+            if alias.casefold() not in seen:
+                seen.add(alias.casefold())
+                out.append(alias)
+        return tuple(out)
+
+    def attribute(self, name: str) -> Attribute | None:
+        """The attribute with this name (case-insensitive), if any."""
+        wanted = name.casefold()
+        return next((a for a in self.attributes if a.name.casefold() == wanted), None)
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """Every source link of the topic, in record order, without duplicates."""
+        out: list[str] = []
+        for result in self.web_results:
+            out.extend(link for link in result.links if link not in out)
+        return tuple(out)
+
+    def validate(self) -> None:
+        """Raise ``FieldTooLongError`` for the first field over its limit."""
+        check_length("title", self.title)
+        check_length("description", self.description)
+        check_length("summary", self.summary)
+        for attribute in self.attributes:
+            check_length("attribute_name", attribute.name)
+            check_length("attribute_value", attribute.value)
+        for event in self.timeline:
+            check_length("event_text", event.text)
+            if event.source is not None:
+                check_length("event_source", event.source)
+        for section in self.background:
+            check_length("section_heading", section.heading)
+            check_length("section_paragraph", section.paragraph)
+        for result in self.web_results:
+            check_length("result_title", result.title)
+            check_length("result_snippet", result.snippet)
+            if result.url is not None:
+                check_length("result_url", result.url)
+        for alias in self.aliases:
+            check_length("alias", alias)

@@ -1,0 +1,277 @@
+"""Reading and writing topic records in the plain-text record format, losslessly.
+
+The layout (``\\n`` line ends, no trailing newline)::
+
+    <Title>
+    (blank)
+    Topic
+    (blank)
+    <description>
+    (blank)
+    (blank)
+    First Mentioned / (blank) / <M/D/YYYY, H:MM:SS AM|PM> / (blank)
+    Last Updated / (blank) / <timestamp> / (blank)
+    Research Retrieved / (blank) / <timestamp> / (blank)
+    Summary / (blank) / <summary> / (blank)
+    Research Data
+    Extracted Attributes
+      • <name> / (blank) / "    <value>" / (blank)                 (0..n)
+    Timeline
+      • <text> (Source: <source>) / (blank) / "    YYYY-MM-DD" / (blank)   (0..n)
+    <heading> / (blank) / <paragraph> / (blank)                   (0..n background sections)
+    Web Search Results
+      • <title> / (blank) / ["    <url>" / (blank)] / "    <snippet paragraph>" ...
+      (results separated by one blank line; the last snippet ends the file)
+
+A web result's link is its own indented paragraph made of exactly one http(s) URL, placed before
+the snippet. Guarantees: ``format_record(parse_record(text)) == text`` for every text that parses,
+and ``parse_record(format_record(topic)) == topic`` for every valid topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, tzinfo
+from typing import Final
+
+from bot.core.errors import RecordFormatError
+from bot.core.model import Attribute, BackgroundSection, Topic, TimelineEvent, WebResult
+
+BULLET: Final = "  \u2022 "
+INDENT: Final = "    "
+_TIMESTAMP_RE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}), (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)")
+_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SOURCE_RE: Final = re.compile(r"(?P<text>.*) \(Source: (?P<source>[^()]*)\)")
+_LONE_URL_RE: Final = re.compile(r"https?://\S+")
+_WEB_RESULTS: Final = "Web Search Results"
+_TIMESTAMP_EXAMPLE: Final = "a timestamp like '1/6/2026, 5:05:08 AM'"
+
+
+def format_timestamp(moment: datetime, tz: tzinfo = UTC) -> str:
+    """``1/6/2026, 5:05:08 AM``: no zero padding on month, day and hour, as records write it."""
+    local = moment.astimezone(tz)
+    hour = local.hour % 12 or 12
+    half = "AM" if local.hour < 12 else "PM"
+    return f"{local.month}/{local.day}/{local.year}, {hour}:{local.minute:02d}:{local.second:02d} {half}"
+
+
+def parse_timestamp(text: str, tz: tzinfo = UTC, line: int = 0) -> datetime:
+    """Parse a record timestamp as a time in ``tz``; raise ``RecordFormatError`` if it is not one."""
+    match = _TIMESTAMP_RE.fullmatch(text)
+    if match is None:
+        raise RecordFormatError(line, _TIMESTAMP_EXAMPLE, repr(text))
+    month, day, year, hour, minute, second = (int(g) for g in match.groups()[:6])
+    if not 1 <= hour <= 12:
+        raise RecordFormatError(line, "an hour from 1 to 12", repr(text))
+    hour = hour % 12 + (12 if match.group(7) == "PM" else 0)
+    try:
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError as exc:
+        raise RecordFormatError(line, "a real calendar date and time", f"{text!r} ({exc})") from None
+    if format_timestamp(moment, tz) != text:
+        raise RecordFormatError(line, _TIMESTAMP_EXAMPLE + " without zero padding", repr(text))
+    return moment
+
+
+class _Lines:
+    """A cursor over the record's lines that reports 1-based line numbers in its errors."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.index = 0
+
+    @property
+    def line_number(self) -> int:
+        return self.index + 1
+
+    def at_end(self) -> bool:
+        return self.index >= len(self.lines)
+
+    def peek(self) -> str | None:
+        return None if self.at_end() else self.lines[self.index]
+
+    def found(self) -> str:
+        line = self.peek()
+        if line is None:
+            return "the end of the record"
+        return "an empty line" if line == "" else repr(_shorten(line))
+
+    def fail(self, expected: str) -> RecordFormatError:
+        return RecordFormatError(self.line_number, expected, self.found())
+
+    def take(self, what: str) -> str:
+        line = self.peek()
+        if line is None:
+            raise self.fail(what)
+        self.index += 1
+        return line
+
+    def take_text(self, what: str) -> str:
+        """A line of free text: it may not be empty or look like a bullet."""
+        line = self.peek()
+        if line is None or line == "" or line.startswith(BULLET):
+            raise self.fail(what)
+        self.index += 1
+        return line
+
+    def expect(self, literal: str) -> None:
+        if self.peek() != literal:
+            raise self.fail("an empty line" if literal == "" else repr(literal))
+        self.index += 1
+
+    def take_indented(self, what: str) -> str:
+        line = self.peek()
+        if line is None or not line.startswith(INDENT):
+            raise self.fail(f"{what}, indented by four spaces")
+        self.index += 1
+        return line[len(INDENT):]
+
+
+def _shorten(line: str, width: int = 60) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def parse_record(text: str, tz: tzinfo = UTC) -> Topic:
+    """Parse one record. Raises ``RecordFormatError`` (with a line number) or ``FieldTooLongError``.
+
+    Timestamps are read as times in ``tz`` (UTC unless configured otherwise).
+    """
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        raise RecordFormatError(line, "'\\n' line endings", "a carriage return ('\\r')")
+    if text.startswith("\ufeff"):
+        raise RecordFormatError(1, "the title", "a byte-order mark before it")
+    cursor = _Lines(text)
+    title = cursor.take_text("the topic title")
+    cursor.expect("")
+    cursor.expect("Topic")
+    cursor.expect("")
+    description = cursor.take_text("the one-paragraph description")
+    cursor.expect("")
+    cursor.expect("")
+    stamps: list[datetime] = []
+    for heading in ("First Mentioned", "Last Updated", "Research Retrieved"):
+        cursor.expect(heading)
+        cursor.expect("")
+        line_number = cursor.line_number
+        stamps.append(parse_timestamp(cursor.take(_TIMESTAMP_EXAMPLE), tz, line_number))
+        cursor.expect("")
+    cursor.expect("Summary")
+    cursor.expect("")
+    summary = cursor.take_text("the summary paragraph")
+    cursor.expect("")
+    cursor.expect("Research Data")
+    cursor.expect("Extracted Attributes")
+    attributes = tuple(_parse_attributes(cursor))
+    cursor.expect("Timeline")
+    timeline = tuple(_parse_timeline(cursor))
+    background = tuple(_parse_background(cursor))
+    cursor.expect(_WEB_RESULTS)
+    web_results = tuple(_parse_web_results(cursor))
+    topic = Topic(
+        title=title,
+        description=description,
+        first_mentioned=stamps[0],
+        last_updated=stamps[1],
+        research_retrieved=stamps[2],
+        summary=summary,
+        attributes=attributes,
+        timeline=timeline,
+        background=background,
+        web_results=web_results,
+    )
+    topic.validate()
+    return topic
+
+
+def _parse_attributes(cursor: _Lines) -> Iterator[Attribute]:
+    while (line := cursor.peek()) is not None and line.startswith(BULLET):
+        name = cursor.take("an attribute")[len(BULLET):]
+        cursor.expect("")
+        value = cursor.take_indented("the attribute value")
+        cursor.expect("")
+        yield Attribute(name, value)
+
+
+def _parse_timeline(cursor: _Lines) -> Iterator[TimelineEvent]:
+    while (line := cursor.peek()) is not None and line.startswith(BULLET):
+        raw = cursor.take("a timeline event")[len(BULLET):]
+        match = _SOURCE_RE.fullmatch(raw)
+        text, source = (match.group("text"), match.group("source")) if match else (raw, None)
+        cursor.expect("")
+        line_number = cursor.line_number
+        day_text = cursor.take_indented("the event date (YYYY-MM-DD)")
+        if not _DATE_RE.fullmatch(day_text):
+            raise RecordFormatError(line_number, "an event date like '    2024-03-15'", repr(day_text))
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise RecordFormatError(line_number, "a real calendar date", repr(day_text)) from None
+        cursor.expect("")
+        yield TimelineEvent(text=text, date=day, source=source)
+
+
+def _parse_background(cursor: _Lines) -> Iterator[BackgroundSection]:
+    while (line := cursor.peek()) is not None and line != _WEB_RESULTS:
+        if line == "" or line.startswith((BULLET, INDENT)):
+            raise cursor.fail(f"a background section heading or {_WEB_RESULTS!r}")
+        heading = cursor.take("a section heading")
+        cursor.expect("")
+        paragraph = cursor.take_text("the section paragraph")
+        cursor.expect("")
+        yield BackgroundSection(heading, paragraph)
+
+
+def _parse_web_results(cursor: _Lines) -> Iterator[WebResult]:
+    first = True
+    while not cursor.at_end():
+        if not first:
+            cursor.expect("")
+        first = False
+        line = cursor.peek()
+        if line is None or not line.startswith(BULLET):
+            raise cursor.fail("a web result title ('  • title')")
+        title = cursor.take("a web result")[len(BULLET):]
+        cursor.expect("")
+        paragraphs = [cursor.take_indented("the result snippet")]
+        while cursor.peek() == "" and cursor.index + 1 < len(cursor.lines) \
+                and cursor.lines[cursor.index + 1].startswith(INDENT):
+            cursor.index += 1
+            paragraphs.append(cursor.take_indented("the result snippet"))
+        if cursor.peek() == "" and cursor.index + 1 == len(cursor.lines):
+            raise RecordFormatError(cursor.line_number, "the end of the record (records end without a trailing "
+                                    "newline)", "an empty last line")
+        url: str | None = None
+        if len(paragraphs) > 1 and _LONE_URL_RE.fullmatch(paragraphs[0]):
+            url = paragraphs.pop(0)
+        yield WebResult(title=title, snippet="\n\n".join(paragraphs), url=url)
+
+
+def format_record(topic: Topic, tz: tzinfo = UTC) -> str:
+    """Write ``topic`` in the record format (the inverse of ``parse_record``)."""
+    out: list[str] = [topic.title, "", "Topic", "", topic.description, "", ""]
+    for heading, moment in (
+        ("First Mentioned", topic.first_mentioned),
+        ("Last Updated", topic.last_updated),
+        ("Research Retrieved", topic.research_retrieved),
+    ):
+        out += [heading, "", format_timestamp(moment, tz), ""]
+    out += ["Summary", "", topic.summary, "", "Research Data", "Extracted Attributes"]
+    for attribute in topic.attributes:
+        out += [BULLET + attribute.name, "", INDENT + attribute.value, ""]
+    out.append("Timeline")
+    for event in topic.timeline:
+        suffix = f" (Source: {event.source})" if event.source is not None else ""
+        out += [f"{BULLET}{event.text}{suffix}", "", INDENT + event.date.isoformat(), ""]
+    for section in topic.background:
+        out += [section.heading, "", section.paragraph, ""]
+    out.append(_WEB_RESULTS)
+    for number, result in enumerate(topic.web_results):
+        if number:
+            out.append("")
+        out += [BULLET + result.title, ""]
+        if result.url is not None:
+            out += [INDENT + result.url, ""]
+        out.append("\n\n".join(INDENT + paragraph for paragraph in result.snippet.split("\n\n")))
+    return "\n".join(out)
