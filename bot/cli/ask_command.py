@@ -1,0 +1,91 @@
+"""``topicbot ask``: the command-line front end of the one answer path."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Settings
+from bot.core.answering import Answerer, answer_to_json
+from bot.core.explaining import format_explanation
+from bot.core.errors import TopicbotError
+from bot.core.rendering import Renderer
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        help="answer a question from the topic store",
+        description="Answer a free-text question, as the bot would in Discord.",
+    )
+    parser.add_argument("question", nargs="?", help="the question, e.g. \"who runs openai\"")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON object per question")
+    output.add_argument("--explain", action="store_true", help="print how the question was matched")
+    parser.add_argument("--batch", type=Path, metavar="FILE",
+                        help="JSON Lines file with a \"q\" field per line (use with --json); '-' for stdin")
+    parser.add_argument("--guild", type=int, default=None, help="answer as in this guild (its own topics too)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is None and not args.question:
+        sys.stderr.write("topicbot ask: give a QUESTION or --batch FILE\n")
+        return 2
+    if args.batch is not None and args.question:
+        sys.stderr.write("topicbot ask: give either a QUESTION or --batch FILE, not both\n")
+        return 2
+    questions: Iterator[str] = _read_batch(args.batch) if args.batch is not None else iter([args.question])
+    answerer, renderer = asyncio.run(_load(settings))
+    out = sys.stdout
+    for question in questions:
+        answer = answerer.answer(question, guild_id=args.guild)
+        if args.json:
+            _write_json(out, answer_to_json(answer, renderer.render(answer).text))
+        elif args.explain:
+            out.write(format_explanation(answer) + "\n\n")
+        else:
+            out.write(renderer.render(answer).text + "\n")
+        out.flush()
+    return 0
+
+
+async def _load(settings: Settings) -> tuple[Answerer, Renderer]:
+    from bot.services import build_services
+
+    services = await build_services(settings)
+    try:
+        return services.answerer, services.renderer
+    finally:
+        await services.close()
+
+
+def _read_batch(path: Path) -> Iterator[str]:
+    stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+    try:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BatchFormatError(f"{path}: line {number}: not JSON ({exc.msg})") from None
+            if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+                raise BatchFormatError(f"{path}: line {number}: expected an object with a string \"q\" field")
+            yield item["q"]
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+class BatchFormatError(TopicbotError):
+    """A line of a ``--batch`` file is not a JSON object with a ``q`` string."""
+
+
+def _write_json(out: TextIO, payload: dict[str, Any]) -> None:
+    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
