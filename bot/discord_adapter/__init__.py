@@ -1,0 +1,34 @@
+"""The Discord front end: a thin adapter from interactions and messages to the core's answer path."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigError
+from bot.discord_adapter.client import TopicBot, bot_intents, discord_endpoints
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+__all__ = ["MissingTokenError", "TopicBot", "bot_intents", "discord_endpoints", "run_bot"]
+
+
+class MissingTokenError(ConfigError):
+    """No Discord bot token was configured."""
+
+
+async def run_bot(services: Services, settings: Settings) -> None:
+    """Connect with ``settings.discord.token`` and answer until closed (Ctrl-C or cancellation).
+
+    Raises ``MissingTokenError`` without a token and ``discord.LoginFailure`` when Discord rejects it.
+    """
+    token = settings.discord.token
+    if not token:
+        raise MissingTokenError("no Discord token: set DISCORD_TOKEN or [discord] token in the config file")
+    with discord_endpoints(settings.discord):
+        async with TopicBot(services=services, settings=settings) as bot:
+            await bot.start(token)

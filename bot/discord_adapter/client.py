@@ -1,0 +1,97 @@
+"""``TopicBot``: the Discord client's lifecycle (cogs, persistent buttons, command sync) and nothing else.
+
+Dependencies come in through ``__init__``; the bot holds no topic state of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Final
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord.ext import commands
+
+from bot.discord_adapter.replies import no_pings
+from bot.discord_adapter.responder import Responder
+from bot.discord_adapter.tree import TopicTree
+from bot.discord_adapter.views import PickTopicButton
+
+if TYPE_CHECKING:
+    from bot.config import DiscordSettings, Settings
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: Final = ("bot.discord_adapter.cogs.ask", "bot.discord_adapter.cogs.topics")
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds (to know the channels and threads we answer in) and guild messages (to see mentions).
+
+    The privileged ``message_content`` intent is not requested: Discord still sends the text of
+    messages that mention the bot, and slash commands and message menus carry their own input.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    return intents
+
+
+@contextmanager
+def discord_endpoints(settings: DiscordSettings) -> Iterator[None]:
+    """Point discord.py's REST and gateway at ``settings.api_base_url``/``gateway_url`` when set; restore after.
+
+    Used by tests and local fakes; unset in production. Never call ``discord.http._set_api_version``
+    afterwards: it resets ``Route.BASE``.
+    """
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    if settings.api_base_url:
+        discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+class TopicBot(commands.Bot):
+    """Answers questions about tracked topics in Discord; see the cogs for the commands."""
+
+    def __init__(self, *, services: Services, settings: Settings, intents: discord.Intents | None = None) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, tree_cls=TopicTree, help_command=None,
+                         intents=intents or bot_intents(), allowed_mentions=no_pings())
+        self.services = services
+        self.settings = settings
+        self.responder = Responder(services, settings.discord)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(PickTopicButton)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Register the slash commands: with the test guild when one is set (instant), else globally."""
+        guild_id = self.settings.discord.test_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to test guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No text commands: mentions are answered by ``AskCog``'s listener, not parsed as commands."""
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d guilds", self.user, getattr(self.user, "id", None), len(self.guilds))

@@ -1,0 +1,151 @@
+"""Message components for answers: pages, source links, and persistent disambiguation buttons.
+
+Disambiguation buttons are ``DynamicItem``s whose ``custom_id`` (``topicbot:pick:<intent>:<key>``)
+holds everything needed to answer, so they keep working after a restart once the bot has called
+``add_dynamic_items(PickTopicButton)``. Page buttons live in an in-memory view with a timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Final, cast
+from urllib.parse import urlsplit
+
+import discord
+
+from bot.core.answers import INTENTS
+from bot.discord_adapter.replies import OutgoingMessage, answer_embed, clip, no_pings
+from bot.discord_adapter.topic_keys import resolve_key, topic_key
+from bot.discord_adapter.tree import report_error
+
+if TYPE_CHECKING:
+    from bot.core.answers import Answer, Intent
+    from bot.core.rendering import Reply
+    from bot.discord_adapter.client import TopicBot
+
+log = logging.getLogger(__name__)
+
+CUSTOM_ID_PREFIX: Final = "topicbot:"
+CUSTOM_ID_LIMIT: Final = 100
+LABEL_LIMIT: Final = 80
+LINK_URL_LIMIT: Final = 512
+MAX_LINK_BUTTONS: Final = 5
+MAX_PICK_BUTTONS: Final = 5
+PAGE_TIMEOUT_SECONDS: Final = 15 * 60
+
+_PICK_PREFIX: Final = CUSTOM_ID_PREFIX + "pick:"
+
+
+def _link_label(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return clip(host.removeprefix("www."), LABEL_LIMIT)
+
+
+def link_buttons(links: tuple[str, ...] | list[str], row: int | None = None) -> list[discord.ui.Button[Any]]:
+    """Up to five link buttons for ``links`` (URLs longer than Discord accepts are skipped)."""
+    buttons: list[discord.ui.Button[Any]] = []
+    for url in links:
+        if len(buttons) == MAX_LINK_BUTTONS:
+            break
+        if url.startswith(("http://", "https://")) and len(url) <= LINK_URL_LIMIT:
+            buttons.append(discord.ui.Button(style=discord.ButtonStyle.link, url=url, label=_link_label(url), row=row))
+    return buttons
+
+
+class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                      template=r"topicbot:pick:(?P<intent>[a-z]+):(?P<key>.+)"):
+    """One candidate of a disambiguation; clicking edits the message into that topic's answer."""
+
+    def __init__(self, intent: Intent, key: str, label: str) -> None:
+        custom_id = f"{_PICK_PREFIX}{intent}:{key}"
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label=clip(label, LABEL_LIMIT),
+                                           custom_id=custom_id))
+        self.intent: Intent = intent
+        self.key = key
+
+    @classmethod
+    def for_title(cls, intent: Intent, title: str) -> PickTopicButton:
+        room = CUSTOM_ID_LIMIT - len(_PICK_PREFIX) - len(intent) - 1
+        return cls(intent, topic_key(title, room), title)
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> PickTopicButton:
+        intent = match["intent"]
+        if intent not in INTENTS:
+            intent = "summary"
+        return cls(cast("Intent", intent), match["key"], getattr(item, "label", None) or match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = cast("TopicBot", interaction.client)
+            services = bot.services
+            title = resolve_key(self.key, services.index, interaction.guild_id)
+            answer = services.answerer.answer_topic(title, self.intent, guild_id=interaction.guild_id)
+            message = compose(answer, services.renderer.render(answer))
+            await interaction.response.edit_message(**message.edit_kwargs())
+        except Exception as error:  # every failure is reported to the user and logged with its traceback
+            await report_error(interaction, error)
+
+
+def pick_view(answer: Answer) -> discord.ui.View:
+    """One button per candidate (at most five); persistent, so ``timeout`` is ``None``."""
+    view = discord.ui.View(timeout=None)
+    intent: Intent = answer.intent if answer.intent in INTENTS else "summary"
+    for title in answer.candidates[:MAX_PICK_BUTTONS]:
+        view.add_item(PickTopicButton.for_title(intent, title))
+    return view
+
+
+class PagedView(discord.ui.View):
+    """Previous/next buttons over pre-built embeds, plus the answer's link buttons."""
+
+    def __init__(self, pages: list[discord.Embed], links: tuple[str, ...] | list[str] = (),
+                 timeout: float | None = PAGE_TIMEOUT_SECONDS) -> None:
+        super().__init__(timeout=timeout)
+        self.pages = pages
+        self.page = 0
+        if len(pages) <= 1:
+            self.remove_item(self.previous_page)
+            self.remove_item(self.next_page)
+        for button in link_buttons(links, row=1):
+            self.add_item(button)
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous_page.disabled = self.page == 0
+        self.next_page.disabled = self.page >= len(self.pages) - 1
+
+    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+        self.page = min(max(page, 0), len(self.pages) - 1)
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.page], view=self, allowed_mentions=no_pings())
+
+    @discord.ui.button(label="Previous", emoji="\u25c0", style=discord.ButtonStyle.secondary, row=0)
+    async def previous_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="Next", emoji="\u25b6", style=discord.ButtonStyle.secondary, row=0)
+    async def next_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, self.page + 1)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception,
+                       item: discord.ui.Item[Any], /) -> None:
+        await report_error(interaction, error)
+
+
+def compose(answer: Answer, reply: Reply, *, target: discord.abc.Snowflake | None = None) -> OutgoingMessage:
+    """The message for an answer: embed (first page), page/link buttons or candidate buttons, safe mentions.
+
+    ``target`` is the only user the message may ping; it is mentioned in the content.
+    """
+    pages = reply.pages or (reply.body,)
+    embeds = [answer_embed(answer, reply, page) for page in range(len(pages))]
+    view: discord.ui.View | None = None
+    if answer.is_disambiguation:
+        view = pick_view(answer)
+    elif len(embeds) > 1 or reply.links:
+        view = PagedView(embeds, reply.links)
+    content = f"<@{target.id}>" if target is not None else None
+    return OutgoingMessage(content=content, embeds=embeds[:1], view=view, allowed_mentions=no_pings(target))
