@@ -1,0 +1,18 @@
+"""The topic store: SQLAlchemy tables, Alembic migrations and the repository over them."""
+
+from bot.core.storage.engine import make_engine, make_session_factory, migrate, storage_errors
+from bot.core.storage.repository import TopicBatch, TopicRepository
+from bot.core.storage.stored import GuildSettings, Revision, RevisionAction, StoredTopic
+
+__all__ = [
+    "GuildSettings",
+    "Revision",
+    "RevisionAction",
+    "StoredTopic",
+    "TopicBatch",
+    "TopicRepository",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "storage_errors",
+]

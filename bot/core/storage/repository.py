@@ -1,0 +1,328 @@
+"""The topic repository: the one place that turns rows into topics and topics into rows.
+
+The session factory is injected; every public method is one unit of work (one session, one
+transaction). Every add, update and removal writes a revision in the same transaction.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, tzinfo
+from typing import Final
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import ColumnElement, case, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
+from bot.core.model import Topic
+from bot.core.record_format import format_record
+from bot.core.storage._loading import in_scope, load_topics, revision_from_row, titled, visible_in
+from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, replace_topic
+from bot.core.storage.engine import describe_bind, storage_errors
+from bot.core.storage.stored import GuildSettings, Revision, StoredTopic
+from bot.core.storage.tables import (
+    GuildSettingsRow,
+    HiddenTopicRow,
+    RevisionRow,
+    TopicRow,
+    scope_key,
+    title_key,
+)
+
+log = logging.getLogger(__name__)
+
+_SUGGESTIONS: Final = 3
+#: WRatio score (0-100) a title needs to be offered as "did you mean".
+_SUGGESTION_CUTOFF: Final = 60.0
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TopicBatch:
+    """Several writes in one transaction (see ``TopicRepository.batch``); used by imports."""
+
+    def __init__(self, session: AsyncSession, *, guild_id: int | None, author: str, now: datetime) -> None:
+        self._session = session
+        self.guild_id = guild_id
+        self._author = author
+        self._now = now
+
+    async def find(self, titles: Sequence[str]) -> dict[str, StoredTopic]:
+        """The stored topics (in this batch's scope) with these titles, keyed by casefolded title."""
+        if not titles:
+            return {}
+        found = await load_topics(self._session, in_scope(self.guild_id) & titled(titles))
+        return {title_key(s.topic.title): s for s in found}
+
+    async def add_many(self, writes: Sequence[TopicWrite]) -> list[StoredTopic]:
+        return await insert_topics(self._session, writes, guild_id=self.guild_id, author=self._author, now=self._now)
+
+    async def replace(self, stored: StoredTopic, write: TopicWrite) -> StoredTopic:
+        """Overwrite ``stored`` (keeping its moderator aliases unless ``write`` has some)."""
+        return await replace_topic(
+            self._session,
+            write,
+            original_title=stored.topic.title,
+            expected_version=stored.version,
+            guild_id=self.guild_id,
+            author=self._author,
+            now=self._now,
+        )
+
+
+class TopicRepository:
+    """Add, get, update, remove, list and search topics; read their revisions.
+
+    ``tz`` is the timezone revision texts are written in (the configured record timezone).
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        tz: tzinfo = UTC,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._sessions = session_factory
+        self.tz = tz
+        self._clock = clock
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, storage_errors(describe_bind(session.bind)):
+            yield session
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, storage_errors(describe_bind(session.bind)), session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def batch(self, *, guild_id: int | None = None, author: str = "cli") -> AsyncIterator[TopicBatch]:
+        """One transaction for many writes: committed when the block ends, rolled back on any error."""
+        async with self._write() as session:
+            yield TopicBatch(session, guild_id=guild_id, author=author, now=self._clock())
+
+    def _text(self, topic: Topic) -> str:
+        return format_record(topic, self.tz)
+
+    # --- topics -------------------------------------------------------------------------------
+
+    async def add(self, topic: Topic, *, guild_id: int | None = None, author: str = "cli") -> StoredTopic:
+        """Store a new topic at version 1. Raises ``DuplicateTopicError`` if the title is taken."""
+        topic.validate()
+        async with self._write() as session:
+            exists = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([topic.title])))
+            if exists is not None:
+                raise DuplicateTopicError(topic.title)
+            [stored] = await insert_topics(
+                session, [TopicWrite(topic, self._text(topic))], guild_id=guild_id, author=author, now=self._clock()
+            )
+        log.info("added topic %r (guild %s) by %s", topic.title, guild_id, author)
+        return stored
+
+    async def get(self, title: str, *, guild_id: int | None = None) -> StoredTopic:
+        """The topic with this title (any case) visible in the guild; the guild's own wins over a global one.
+
+        Raises ``TopicNotFoundError`` carrying up to three close titles.
+        """
+        async with self._read() as session:
+            found = await load_topics(session, visible_in(guild_id) & titled([title]))
+            if found:
+                return max(found, key=lambda s: s.guild_id is not None)
+            titles = (await session.scalars(select(TopicRow.title).where(visible_in(guild_id)))).all()
+        raise TopicNotFoundError(title, self._closest(title, titles))
+
+    @staticmethod
+    def _closest(title: str, titles: Sequence[str]) -> tuple[str, ...]:
+        matches = process.extract(
+            title,
+            titles,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=_SUGGESTIONS,
+            score_cutoff=_SUGGESTION_CUTOFF,
+        )
+        return tuple(match[0] for match in matches)
+
+    async def update(
+        self,
+        topic: Topic,
+        *,
+        expected_version: int,
+        guild_id: int | None = None,
+        author: str,
+        original_title: str | None = None,
+    ) -> StoredTopic:
+        """Replace the topic titled ``original_title`` (default ``topic.title``) with ``topic``.
+
+        Raises ``StaleVersionError`` if it is no longer at ``expected_version``, ``TopicNotFoundError``
+        if it does not exist, ``DuplicateTopicError`` if a rename hits a taken title.
+        """
+        topic.validate()
+        async with self._write() as session:
+            stored = await replace_topic(
+                session,
+                TopicWrite(topic, self._text(topic)),
+                original_title=original_title or topic.title,
+                expected_version=expected_version,
+                guild_id=guild_id,
+                author=author,
+                now=self._clock(),
+            )
+        log.info("updated topic %r to version %d by %s", topic.title, stored.version, author)
+        return stored
+
+    async def remove(
+        self, title: str, *, guild_id: int | None = None, author: str, expected_version: int | None = None
+    ) -> None:
+        """Delete a topic; its ``remove`` revision keeps the text so it can be reverted."""
+        async with self._write() as session:
+            found = await load_topics(session, in_scope(guild_id) & titled([title]))
+            if not found:
+                raise TopicNotFoundError(title)
+            stored = found[0]
+            if expected_version is not None and expected_version != stored.version:
+                raise StaleVersionError(stored.topic.title, expected_version, stored.version, stored.updated_by,
+                                        stored.updated_at.isoformat(timespec="seconds"))
+            await delete_topic(session, stored, self._text(stored.topic), author=author, now=self._clock())
+        log.info("removed topic %r (guild %s) by %s", title, guild_id, author)
+
+    async def list(self, *, guild_id: int | None = None, include_global: bool = True) -> list[StoredTopic]:
+        """All topics visible in the scope, ordered by title; six queries whatever their number."""
+        async with self._read() as session:
+            return await load_topics(session, visible_in(guild_id, include_global=include_global))
+
+    async def search_titles(self, text: str, *, guild_id: int | None = None, limit: int = 10) -> builtins.list[str]:
+        """Titles containing ``text`` (case-insensitive), those starting with it first."""
+        key = title_key(text.strip())
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        condition: ColumnElement[bool] = visible_in(guild_id)
+        if escaped:
+            condition = condition & TopicRow.title_key.like(f"%{escaped}%", escape="\\")
+        prefix_first = case((TopicRow.title_key.like(f"{escaped}%", escape="\\"), 0), else_=1)
+        statement = select(TopicRow.title).where(condition).order_by(prefix_first, TopicRow.title_key).limit(limit)
+        async with self._read() as session:
+            return list((await session.scalars(statement)).all())
+
+    # --- revisions ----------------------------------------------------------------------------
+
+    async def _topic_id(self, session: AsyncSession, title: str, guild_id: int | None) -> int:
+        """The id of the topic with this title in the scope, or of the last removed one."""
+        current = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([title])))
+        if current is not None:
+            return current
+        latest = await session.scalar(
+            select(RevisionRow.topic_id)
+            .where(RevisionRow.scope_key == scope_key(guild_id), RevisionRow.title_key == title_key(title))
+            .order_by(RevisionRow.created_at.desc(), RevisionRow.id.desc())
+            .limit(1)
+        )
+        if latest is None:
+            raise TopicNotFoundError(title)
+        return latest
+
+    async def history(self, title: str, *, guild_id: int | None = None) -> builtins.list[Revision]:
+        """Every revision of the topic, oldest first (it follows the topic through renames and removal)."""
+        async with self._read() as session:
+            topic_id = await self._topic_id(session, title, guild_id)
+            rows = await session.scalars(
+                select(RevisionRow).where(RevisionRow.topic_id == topic_id).order_by(RevisionRow.version)
+            )
+            return [revision_from_row(row) for row in rows]
+
+    async def revision(self, title: str, version: int, *, guild_id: int | None = None) -> Revision:
+        async with self._read() as session:
+            topic_id = await self._topic_id(session, title, guild_id)
+            row = await session.scalar(
+                select(RevisionRow).where(RevisionRow.topic_id == topic_id, RevisionRow.version == version)
+            )
+        if row is None:
+            raise TopicNotFoundError(f"{title} (version {version})")
+        return revision_from_row(row)
+
+    async def revert(
+        self,
+        title: str,
+        version: int,
+        *,
+        guild_id: int | None = None,
+        author: str,
+        expected_version: int | None = None,
+    ) -> StoredTopic:
+        """Make the topic what it was at ``version`` (restoring it if it was removed), as a new revision."""
+        target = await self.revision(title, version, guild_id=guild_id)
+        topic = target.topic(self.tz)
+        async with self._write() as session:
+            current = await load_topics(session, TopicRow.id == target.topic_id)
+            if current:
+                stored = current[0]
+                return await replace_topic(
+                    session,
+                    TopicWrite(topic, target.text),
+                    original_title=stored.topic.title,
+                    expected_version=stored.version if expected_version is None else expected_version,
+                    guild_id=guild_id,
+                    author=author,
+                    now=self._clock(),
+                    action="revert",
+                )
+            last = await session.scalar(
+                select(func.max(RevisionRow.version)).where(RevisionRow.topic_id == target.topic_id)
+            )
+            if expected_version is not None and expected_version != last:
+                raise StaleVersionError(topic.title, expected_version, last or 0)
+            exists = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([topic.title])))
+            if exists is not None:
+                raise DuplicateTopicError(topic.title)
+            [stored] = await insert_topics(
+                session,
+                [TopicWrite(topic, target.text)],
+                guild_id=guild_id,
+                author=author,
+                now=self._clock(),
+                action="revert",
+                restore=(target.topic_id, (last or 0) + 1),
+            )
+            return stored
+
+    # --- guilds -------------------------------------------------------------------------------
+
+    async def hide(self, title: str, *, guild_id: int) -> None:
+        """Hide a global topic from one guild."""
+        async with self._write() as session:
+            topic_id = await session.scalar(select(TopicRow.id).where(in_scope(None) & titled([title])))
+            if topic_id is None:
+                raise TopicNotFoundError(title)
+            hidden = await session.get(HiddenTopicRow, (guild_id, topic_id))
+            if hidden is None:
+                await session.execute(insert(HiddenTopicRow).values(guild_id=guild_id, topic_id=topic_id))
+
+    async def unhide(self, title: str, *, guild_id: int) -> None:
+        async with self._write() as session:
+            topic_id = select(TopicRow.id).where(in_scope(None) & titled([title])).scalar_subquery()
+            await session.execute(
+                delete(HiddenTopicRow).where(HiddenTopicRow.guild_id == guild_id, HiddenTopicRow.topic_id == topic_id)
+            )
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        async with self._read() as session:
+            row = await session.get(GuildSettingsRow, guild_id)
+        if row is None:
+            return GuildSettings(guild_id)
+        return GuildSettings(guild_id, row.moderator_role_id, row.mod_log_channel_id)
+
+    async def save_guild_settings(self, settings: GuildSettings) -> None:
+        async with self._write() as session:
+            row = await session.get(GuildSettingsRow, settings.guild_id)
+            if row is None:
+                row = GuildSettingsRow(guild_id=settings.guild_id)
+                session.add(row)
+            row.moderator_role_id = settings.moderator_role_id
+            row.mod_log_channel_id = settings.mod_log_channel_id
