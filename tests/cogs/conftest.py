@@ -1,0 +1,91 @@
+"""Cog tests: the real core, a fake only of Discord.
+
+``make_interaction()`` specs the interaction *and* its response and follow-up webhook, so a
+misspelt call (``send_mesage``) fails instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+from unittest.mock import create_autospec
+
+import pytest
+
+with warnings.catch_warnings():
+    # discord.py imports the standard library's deprecated ``audioop`` (voice support, unused here);
+    # pytest turns warnings into errors, so import it once with that one warning silenced.
+    warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
+    import discord
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def make_interaction(*, guild_id: int | None = 1, channel_id: int | None = 10, user_id: int = 100,
+                     kind: discord.InteractionType = discord.InteractionType.application_command,
+                     namespace: dict[str, Any] | None = None, responded: bool = False) -> Any:
+    """An ``Interaction`` mock with spec'd ``response`` and ``followup``; ``response.is_done()`` tracks replies."""
+    interaction = create_autospec(discord.Interaction, instance=True)
+    response = create_autospec(discord.InteractionResponse, instance=True)
+    state = {"done": responded}
+
+    def mark_done(*_args: Any, **_kwargs: Any) -> None:
+        if state["done"]:
+            raise AssertionError("the interaction was answered twice")
+        state["done"] = True
+
+    for method in (response.send_message, response.edit_message, response.defer, response.autocomplete):
+        method.side_effect = mark_done
+    response.is_done.side_effect = lambda: state["done"]
+    interaction.response = response
+    interaction.followup = create_autospec(discord.Webhook, instance=True)
+    interaction.guild_id = guild_id
+    interaction.channel_id = channel_id
+    interaction.type = kind
+    interaction.id = 555
+    interaction.command = None
+    interaction.data = {}
+    user = create_autospec(discord.Member, instance=True)
+    user.id = user_id
+    user.bot = False
+    interaction.user = user
+    interaction.namespace = discord.app_commands.Namespace.__new__(discord.app_commands.Namespace)
+    for key, value in (namespace or {}).items():
+        setattr(interaction.namespace, key, value)
+    return interaction
+
+
+def sent_kwargs(mock: Any) -> dict[str, Any]:
+    """The keyword arguments of the one awaited call of ``mock`` (plus ``content`` when given positionally)."""
+    mock.assert_awaited_once()
+    args, kwargs = mock.await_args
+    kwargs = dict(kwargs)
+    if args:
+        kwargs.setdefault("content", args[0])
+    return kwargs
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(name="make_interaction")
+def make_interaction_fixture() -> Any:
+    return make_interaction
+
+
+@pytest.fixture(name="sent_kwargs")
+def sent_kwargs_fixture() -> Any:
+    return sent_kwargs
