@@ -7,6 +7,7 @@ misspelt call (``send_mesage``) fails instead of passing silently.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 from unittest.mock import create_autospec
 
@@ -17,6 +18,8 @@ with warnings.catch_warnings():
     # pytest turns warnings into errors, so import it once with that one warning silenced.
     warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
     import discord
+
+RECORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "records"
 
 
 class FakeClock:
@@ -74,6 +77,15 @@ def sent_kwargs(mock: Any) -> dict[str, Any]:
     if args:
         kwargs.setdefault("content", args[0])
     return kwargs
+
+
+@pytest.fixture(scope="session")
+def topics() -> dict[str, Any]:
+    """The project's test records, parsed, by title."""
+    from bot.core.record_format import parse_record
+
+    parsed = [parse_record(path.read_text(encoding="utf-8")) for path in sorted(RECORDS_DIR.glob("*.txt"))]
+    return {topic.title: topic for topic in parsed}
 
 
 @pytest.fixture
