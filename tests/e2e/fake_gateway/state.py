@@ -1,0 +1,92 @@
+"""The fake's memory: registered commands, interactions and their answers, messages, gateway sessions."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from fake_gateway.payloads import Json, World, now_iso
+from fake_gateway.recording import RequestLog
+from fake_gateway.snowflakes import SnowflakeFactory
+
+
+@dataclass
+class InteractionRecord:
+    """An interaction the fake dispatched, and how the bot acknowledged it."""
+
+    payload: Json
+    callback_type: int | None = None
+    callback_data: Json | None = None
+    original_message_id: str | None = None  # the message @original refers to
+
+    @property
+    def id(self) -> str:
+        return str(self.payload["id"])
+
+    @property
+    def token(self) -> str:
+        return str(self.payload["token"])
+
+    @property
+    def kind(self) -> int:
+        return int(self.payload["type"])
+
+
+@dataclass
+class FakeState:
+    token: str
+    ids: SnowflakeFactory
+    world: World
+    log: RequestLog = field(default_factory=RequestLog)
+    # guild id (None for global) -> command name -> registered command JSON (with ids)
+    commands: dict[int | None, dict[str, Json]] = field(default_factory=dict)
+    interactions: dict[str, InteractionRecord] = field(default_factory=dict)
+    messages: dict[str, Json] = field(default_factory=dict)
+    identify: Json | None = None
+    identified: asyncio.Event = field(default_factory=asyncio.Event)
+    guild_sent: asyncio.Event = field(default_factory=asyncio.Event)
+    dispatched: list[tuple[str, Json]] = field(default_factory=list)
+    allow_message_content: bool = True
+    presence: Any = None
+    base_url: str = ""  # http://127.0.0.1:PORT
+    dm_channels: dict[str, Json] = field(default_factory=dict)  # channel id -> the user at the other end
+
+    @property
+    def gateway_url(self) -> str:
+        return self.base_url.replace("http://", "ws://", 1) + "/gateway"
+
+    def known_users(self) -> list[Json]:
+        world = self.world
+        return [world.bot_user, world.owner_user, world.asker_user, *(m["user"] for m in world.extra_members)]
+
+    @property
+    def intents(self) -> int:
+        return int((self.identify or {}).get("intents", 0))
+
+    @property
+    def bot_id(self) -> str:
+        return str(self.world.bot_user["id"])
+
+    def interaction_by_token(self, token: str) -> InteractionRecord | None:
+        return next((i for i in self.interactions.values() if i.token == token), None)
+
+    def registered(self, name: str) -> tuple[int | None, Json] | None:
+        """The command called ``name``: guild-registered first (as Discord shows them), else global."""
+        for guild_id in (self.world.guild_id, None):
+            command = self.commands.get(guild_id, {}).get(name)
+            if command is not None:
+                return guild_id, command
+        return None
+
+    def store_message(self, message: Json) -> Json:
+        self.messages[str(message["id"])] = message
+        return message
+
+    def edit_message(self, message_id: str, changes: dict[str, Any]) -> Json:
+        message = self.messages[message_id]
+        for key in ("content", "embeds", "components", "attachments", "allowed_mentions"):
+            if key in changes:  # an explicit null clears the field, as on Discord
+                message[key] = changes[key] if changes[key] is not None else ("" if key == "content" else [])
+        message["edited_timestamp"] = now_iso()
+        return message
