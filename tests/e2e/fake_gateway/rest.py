@@ -7,74 +7,20 @@ Handlers return ``(status, body)``; ``body`` is sent as JSON with ``Content-Type
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
 from fake_gateway import limits
-from fake_gateway.mentions import parse_mentions, pings
-from fake_gateway.message_content import as_seen_by_bot
-from fake_gateway.payloads import Json, message
-from fake_gateway.recording import RecordedFile, RecordedRequest
-from fake_gateway.state import FakeState, InteractionRecord
+from fake_gateway.bot_messages import create_bot_message, for_bot
+from fake_gateway.http_io import API_PREFIX, Call, Handler, Result, error, json_response, read_body
+from fake_gateway.interaction_api import InteractionApi
+from fake_gateway.payloads import Json
+from fake_gateway.recording import RecordedRequest
+from fake_gateway.state import FakeState
 
 log = logging.getLogger(__name__)
-
-API_PREFIX = "/api/v10"
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
-
-
-@dataclass(frozen=True)
-class Call:
-    params: dict[str, str]
-    query: dict[str, str]
-    json: Any
-    files: tuple[RecordedFile, ...]
-    authorization: str | None
-
-
-Result = tuple[int, Any]
-Handler = Callable[[Call], Awaitable[Result]]
-
-
-def error(status: int, code: int, text: str, problems: list[str] | None = None) -> Result:
-    body: Json = {"code": code, "message": text}
-    if problems:
-        body["errors"] = problems
-    return status, body
-
-
-def json_response(status: int, body: Any) -> web.Response:
-    if status == 204 or body is None:
-        return web.Response(status=204)
-    return web.Response(status=status, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
-
-
-async def read_body(request: web.Request) -> tuple[Any, tuple[RecordedFile, ...]]:
-    if not request.can_read_body:
-        return None, ()
-    if request.content_type.startswith("multipart/"):
-        payload: Any = None
-        files: list[RecordedFile] = []
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, web.BodyPartReader):
-                continue
-            data = await part.read()
-            if part.name == "payload_json":
-                payload = json.loads(data.decode())
-            else:
-                files.append(
-                    RecordedFile(part.name or "", part.filename, part.headers.get("Content-Type"), bytes(data))
-                )
-        return payload, tuple(files)
-    text = await request.text()
-    return (json.loads(text) if text else None), ()
 
 
 class RestApi:
@@ -82,7 +28,7 @@ class RestApi:
 
     def __init__(self, state: FakeState) -> None:
         self.state = state
-        self.authed_routes: set[str] = set()
+        self.interactions = InteractionApi(state)
 
     def install(self, app: web.Application) -> None:
         bot_routes: list[tuple[str, str, Handler]] = [
@@ -103,14 +49,21 @@ class RestApi:
             ("GET", "/channels/{channel_id}", self.get_channel),
         ]
         open_routes: list[tuple[str, str, Handler]] = [
-            ("POST", "/interactions/{interaction_id}/{token}/callback", self.interaction_callback),
-            ("POST", "/webhooks/{application_id}/{token}", self.create_followup),
-            ("GET", "/webhooks/{application_id}/{token}/messages/{message_id}", self.get_webhook_message),
-            ("PATCH", "/webhooks/{application_id}/{token}/messages/{message_id}", self.edit_webhook_message),
-            ("DELETE", "/webhooks/{application_id}/{token}/messages/{message_id}", self.delete_webhook_message),
+            ("POST", "/interactions/{interaction_id}/{token}/callback", self.interactions.interaction_callback),
+            ("POST", "/webhooks/{application_id}/{token}", self.interactions.create_followup),
+            ("GET", "/webhooks/{application_id}/{token}/messages/{message_id}", self.interactions.get_webhook_message),
+            (
+                "PATCH",
+                "/webhooks/{application_id}/{token}/messages/{message_id}",
+                self.interactions.edit_webhook_message,
+            ),
+            (
+                "DELETE",
+                "/webhooks/{application_id}/{token}/messages/{message_id}",
+                self.interactions.delete_webhook_message,
+            ),
         ]
         for method, path, handler in bot_routes:
-            self.authed_routes.add(f"{method} {path}")
             app.router.add_route(method, API_PREFIX + path, self._wrap(method, path, handler, authed=True))
         for method, path, handler in open_routes:
             app.router.add_route(method, API_PREFIX + path, self._wrap(method, path, handler, authed=False))
@@ -264,77 +217,8 @@ class RestApi:
             referenced = self.state.messages.get(str(reference.get("message_id")))
             if referenced is None and reference.get("fail_if_not_exists", True):
                 return error(400, 50035, "Invalid Form Body", ["message_reference: Unknown message"])
-        sent = self._new_bot_message(call.params["channel_id"], guild, payload, call.files, referenced)
-        return 200, self._for_bot(sent)
-
-    def _new_bot_message(
-        self,
-        channel_id: str,
-        guild: int | None,
-        payload: Json,
-        files: tuple[RecordedFile, ...],
-        referenced: Json | None,
-        *,
-        flags: int = 0,
-        interaction: InteractionRecord | None = None,
-    ) -> Json:
-        state = self.state
-        replied_author = referenced["author"]["id"] if referenced else None
-        pinged = pings(payload, replied_author_id=replied_author)
-        users_in_content, roles_in_content, _ = parse_mentions(str(payload.get("content") or ""))
-        known_users = {u["id"]: u for u in state.known_users()}
-        attachments = [
-            {
-                "id": state.ids.next_str(),
-                "filename": f.filename or "file",
-                "size": len(f.data),
-                "url": f"{state.base_url}/attachments/{f.filename}",
-                "proxy_url": "",
-                "content_type": f.content_type,
-            }
-            for f in files
-        ]
-        metadata = None
-        if interaction is not None:
-            invoker = interaction.payload["member"]["user"]
-            metadata = {
-                "id": interaction.id,
-                "type": interaction.kind,
-                "user": invoker,
-                "authorizing_integration_owners": {},
-            }
-        sent = message(
-            state.ids,
-            channel_id=int(channel_id),
-            guild_id=guild,
-            author=state.world.bot_user,
-            content=str(payload.get("content") or ""),
-            embeds=payload.get("embeds") or [],
-            components=payload.get("components") or [],
-            mentions=[known_users[u] for u in pinged.users if u in known_users],
-            mention_roles=sorted(pinged.roles),
-            mention_everyone=pinged.everyone,
-            flags=flags | int(payload.get("flags") or 0),
-            message_reference=(
-                {
-                    "type": 0,
-                    "message_id": referenced["id"],
-                    "channel_id": referenced["channel_id"],
-                    **({"guild_id": str(guild)} if guild else {}),
-                }
-                if referenced
-                else None
-            ),
-            referenced_message=referenced,
-            attachments=attachments,
-            interaction_metadata=metadata,
-        )
-        sent["allowed_mentions"] = payload.get("allowed_mentions")
-        sent["mentions_in_content"] = {"users": users_in_content, "roles": roles_in_content}
-        return state.store_message(sent)
-
-    def _for_bot(self, msg: Json) -> Json:
-        return as_seen_by_bot(msg, bot_id=self.state.bot_id, intents=self.state.intents)
+        sent = create_bot_message(self.state, call.params["channel_id"], guild, payload, call.files, referenced)
+        return 200, for_bot(self.state, sent)
 
     def _message_in(self, call: Call) -> Json | Result:
         found = self.state.messages.get(call.params["message_id"])
@@ -346,7 +230,7 @@ class RestApi:
         found = self._message_in(call)
         if isinstance(found, tuple):
             return found
-        return 200, self._for_bot(found)
+        return 200, for_bot(self.state, found)
 
     async def edit_message(self, call: Call) -> Result:
         found = self._message_in(call)
@@ -357,7 +241,7 @@ class RestApi:
         problems = limits.message_problems(call.json or {})
         if problems:
             return error(400, 50035, "Invalid Form Body", problems)
-        return 200, self._for_bot(self.state.edit_message(found["id"], call.json or {}))
+        return 200, for_bot(self.state, self.state.edit_message(found["id"], call.json or {}))
 
     async def delete_message(self, call: Call) -> Result:
         found = self._message_in(call)
@@ -374,129 +258,3 @@ class RestApi:
         return (200, channel) if channel is not None else error(404, 10003, "Unknown Channel")
 
     # --- interactions ---------------------------------------------------------------------
-
-    async def interaction_callback(self, call: Call) -> Result:
-        record = self.state.interactions.get(call.params["interaction_id"])
-        if record is None or record.token != call.params["token"]:
-            return error(404, 10062, "Unknown interaction")
-        if record.callback_type is not None:
-            return error(400, 40060, "Interaction has already been acknowledged.")
-        body = call.json or {}
-        kind = int(body.get("type", 0))
-        data: Json = body.get("data") or {}
-        allowed = {
-            2: {4, 5, 9},  # application command
-            3: {4, 5, 6, 7, 9},  # component
-            4: {8},  # autocomplete
-            5: {4, 5, 6, 7} if "message" in record.payload else {4, 5},  # modal submit
-        }[record.kind]
-        if kind not in allowed:
-            return error(
-                400,
-                50035,
-                "Invalid Form Body",
-                [f"callback type {kind} is not valid for interaction type {record.kind}"],
-            )
-        problems = (
-            limits.choices_problems(data) if kind == 8 else limits.message_problems(data) if kind in (4, 7) else []
-        )
-        if problems:
-            return error(400, 50035, "Invalid Form Body", problems)
-        record.callback_type = kind
-        record.callback_data = data
-        channel_id = record.payload["channel_id"]
-        guild = self.state.world.guild_id
-        resource_message: Json | None = None
-        if kind in (4, 5):
-            flags = int(data.get("flags") or 0) & EPHEMERAL
-            if kind == 5:
-                flags |= LOADING
-            payload = data if kind == 4 else {"content": ""}
-            resource_message = self._new_bot_message(
-                channel_id, guild, payload, call.files, None, flags=flags, interaction=record
-            )
-        elif kind in (6, 7):
-            resource_message = self.state.messages.get(str(record.payload.get("message", {}).get("id")))
-            if kind == 7 and resource_message is not None:
-                resource_message = self.state.edit_message(resource_message["id"], data)
-        if resource_message is not None:
-            record.original_message_id = resource_message["id"]
-        answer: Json = {
-            "interaction": {
-                "id": record.id,
-                "type": record.kind,
-                "response_message_id": record.original_message_id,
-                "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
-            }
-        }
-        if resource_message is not None or kind in (8, 9):
-            answer["resource"] = {"type": kind}
-            if resource_message is not None:
-                answer["resource"]["message"] = self._for_bot(resource_message)
-        return 200, answer
-
-    def _webhook_interaction(self, call: Call) -> InteractionRecord | Result:
-        if call.params["application_id"] != str(self.state.world.application_id):
-            return error(404, 10015, "Unknown Webhook")
-        record = self.state.interaction_by_token(call.params["token"])
-        if record is None or record.callback_type is None:
-            return error(404, 10015, "Unknown Webhook")
-        return record
-
-    def _webhook_message(self, call: Call) -> tuple[InteractionRecord, Json] | Result:
-        record = self._webhook_interaction(call)
-        if isinstance(record, tuple):
-            return record
-        wanted = call.params["message_id"]
-        message_id = record.original_message_id if wanted == "@original" else wanted
-        found = self.state.messages.get(str(message_id))
-        if found is None:
-            return error(404, 10008, "Unknown Message")
-        return record, found
-
-    async def create_followup(self, call: Call) -> Result:
-        record = self._webhook_interaction(call)
-        if isinstance(record, tuple):
-            return record
-        payload = call.json or {}
-        problems = limits.message_problems(payload)
-        if problems:
-            return error(400, 50035, "Invalid Form Body", problems)
-        flags = int(payload.get("flags") or 0) & EPHEMERAL
-        sent = self._new_bot_message(
-            record.payload["channel_id"],
-            self.state.world.guild_id,
-            payload,
-            call.files,
-            None,
-            flags=flags,
-            interaction=record,
-        )
-        if call.query.get("wait", "false").lower() in ("true", "1"):
-            return 200, self._for_bot(sent)
-        return 204, None
-
-    async def get_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
-        return 200, self._for_bot(found[1])
-
-    async def edit_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
-        problems = limits.message_problems(call.json or {})
-        if problems:
-            return error(400, 50035, "Invalid Form Body", problems)
-        edited = self.state.edit_message(found[1]["id"], call.json or {})
-        edited["flags"] = int(edited.get("flags") or 0) & ~LOADING
-        return 200, self._for_bot(edited)
-
-    async def delete_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
-        self.state.messages.pop(found[1]["id"], None)
-        return 204, None

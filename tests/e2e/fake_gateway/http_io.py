@@ -1,0 +1,63 @@
+"""Request and response plumbing shared by the fake's REST handlers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from fake_gateway.payloads import Json
+from fake_gateway.recording import RecordedFile
+
+API_PREFIX = "/api/v10"
+
+
+@dataclass(frozen=True)
+class Call:
+    params: dict[str, str]
+    query: dict[str, str]
+    json: Any
+    files: tuple[RecordedFile, ...]
+    authorization: str | None
+
+
+Result = tuple[int, Any]
+Handler = Callable[[Call], Awaitable[Result]]
+
+
+def error(status: int, code: int, text: str, problems: list[str] | None = None) -> Result:
+    body: Json = {"code": code, "message": text}
+    if problems:
+        body["errors"] = problems
+    return status, body
+
+
+def json_response(status: int, body: Any) -> web.Response:
+    if status == 204 or body is None:
+        return web.Response(status=204)
+    return web.Response(status=status, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+
+
+async def read_body(request: web.Request) -> tuple[Any, tuple[RecordedFile, ...]]:
+    if not request.can_read_body:
+        return None, ()
+    if request.content_type.startswith("multipart/"):
+        payload: Any = None
+        files: list[RecordedFile] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, web.BodyPartReader):
+                continue
+            data = await part.read()
+            if part.name == "payload_json":
+                payload = json.loads(data.decode())
+            else:
+                files.append(
+                    RecordedFile(part.name or "", part.filename, part.headers.get("Content-Type"), bytes(data))
+                )
+        return payload, tuple(files)
+    text = await request.text()
+    return (json.loads(text) if text else None), ()
