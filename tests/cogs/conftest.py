@@ -101,3 +101,64 @@ def make_interaction_fixture() -> Any:
 @pytest.fixture(name="sent_kwargs")
 def sent_kwargs_fixture() -> Any:
     return sent_kwargs
+
+
+@pytest.fixture
+async def services(tmp_path: Path) -> Any:
+    """Real ``Services``: the core over a fresh SQLite file, loaded from the project's test records."""
+    services_module = pytest.importorskip("bot.services", reason="bot/services.py has not landed yet")
+    from bot.config import Settings
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'cogs.db'}", knowledge_dir=RECORDS_DIR)
+    built = await services_module.build_services(settings)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+BOT_USER_ID = 4242
+
+
+@pytest.fixture
+async def bot(services: Any, clock: FakeClock) -> Any:
+    """A ``TopicBot`` that is never connected; its responder uses the fake clock; ``bot.user`` is set."""
+    from bot.discord_adapter.client import TopicBot
+    from bot.discord_adapter.responder import Responder
+
+    topic_bot = TopicBot(services=services, settings=services.settings)
+    topic_bot.responder = Responder(services, services.settings.discord, clock)
+    me = create_autospec(discord.ClientUser, instance=True)
+    me.id = BOT_USER_ID
+    topic_bot._connection.user = me
+    yield topic_bot
+    topic_bot._connection.user = None
+
+
+def make_message(content: str, *, channel_id: int = 10, guild_id: int = 1, message_id: int = 900,
+                 reference: Any = None, mentions_bot: bool = True, author_is_bot: bool = False) -> Any:
+    """A spec'd ``Message``; ``reply`` and ``channel.fetch_message`` are spec'd coroutines."""
+    message = create_autospec(discord.Message, instance=True)
+    message.id = message_id
+    message.content = content
+    author = create_autospec(discord.Member, instance=True)
+    author.bot = author_is_bot
+    author.id = 100
+    message.author = author
+    me = create_autospec(discord.ClientUser, instance=True)
+    me.id = BOT_USER_ID
+    message.mentions = [me] if mentions_bot else []
+    channel = create_autospec(discord.TextChannel, instance=True)
+    channel.id = channel_id
+    message.channel = channel
+    guild = create_autospec(discord.Guild, instance=True)
+    guild.id = guild_id
+    message.guild = guild
+    message.reference = reference
+    message.jump_url = f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+    return message
+
+
+@pytest.fixture(name="make_message")
+def make_message_fixture() -> Any:
+    return make_message
