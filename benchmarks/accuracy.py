@@ -1,0 +1,162 @@
+"""Accuracy of the answer path on the labelled dev set: ``python -m benchmarks.accuracy --eval DIR``.
+
+Loads the eval records (``load_index``: parsed with ``parse_record`` today; swap it for an import
+through the store), runs every question of ``questions.dev.jsonl`` through ``Answerer.answer`` and
+prints the figures below, the mistakes and the latency of ``answer()``.
+
+Metric definitions (the eval README's labels; where it is silent, as stated here):
+
+* **correct** (for *overall* and *per style*): for ``none`` labels, the answer abstains (intent
+  ``none``, no topic); for ``ambiguous`` labels, a disambiguation offering at least two of the
+  labelled candidates; for ``list`` labels, intent ``list`` and, when candidates are labelled, every
+  labelled candidate listed and at least half of those listed labelled; otherwise the topic is the
+  labelled one (or an ``alt``), the intent matches and, for ``attribute``, so does the attribute.
+* **answerable top-1**: over questions with a labelled topic, the answered topic is it (or an alt).
+* **no-match precision / recall**: an abstention is an answer with intent ``none``; precision is
+  the share of abstentions labelled ``none``, recall the share of ``none`` labels abstained on.
+* **intent accuracy**: predicted intent equals the label, over all questions (a disambiguation
+  carries the intent asked for, ``summary`` for "tell me about …").
+* **attribute accuracy**: over ``attribute`` labels, topic and attribute name both right.
+* **ambiguous handled**: over ``ambiguous`` labels, a disambiguation offering ≥ 2 labelled candidates.
+* **timeline year accuracy**: over labels with a ``year``, topic right, intent ``timeline`` and the
+  date range exactly that year (events inside it, or none and nearest events offered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.core.answering import Answerer
+from bot.core.answers import Answer
+from bot.core.matching import TopicIndex
+from bot.core.record_format import parse_record
+
+DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def load_index(knowledge_dir: Path) -> TopicIndex:
+    """The eval records as an index (the one place to swap for an import through the store)."""
+    return TopicIndex((parse_record(p.read_text(encoding="utf-8")), None) for p in sorted(knowledge_dir.glob("*.txt")))
+
+
+def _abstained(answer: Answer) -> bool:
+    return answer.intent == "none" and answer.topic is None
+
+
+def _topic_ok(label: dict[str, Any], answer: Answer) -> bool:
+    wanted = {label["topic"], *label.get("alt", [])}
+    return answer.topic is not None and answer.topic.title in wanted
+
+
+def is_correct(label: dict[str, Any], answer: Answer) -> bool:
+    """Whether ``answer`` is right for ``label`` (see the module docstring)."""
+    if label["style"] == "ambiguous":
+        return answer.is_disambiguation and len(set(answer.candidates) & set(label["candidates"])) >= 2
+    if label["intent"] == "none":
+        return _abstained(answer)
+    if label["intent"] == "list":
+        if answer.intent != "list":
+            return False
+        wanted = set(label.get("candidates", []))
+        if not wanted:
+            return True
+        got = set(answer.candidates)
+        return wanted <= got and len(wanted & got) * 2 >= len(got)
+    if not _topic_ok(label, answer) or answer.intent != label["intent"]:
+        return False
+    if label["intent"] == "attribute":
+        return answer.attribute is not None and answer.attribute.name == label["attribute"]
+    return True
+
+
+def _year_ok(label: dict[str, Any], answer: Answer) -> bool:
+    year = label["year"]
+    return (_topic_ok(label, answer) and answer.intent == "timeline" and answer.date_range is not None
+            and answer.date_range.start == date(year, 1, 1) and answer.date_range.end == date(year, 12, 31)
+            and (bool(answer.events) or bool(answer.nearest_events)))
+
+
+def _pct(num: int, den: int) -> str:
+    return f"{100.0 * num / den:5.1f}% ({num}/{den})" if den else "  n/a"
+
+
+def _describe(answer: Answer) -> str:
+    if answer.is_disambiguation:
+        return f"disambiguation {list(answer.candidates)}"
+    if answer.intent == "list":
+        return f"list {list(answer.candidates) or 'all'}"
+    title = answer.topic.title if answer.topic else None
+    attr = f" / {answer.attribute.name}" if answer.attribute else ""
+    return f"{title} [{answer.intent}{attr}] ({answer.explanation.winner}={answer.explanation.winner_score:.1f})"
+
+
+def _expected(label: dict[str, Any]) -> str:
+    if label.get("candidates"):
+        return f"{label['intent']} {label['candidates']}"
+    attr = f" / {label['attribute']}" if label.get("attribute") else ""
+    return f"{label['topic']} [{label['intent']}{attr}]"
+
+
+def run(eval_dir: Path) -> None:
+    index = load_index(eval_dir / "knowledge")
+    answerer = Answerer(index)
+    labels = [json.loads(line) for line in (eval_dir / "questions.dev.jsonl").read_text(encoding="utf-8").splitlines()
+              if line.strip()]
+    results: list[tuple[dict[str, Any], Answer]] = []
+    latencies: list[float] = []
+    for label in labels:
+        started = time.perf_counter()
+        answer = answerer.answer(label["q"])
+        latencies.append((time.perf_counter() - started) * 1000.0)
+        results.append((label, answer))
+
+    correct = [is_correct(lab, ans) for lab, ans in results]
+    answerable = [(lab, ans) for lab, ans in results if lab["topic"] is not None]
+    abstained = [(lab, ans) for lab, ans in results if _abstained(ans)]
+    none_labels = [(lab, ans) for lab, ans in results if lab["intent"] == "none"]
+    attribute_labels = [(lab, ans) for lab, ans in results if lab["intent"] == "attribute"]
+    ambiguous = [(lab, ans) for lab, ans in results if lab["style"] == "ambiguous"]
+    years = [(lab, ans) for lab, ans in results if "year" in lab]
+
+    print(f"records: {len(index)}  questions: {len(labels)}")
+    print(f"overall                 {_pct(sum(correct), len(results))}")
+    print(f"answerable top-1        {_pct(sum(_topic_ok(lab, ans) for lab, ans in answerable), len(answerable))}")
+    print(f"no-match precision      {_pct(sum(lab['intent'] == 'none' for lab, _ in abstained), len(abstained))}")
+    print(f"no-match recall         {_pct(sum(_abstained(ans) for _, ans in none_labels), len(none_labels))}")
+    print(f"intent accuracy         {_pct(sum(ans.intent == lab['intent'] for lab, ans in results), len(results))}")
+    attribute_ok = sum(is_correct(lab, ans) for lab, ans in attribute_labels)
+    print(f"attribute accuracy      {_pct(attribute_ok, len(attribute_labels))}")
+    print(f"ambiguous handled       {_pct(sum(is_correct(lab, ans) for lab, ans in ambiguous), len(ambiguous))}")
+    print(f"timeline year accuracy  {_pct(sum(_year_ok(lab, ans) for lab, ans in years), len(years))}")
+    print("per style:")
+    by_style: dict[str, list[bool]] = defaultdict(list)
+    for (lab, _), ok in zip(results, correct, strict=True):
+        by_style[lab["style"]].append(ok)
+    for style in sorted(by_style):
+        print(f"  {style:14} {_pct(sum(by_style[style]), len(by_style[style]))}")
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(f"latency of answer(): p50 {p50:.2f} ms  p99 {p99:.2f} ms  (n={len(ordered)})")
+    mistakes = [(lab, ans) for (lab, ans), ok in zip(results, correct, strict=True) if not ok]
+    print(f"mistakes ({len(mistakes)}):")
+    for lab, ans in mistakes:
+        print(f"  {lab['id']} {lab['q']!r}\n      expected: {_expected(lab)}\n      got:      {_describe(ans)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the eval directory (knowledge/, questions)")
+    args = parser.parse_args(argv)
+    run(args.eval)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""``Answerer``: the one path from a question to an ``Answer`` (CLI, /ask, mentions, /topic).
+
+Decisions, in order, for a free-text question (``answer``):
+
+1. A list question ("what topics do you track", "which topics are about crypto") lists titles.
+2. Nothing left after removing noise, function and intent words: chatter, answered with ``none``.
+3. "X vs Y" / "X or Y" naming two different topics: a disambiguation between them.
+4. Topics are ranked by ``TopicIndex.rank``. The best one is answered when its score reaches
+   ``ACCEPT_SCORE`` or, for a topic the question names in full, when it explains at least
+   ``NAMED_MIN_COVERAGE`` of the question (so "tesla coil" is not Tesla). Below that: a miss.
+5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
+   make a disambiguation, never a pick. A question that is exactly one topic's name is exempt.
+6. For the chosen topic the intent comes from the wording (sources, timeline) or from the
+   attribute matcher; a bare description of a topic with no question word is a summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Final
+
+from bot.core.answers import Answer, DateRange, Explanation, Intent
+from bot.core.attribute_matching import match_attribute
+from bot.core.errors import TopicNotFoundError
+from bot.core.matching import TopicIndex, TopicScore
+from bot.core.model import TimelineEvent, Topic
+from bot.core.question import Question, parse_question
+from bot.core.tokens import normalize
+
+log = logging.getLogger(__name__)
+
+#: Score (0..100) a topic needs to be answered: about a third of the question explained by a topic.
+ACCEPT_SCORE: Final = 33.0
+#: Share of the question a topic named in full must explain (the rest is not about it).
+NAMED_MIN_COVERAGE: Final = 0.35
+#: Runner-up scores at or above this fraction of the best are real alternatives.
+MARGIN: Final = 0.87
+MAX_CANDIDATES: Final = 5
+NEAREST_EVENTS: Final = 3
+_QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
+
+
+class Answerer:
+    """Answers questions from a ``TopicIndex``."""
+
+    def __init__(self, index: TopicIndex) -> None:
+        self.index = index
+
+    # --- the free-text path ----------------------------------------------------------------------
+
+    def answer(self, question: str, *, guild_id: int | None = None) -> Answer:
+        """Understand ``question`` and answer it (never raises for unknown topics: that is a miss)."""
+        parsed = parse_question(question)
+        if parsed.intent_cue == "list":
+            return self._list(parsed, guild_id)
+        if parsed.is_empty:
+            return Answer(question, "none", confidence=1.0, explanation=Explanation(notes=("no content words",)))
+        versus = self._versus(parsed, guild_id)
+        if versus is not None:
+            return versus
+        ranking = self.index.rank(parsed.text, guild_id)
+        if not ranking or not _accepted(ranking[0]):
+            return self._miss(parsed, ranking, guild_id)
+        best = ranking[0]
+        runner_up = ranking[1] if len(ranking) > 1 else None
+        close = [s for s in ranking if s.score >= MARGIN * best.score]
+        exact = best.named and best.coverage >= 0.99 and not (runner_up and runner_up.named)
+        if len(close) >= 2 and not exact:
+            return self._disambiguation(parsed, close, runner_up)
+        topic = self.index.get(best.title, guild_id)
+        if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
+            return self._miss(parsed, ranking, guild_id)
+        return self._answer_about(parsed, topic, best, runner_up)
+
+    def _versus(self, parsed: Question, guild_id: int | None) -> Answer | None:
+        if not parsed.versus:
+            return None
+        picks: list[TopicScore] = []
+        for part in parsed.versus:
+            ranking = self.index.rank(part, guild_id, limit=2)
+            if ranking and _accepted(ranking[0]) and ranking[0].title not in {p.title for p in picks}:
+                picks.append(ranking[0])
+        if len(picks) < 2:
+            return None
+        return self._disambiguation(parsed, picks, picks[1], note="the question names several topics")
+
+    def _answer_about(self, parsed: Question, topic: Topic, best: TopicScore,
+                      runner_up: TopicScore | None) -> Answer:
+        explanation = Explanation(
+            winner=best.title, winner_score=best.score,
+            runner_up=runner_up.title if runner_up else None,
+            runner_up_score=runner_up.score if runner_up else 0.0,
+            matched_field=best.matched_field, matched_text=best.matched_text,
+        )
+        ratio = runner_up.score / best.score if runner_up and best.score else 0.0
+        confidence = round(min(1.0, best.score / 100.0) * (1.0 - 0.5 * ratio), 3)
+        intent: Intent = "summary"
+        attribute = None
+        cue = parsed.intent_cue
+        if cue == "sources":
+            intent = "sources"
+        else:
+            match = match_attribute(parsed.text, topic)
+            if cue == "timeline":
+                if match and match.by == "name" and match.direct and parsed.date_range is None:
+                    intent, attribute = "attribute", match.attribute
+                else:
+                    intent = "timeline"
+            elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))):
+                intent, attribute = "attribute", match.attribute
+        return self._build(parsed.raw, topic, intent, attribute=attribute.name if attribute else None,
+                           date_range=parsed.date_range, confidence=confidence, explanation=explanation)
+
+    def _disambiguation(self, parsed: Question, close: list[TopicScore], runner_up: TopicScore | None,
+                        note: str = "several topics score within the margin") -> Answer:
+        best = close[0]
+        intent: Intent = parsed.intent_cue if parsed.intent_cue in ("summary", "timeline", "sources") else "summary"
+        explanation = Explanation(
+            winner=best.title, winner_score=best.score,
+            runner_up=runner_up.title if runner_up else None,
+            runner_up_score=runner_up.score if runner_up else 0.0,
+            matched_field=best.matched_field, matched_text=best.matched_text, notes=(note,),
+        )
+        return Answer(parsed.raw, intent, candidates=tuple(s.title for s in close[:MAX_CANDIDATES]),
+                      date_range=parsed.date_range, confidence=round(0.5 * min(1.0, best.score / 100.0), 3),
+                      explanation=explanation)
+
+    def _miss(self, parsed: Question, ranking: list[TopicScore], guild_id: int | None) -> Answer:
+        best = ranking[0] if ranking else None
+        suggestions = [s.title for s in ranking[:3] if s.score >= ACCEPT_SCORE / 2]
+        for title in self.index.closest_titles(parsed.text, limit=3, guild_id=guild_id):
+            if title not in suggestions:
+                suggestions.append(title)
+        explanation = Explanation(
+            winner=best.title if best else None, winner_score=best.score if best else 0.0,
+            runner_up=ranking[1].title if len(ranking) > 1 else None,
+            runner_up_score=ranking[1].score if len(ranking) > 1 else 0.0,
+            matched_field=best.matched_field if best else None, matched_text=best.matched_text if best else None,
+            notes=("below the acceptance score", *(f"closest: {t}" for t in suggestions[:3])),
+        )
+        confidence = round(1.0 - min(1.0, (best.score if best else 0.0) / 100.0), 3)
+        return Answer(parsed.raw, "none", confidence=confidence, explanation=explanation)
+
+    def _list(self, parsed: Question, guild_id: int | None) -> Answer:
+        if parsed.list_filter:
+            titles = self.index.filter_titles(parsed.list_filter, guild_id)
+            notes = (f"filtered by {parsed.list_filter!r}",)
+            return Answer(parsed.raw, "list", candidates=tuple(titles), confidence=1.0 if titles else 0.5,
+                          explanation=Explanation(notes=notes))
+        return Answer(parsed.raw, "list", confidence=1.0, explanation=Explanation(notes=("all topics",)))
+
+    # --- the structured path -------------------------------------------------------------------
+
+    def answer_topic(self, title: str, intent: Intent, *, attribute: str | None = None,
+                     date_range: DateRange | None = None, guild_id: int | None = None) -> Answer:
+        """Answer about a known title (``/topic`` commands, disambiguation buttons).
+
+        Raises ``TopicNotFoundError`` (with the closest titles) when no visible topic has ``title``.
+        """
+        topic = self.index.get(title, guild_id)
+        if topic is None:
+            raise TopicNotFoundError(title, tuple(self.index.closest_titles(title, guild_id=guild_id)))
+        explanation = Explanation(winner=topic.title, winner_score=100.0, matched_field="title",
+                                  matched_text=topic.title, notes=("asked by title",))
+        return self._build(f"{intent}: {topic.title}", topic, intent, attribute=attribute, date_range=date_range,
+                           confidence=1.0, explanation=explanation)
+
+    def _build(self, question: str, topic: Topic, intent: Intent, *, attribute: str | None,
+               date_range: DateRange | None, confidence: float, explanation: Explanation) -> Answer:
+        if intent == "attribute":
+            found = topic.attribute(attribute) if attribute else None
+            if found is None:
+                return Answer(question, "summary", topic=topic, confidence=confidence, explanation=explanation)
+            return Answer(question, "attribute", topic=topic, attribute=found, confidence=confidence,
+                          explanation=explanation)
+        if intent == "timeline":
+            events, nearest = timeline_events(topic, date_range)
+            return Answer(question, "timeline", topic=topic, events=events, nearest_events=nearest,
+                          date_range=date_range, confidence=confidence, explanation=explanation)
+        if intent == "sources":
+            return Answer(question, "sources", topic=topic, sources=topic.links, confidence=confidence,
+                          explanation=explanation)
+        return Answer(question, "summary" if intent not in ("list", "none") else intent, topic=topic,
+                      confidence=confidence, explanation=explanation)
+
+
+def _accepted(score: TopicScore) -> bool:
+    return score.score >= ACCEPT_SCORE or (score.named and score.coverage >= NAMED_MIN_COVERAGE)
+
+
+def timeline_events(topic: Topic, date_range: DateRange | None) -> tuple[tuple[TimelineEvent, ...],
+                                                                            tuple[TimelineEvent, ...]]:
+    """Events of ``topic`` in ``date_range`` (all when ``None``), by date; when the range holds none,
+    the ``NEAREST_EVENTS`` closest to it, by date."""
+    ordered = sorted(topic.timeline, key=lambda e: e.date)
+    if date_range is None:
+        return tuple(ordered), ()
+    inside = tuple(e for e in ordered if date_range.contains(e.date))
+    if inside:
+        return inside, ()
+
+    def distance(event: TimelineEvent) -> int:
+        if date_range.start is not None and event.date < date_range.start:
+            return (date_range.start - event.date).days
+        if date_range.end is not None and event.date > date_range.end:
+            return (event.date - date_range.end).days
+        return 0
+
+    nearest = sorted(ordered, key=distance)[:NEAREST_EVENTS]
+    return (), tuple(sorted(nearest, key=lambda e: e.date))
+
+
+def answer_to_json(answer: Answer, text: str) -> dict[str, Any]:
+    """The CLI's ``--json`` shape: ``{"q","topic","intent","attribute","candidates","confidence","text"}``.
+
+    ``topic`` is null for ``none``, ``list`` and disambiguations; ``candidates`` holds the titles of a
+    disambiguation or of a filtered list, else ``[]``.
+    """
+    return {
+        "q": answer.question,
+        "topic": answer.topic.title if answer.topic is not None else None,
+        "intent": answer.intent,
+        "attribute": answer.attribute.name if answer.attribute is not None else None,
+        "candidates": list(answer.candidates),
+        "confidence": answer.confidence,
+        "text": text,
+    }

@@ -1,0 +1,100 @@
+"""Choosing the attribute a question asks for, once its topic is known.
+
+The question's words, minus the topic's own name words, are matched against each attribute name:
+a word equal to a name word (same stem, a shared prefix, or a typo at ``fuzz.ratio`` ≥ 80) counts
+1.0; a question word whose cue list (``lexicon.ATTRIBUTE_CUES``: "who runs" → CEO, leadership …)
+contains a name word counts 0.6. Generic name words ("key", "main", "other") count a third. When no
+name matches, the attribute values are tried: the IDF-free share of the remaining words found in a
+value, which finds "how much water do data centers use" → Water Use through its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz import fuzz
+
+from bot.core.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.model import Attribute, Topic
+from bot.core.tokens import prefix_related, stem, stems, words
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DIRECT_WEIGHT: Final = 1.0
+CUE_WEIGHT: Final = 0.6
+GENERIC_FACTOR: Final = 1 / 3
+#: An attribute is chosen by name when its matched mass reaches this (one direct word or two cues).
+NAME_THRESHOLD: Final = 0.9
+#: By value: the share of the remaining content words found in one value, and the lead it needs.
+VALUE_THRESHOLD: Final = 0.5
+TYPO_CUTOFF: Final = 80.0
+GENERIC_NAME_WORDS: Final = _word_set(
+    """
+    key main major other current total notable typical common first latest leading general basic
+    us
+    """
+)
+
+
+@dataclass(frozen=True)
+class AttributeMatch:
+    attribute: Attribute
+    score: float
+    by: str  # "name" or "value"
+    direct: bool  # a question word matched the name itself, not only through a cue
+
+
+def _word_matches(word: str, name_word: str) -> bool:
+    a, b = stem(word), stem(name_word)
+    if a == b or (len(a) >= 4 and len(b) >= 4 and prefix_related(a, b) and min(len(a), len(b)) >= 5):
+        return True
+    return len(word) >= 4 and fuzz.ratio(word, name_word) >= TYPO_CUTOFF
+
+
+def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
+    """The attribute of ``topic`` the question asks for, or ``None`` when it names none."""
+    if not topic.attributes:
+        return None
+    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
+    name_stems = {stem(w) for w in name_words}
+    q_words = [w for w in words(question_text) if w not in name_words and stem(w) not in name_stems]
+    content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    best: AttributeMatch | None = None
+    for attribute in topic.attributes:
+        attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
+        mass = 0.0
+        direct = False
+        for word in q_words:
+            hit = 0.0
+            for name_word in attr_words:
+                factor = GENERIC_FACTOR if name_word in GENERIC_NAME_WORDS else 1.0
+                if word in content and _word_matches(word, name_word):
+                    hit = max(hit, DIRECT_WEIGHT * factor)
+                    direct = direct or factor == 1.0
+                elif name_word in ATTRIBUTE_CUES.get(word, ()):
+                    hit = max(hit, CUE_WEIGHT * factor)
+            mass += hit
+        if mass >= NAME_THRESHOLD and (best is None or mass > best.score):
+            best = AttributeMatch(attribute, mass, "name", direct)
+    if best is not None:
+        return best
+    return _match_by_value(content, topic)
+
+
+def _match_by_value(content: list[str], topic: Topic) -> AttributeMatch | None:
+    wanted = {stem(w) for w in content}
+    if not wanted:
+        return None
+    scored = sorted(
+        ((len(wanted & set(stems(a.value))) / len(wanted), a) for a in topic.attributes),
+        key=lambda pair: -pair[0],
+    )
+    top_score, top = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if top_score >= VALUE_THRESHOLD and top_score > runner_up:
+        return AttributeMatch(top, top_score, "value", False)
+    return None

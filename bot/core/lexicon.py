@@ -1,0 +1,125 @@
+"""Word lists the question reader relies on, kept general (they describe English, not our topics).
+
+* ``FUNCTION_WORDS``: grammar and chat filler; never evidence for a topic.
+* ``INTENT_WORDS``: words that say *what kind* of answer is wanted (summary, timeline, sources,
+  list); they steer the intent and are never evidence for a topic either.
+* ``ASPECT_WORDS``: things one can ask about almost any tracked subject (its news, price,
+  earnings, plans). They neither count for nor against a topic that the question names.
+* ``ATTRIBUTE_CUES``: question words that point at kinds of attribute names ("who runs" → CEO,
+  leader; "how tall" → height). Values are words that may appear in an attribute *name*.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FUNCTION_WORDS: Final = _word_set(
+    """
+    a an the and or but nor so of to in on at by for from with without into onto over under
+    about as than then that this these those there here it its is are was were be been being am
+    do does did done doing have has had having will would shall should can could may might must
+    i me my mine we us our you your u ur yours he him his she her they them their what whats
+    which who whom whose when where why how whos wheres hows any some all every each much many
+    more most very just also too really actually even still again now not no yes yeah ok okay
+    please pls plz thanks thank thx ty lol lmao lmfao haha hah omg wow hey hi hello yo sup guys
+    everyone anyone someone bot topicbot ask like kind sort thing things stuff going get got
+    gonna wanna let lets if whether up out true right say said tell know think im ive id youre
+    dont doesnt didnt cant isnt arent wasnt one ones abt bout wat wut wht r n thats theres
+    spoiler spoilers
+    """
+)
+
+#: Words that ask for a kind of answer. Also never evidence for a topic.
+INTENT_WORDS: Final = _word_set(
+    """
+    summary summarize summarise summarized overview explain explained describe description
+    define definition meaning info information details detail give show me tell about learn
+    timeline history events event milestones milestone happened happen happening latest recent
+    recently news update updates new timeline chronology source sources link links read reading
+    references reference citations articles article url urls list topics topic track tracked
+    tracking cover covered do know everything
+    """
+)
+
+#: Generic aspects of any subject: neutral evidence when a topic is named.
+ASPECT_WORDS: Final = _word_set(
+    """
+    earnings revenue revenues profit profits stock stocks share shares price prices valuation
+    value worth market cap funding status deal deals plans plan future outlook impact effect
+    effects situation drama controversy debate opinion opinions take thoughts doing up
+    """
+)
+
+#: Cue word (normalised, unstemmed) → words that may appear in a matching attribute's name.
+ATTRIBUTE_CUES: Final = {
+    "who": ("ceo", "leader", "leadership", "chair", "chairman", "president", "founder", "creator",
+            "developer", "manufacturer", "operator", "owner", "judge", "regulator"),
+    "runs": ("ceo", "leadership", "leader", "chair", "chairman", "administrator", "operator"),
+    "run": ("ceo", "leadership", "leader", "chair", "chairman", "administrator", "operator"),
+    "leads": ("ceo", "leadership", "leader", "chair", "chairman"),
+    "lead": ("ceo", "leadership", "leader", "chair", "chairman"),
+    "head": ("ceo", "leadership", "leader", "chair", "chairman"),
+    "boss": ("ceo", "leadership", "leader", "chair", "chairman"),
+    "charge": ("ceo", "leadership", "leader", "chair", "chairman", "administrator"),
+    "founded": ("founded", "founder", "created", "launch"),
+    "started": ("founded", "created", "launch"),
+    "created": ("creator", "founder", "created", "developer"),
+    "invented": ("creator", "founder", "discoverers", "developer"),
+    "made": ("creator", "developer", "manufacturer"),
+    "makes": ("manufacturer", "developer", "manufacturing"),
+    "built": ("manufacturer", "developer", "manufacturing"),
+    "builds": ("manufacturer", "developer", "manufacturing"),
+    "where": ("headquarters", "location", "areas", "service", "sites"),
+    "based": ("headquarters", "location"),
+    "cities": ("areas", "service", "locations", "markets"),
+    "city": ("areas", "service", "locations", "markets"),
+    "countries": ("areas", "markets", "locations"),
+    "tall": ("height",),
+    "high": ("height",),
+    "big": ("size", "height"),
+    "large": ("size",),
+    "many": ("size", "number", "count", "users", "subscribers"),
+    "cost": ("price", "cost"),
+    "costs": ("price", "cost"),
+    "expensive": ("price", "cost"),
+    "cheap": ("price", "cost"),
+    "kind": ("type",),
+    "type": ("type",),
+    "before": ("predecessor", "previous", "former"),
+    "previously": ("predecessor", "previous", "former"),
+    "formerly": ("predecessor", "previous", "former"),
+    "called": ("predecessor", "name"),
+    "biggest": ("largest", "major", "leading"),
+    "largest": ("largest", "major", "leading"),
+    "main": ("main", "major", "key", "leading"),
+    "top": ("largest", "major", "leading"),
+    "covered": ("affected", "covered", "scope"),
+    "affected": ("affected",),
+    "affect": ("affected",),
+    "include": ("affected", "includes"),
+    "included": ("affected", "includes"),
+    "support": ("supported",),
+    "supports": ("supported",),
+    "tech": ("technology",),
+    "save": ("savings",),
+    "saved": ("savings",),
+    "buying": ("buyers", "buyer"),
+    "buy": ("buyers", "buyer"),
+    "sell": ("products",),
+    "sells": ("products",),
+    "structured": ("structure",),
+    "regulates": ("regulator", "regulation"),
+    "regulated": ("regulator", "regulation"),
+    "risks": ("concerns", "challenges", "criticisms", "controversies"),
+    "problems": ("concerns", "challenges", "obstacle", "limitations", "criticisms"),
+    "downsides": ("concerns", "challenges", "limitations", "criticisms", "side"),
+    "uses": ("uses", "use"),
+    "penalty": ("penalty",),
+    "fine": ("penalty",),
+    "fines": ("penalty",),
+}

@@ -1,0 +1,397 @@
+"""``TopicIndex``: the in-memory index of topics that questions and autocomplete are matched against.
+
+Topics are global (``guild_id=None``) or belong to one guild; a guild sees the global topics plus
+its own, minus the global ones it hid. Updating one topic touches only that topic's postings, so
+moderators' live edits do not rebuild the index.
+
+How a question is scored against a topic (``rank``):
+
+* The question's content words (not function words, intent words or generic aspects such as
+  "earnings") each get an IDF weight computed from the index itself, so a word most topics mention
+  ("ai", "company") counts for little and an unknown word ("pie", "coil") counts for a lot.
+* Each word's *evidence* for a topic is the topic document's field weight for it (see
+  ``topic_documents``), a looser prefix match at 0.8 of that, or a typo match against the words of
+  the topic's names (rapidfuzz ``fuzz.ratio`` with a length-dependent ``score_cutoff``).
+* ``coverage`` is the IDF-weighted share of the question that the topic explains; ``name_cover``
+  the IDF-weighted share of the topic's best name that the question mentions. The score is
+  ``100 * coverage * (0.75 + 0.25 * name_cover)``: explaining the question matters most, naming the
+  topic breaks ties between topics that explain it equally (Tesla vs Tesla Robotaxi for "tesla").
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz import fuzz, process
+
+from bot.core.lexicon import ASPECT_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.model import Topic
+from bot.core.tokens import normalize, prefix_key, prefix_related, stem
+from bot.core.topic_documents import PHRASE_WEIGHT, TopicDocument, build_document
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int | None, str]
+
+PREFIX_FACTOR: Final = 0.8
+#: Evidence of one word of a longer name, before adding the share of the name the question covers.
+PARTIAL_NAME_BASE: Final = 0.6
+NAME_BONUS: Final = 0.25
+AUTOCOMPLETE_LIMIT: Final = 25
+_LABEL_LIMIT: Final = 100
+_CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
+
+
+def typo_cutoff(word: str) -> float | None:
+    """The ``fuzz.ratio`` a typo of ``word`` must reach: one edit in a short word, more in long ones."""
+    if len(word) <= 2:
+        return None
+    if len(word) == 3:
+        return 66.0
+    return 75.0
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """How well one topic explains a question (``score`` 0..100)."""
+
+    title: str
+    score: float
+    coverage: float
+    name_cover: float
+    matched_field: str | None
+    matched_text: str | None
+
+    @property
+    def named(self) -> bool:
+        """The question contains one of the topic's names in full (allowing typos)."""
+        return self.name_cover >= 0.999
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    stem: str
+    idf: float
+    fuzzy: tuple[tuple[str, float], ...] = ()  # name words this unknown word may be a typo of
+
+
+class TopicIndex:
+    """Topics by title (case-insensitive) with the postings needed to rank them against text."""
+
+    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = ()) -> None:
+        self._topics: dict[Key, Topic] = {}
+        self._docs: dict[Key, TopicDocument] = {}
+        self._postings: dict[str, set[Key]] = defaultdict(set)
+        self._prefix_postings: dict[str, set[Key]] = defaultdict(set)
+        self._name_words: dict[str, set[Key]] = defaultdict(set)
+        self._name_pairs: dict[str, tuple[str, str]] = {}
+        self._hidden: dict[int, set[str]] = defaultdict(set)
+        self._name_vocab: list[str] | None = None
+        for topic, guild_id in entries:
+            self.upsert(topic, guild_id)
+
+    # --- updates -------------------------------------------------------------------------------
+
+    def upsert(self, topic: Topic, guild_id: int | None = None) -> None:
+        """Add ``topic`` or replace the topic with the same title in the same scope."""
+        key = (guild_id, topic.title.casefold())
+        self._drop(key)
+        doc = build_document(topic)
+        self._topics[key] = topic
+        self._docs[key] = doc
+        for s in doc.evidence:
+            self._postings[s].add(key)
+        for p in doc.prefix_evidence:
+            self._prefix_postings[p].add(key)
+        for word in _name_vocabulary(doc):
+            self._name_words[word].add(key)
+        for name in doc.names:
+            for a, b in zip(name.words, name.words[1:], strict=False):
+                self._name_pairs[a + b] = (a, b)
+        self._name_vocab = None
+
+    def remove(self, title: str, guild_id: int | None = None) -> bool:
+        """Remove a topic; returns whether it was there."""
+        return self._drop((guild_id, title.casefold()))
+
+    def hide(self, guild_id: int, title: str) -> None:
+        """Hide a global topic from one guild."""
+        self._hidden[guild_id].add(title.casefold())
+
+    def unhide(self, guild_id: int, title: str) -> None:
+        self._hidden[guild_id].discard(title.casefold())
+
+    def _drop(self, key: Key) -> bool:
+        doc = self._docs.pop(key, None)
+        if doc is None:
+            return False
+        del self._topics[key]
+        for table, words_ in (
+            (self._postings, doc.evidence),
+            (self._prefix_postings, doc.prefix_evidence),
+            (self._name_words, _name_vocabulary(doc)),
+        ):
+            for word in words_:
+                keys = table.get(word)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del table[word]
+        self._name_vocab = None
+        return True
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._topics)
+
+    def _visible(self, key: Key, guild_id: int | None) -> bool:
+        owner, folded = key
+        if owner is None:
+            if guild_id is None:
+                return True
+            return folded not in self._hidden.get(guild_id, ()) and (guild_id, folded) not in self._topics
+        return owner == guild_id
+
+    def _visible_keys(self, guild_id: int | None) -> list[Key]:
+        return [key for key in self._topics if self._visible(key, guild_id)]
+
+    def get(self, title: str, guild_id: int | None = None) -> Topic | None:
+        """The visible topic with this title (case-insensitive), the guild's own first."""
+        folded = title.strip().casefold()
+        if guild_id is not None and (found := self._topics.get((guild_id, folded))) is not None:
+            return found
+        key: Key = (None, folded)
+        return self._topics.get(key) if key in self._topics and self._visible(key, guild_id) else None
+
+    def topics(self, guild_id: int | None = None) -> list[Topic]:
+        """Visible topics, ordered by title."""
+        return sorted((self._topics[k] for k in self._visible_keys(guild_id)), key=lambda t: t.title.casefold())
+
+    def titles(self, guild_id: int | None = None) -> list[str]:
+        return [topic.title for topic in self.topics(guild_id)]
+
+    def attribute_names(self, title: str, guild_id: int | None = None) -> list[str]:
+        topic = self.get(title, guild_id)
+        return [a.name for a in topic.attributes] if topic else []
+
+    def _names(self, guild_id: int | None) -> tuple[list[str], list[tuple[str, bool]]]:
+        """Every visible name (titles and aliases) with its (title, is_alias)."""
+        choices: list[str] = []
+        owners: list[tuple[str, bool]] = []
+        for key in self._visible_keys(guild_id):
+            topic = self._topics[key]
+            choices.append(topic.title)
+            owners.append((topic.title, False))
+            for alias in topic.all_aliases:
+                choices.append(alias)
+                owners.append((topic.title, True))
+        return choices, owners
+
+    def autocomplete(self, text: str, guild_id: int | None = None,
+                     limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
+        """Up to ``limit`` (≤ 25) ``(label, title)`` choices for what was typed so far.
+
+        Fuzzy (``fuzz.WRatio``, ``score_cutoff=50``) on titles and aliases; the label reads
+        "Title (aka Alias)" when an alias is what matched. Empty text lists titles alphabetically.
+        """
+        limit = max(0, min(limit, AUTOCOMPLETE_LIMIT))
+        if not normalize(text):
+            return [(_label(t), t) for t in self.titles(guild_id)[:limit]]
+        choices, owners = self._names(guild_id)
+        hits = process.extract(text, choices, scorer=fuzz.WRatio, processor=normalize,
+                               score_cutoff=50, limit=limit * 3)
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for name, _score, i in hits:
+            title, is_alias = owners[i]
+            if title in seen:
+                continue
+            seen.add(title)
+            out.append((_label(f"{title} (aka {name})" if is_alias else title), title))
+            if len(out) == limit:
+                break
+        return out
+
+    def closest_titles(self, text: str, limit: int = 3, guild_id: int | None = None) -> list[str]:
+        """Titles whose title or alias is closest to ``text`` (``fuzz.WRatio`` ≥ 60), best first."""
+        choices, owners = self._names(guild_id)
+        hits = process.extract(text, choices, scorer=fuzz.WRatio, processor=normalize,
+                               score_cutoff=60, limit=limit * 4)
+        out: list[str] = []
+        for _name, _score, i in hits:
+            if owners[i][0] not in out:
+                out.append(owners[i][0])
+        return out[:limit]
+
+    def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
+        """Titles of topics whose title, aliases or description has a word starting with a word of
+        ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
+        wanted = [w for w in normalize(text).split() if w not in _CHATTER_WORDS and len(w) >= 3]
+        wanted_stems = [stem(w) for w in wanted]
+        out: list[str] = []
+        for topic in self.topics(guild_id):
+            vocabulary = set(normalize(" ".join((topic.title, *topic.all_aliases, topic.description))).split())
+            if all(any(v.startswith(w) or v.startswith(s) for v in vocabulary)
+                   for w, s in zip(wanted, wanted_stems, strict=True)):
+                out.append(topic.title)
+        return out if wanted else []
+
+    # --- ranking -------------------------------------------------------------------------------
+
+    def idf(self, stem_: str) -> float:
+        """Inverse document frequency of a stem over all indexed topics (unknown words score highest)."""
+        n = len(self._topics)
+        df = len(self._postings.get(stem_, ()))
+        return max(0.1, math.log((n + 1) / (df + 0.5)))
+
+    def _name_choices(self) -> list[str]:
+        if self._name_vocab is None:
+            self._name_vocab = sorted(self._name_words)
+        return self._name_vocab
+
+    def question_tokens(self, text: str) -> list[_Token]:
+        """The content words of ``text`` as the ranker sees them (typos of names resolved)."""
+        raw = normalize(text).split()
+        joined: list[str] = []
+        i = 0
+        while i < len(raw):
+            pair = raw[i] + raw[i + 1] if i + 1 < len(raw) else ""
+            if pair in self._name_words and pair not in self._name_pairs:
+                joined.append(pair)  # "robo taxis" → the single name word "robotaxis"
+                i += 2
+                continue
+            if raw[i] in self._name_pairs and raw[i] not in self._name_words:
+                joined.extend(self._name_pairs[raw[i]])  # "glp1" → the name words "glp", "1"
+            else:
+                joined.append(raw[i])
+            i += 1
+        tokens: list[_Token] = []
+        for word in joined:
+            if word in _CHATTER_WORDS or word in ASPECT_WORDS or word.isdigit():
+                continue
+            s = stem(word)
+            if s in self._postings or word in self._name_words:
+                tokens.append(_Token(word, s, self.idf(s)))
+                continue
+            fuzzy = self._typo_candidates(word)
+            pkey = prefix_key(s)
+            if fuzzy:
+                best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
+                tokens.append(_Token(word, s, best_idf, fuzzy))
+            elif (pkey is not None and pkey in self._prefix_postings) or not _is_chatter_typo(word):
+                tokens.append(_Token(word, s, self.idf(s)))
+        return tokens
+
+    def _typo_candidates(self, word: str) -> tuple[tuple[str, float], ...]:
+        cutoff = typo_cutoff(word)
+        if cutoff is None:
+            return ()
+        hits = process.extract(word, self._name_choices(), scorer=fuzz.ratio, processor=None,
+                               score_cutoff=cutoff, limit=5)
+        return tuple((name, score / 100.0) for name, score, _ in hits if name[0] == word[0])
+
+    def rank(self, text: str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
+        """Topics that explain ``text``, best first (see the module docstring for the score)."""
+        tokens = self.question_tokens(text)
+        if not tokens:
+            return []
+        all_words = set(normalize(text).split()) | {t.word for t in tokens}
+        all_words |= {w for t in tokens for w, _ in t.fuzzy}
+        candidates: set[Key] = set()
+        for token in tokens:
+            candidates |= self._postings.get(token.stem, set())
+            candidates |= self._name_words.get(token.word, set())
+            pkey = prefix_key(token.stem)
+            if pkey is not None:
+                candidates |= self._prefix_postings.get(pkey, set())
+            for name_word, _ in token.fuzzy:
+                candidates |= self._name_words.get(name_word, set())
+        total = sum(t.idf for t in tokens)
+        scores = [
+            self._score(key, tokens, all_words, total)
+            for key in candidates
+            if self._visible(key, guild_id)
+        ]
+        scores.sort(key=lambda s: (-s.score, s.title.casefold()))
+        return scores[:limit]
+
+    def _name_cover(self, doc: TopicDocument, name_hits: dict[str, float], all_words: set[str]) -> float:
+        name_cover = 0.0
+        for name in doc.names:
+            weights = [self.idf(stem(w)) for w in name.words]
+            matched = sum(wt * name_hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
+            for a, b in zip(name.words, name.words[1:], strict=False):
+                if a + b in all_words and name_hits.get(a, 0.0) == 0.0 and name_hits.get(b, 0.0) == 0.0:
+                    matched += self.idf(stem(a)) + self.idf(stem(b))
+            name_cover = max(name_cover, min(1.0, matched / sum(weights)))
+        return name_cover
+
+    def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float) -> TopicScore:
+        doc = self._docs[key]
+        name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or stem(w) in
+                     {t.stem for t in tokens}}
+        for token in tokens:
+            for name_word, ratio in token.fuzzy:
+                if any(name_word in n.words for n in doc.names):
+                    name_hits[name_word] = max(name_hits.get(name_word, 0.0), ratio)
+        evidence: list[tuple[float, str | None]] = []
+        for token in tokens:
+            weight, field = doc.evidence.get(token.stem, (0.0, None))
+            if weight == 0.0:
+                pkey = prefix_key(token.stem)
+                related = [w for s, w in doc.prefix_evidence.get(pkey or "", ()) if prefix_related(s, token.stem)]
+                if related:
+                    weight, field = PREFIX_FACTOR * max(related), "prefix"
+            fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
+            if fuzzy > weight:
+                weight, field = fuzzy, "typo"
+            if field in ("title", "alias") and token.stem not in _full_names(doc, name_hits):
+                # A word of a longer name alone ("google" of Google Gemini) says less than the name.
+                partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * self._name_cover(doc, name_hits, all_words)
+                other = doc.text_evidence.get(token.stem, 0.0)
+                weight = 1.0 - (1.0 - partial) * (1.0 - other)
+            evidence.append((weight, field))
+        for i in range(len(tokens) - 1):
+            if (tokens[i].stem, tokens[i + 1].stem) in doc.phrases:
+                for j in (i, i + 1):
+                    if evidence[j][0] < PHRASE_WEIGHT:
+                        evidence[j] = (PHRASE_WEIGHT, "phrase")
+        coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / total
+        name_cover = self._name_cover(doc, name_hits, all_words)
+        best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
+        score = 100.0 * coverage * (1.0 - NAME_BONUS + NAME_BONUS * name_cover)
+        return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
+                          evidence[best_i][1], tokens[best_i].word)
+
+
+def _full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:
+    """Words of the topic's names that the question mentions in full."""
+    return {stem(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
+
+
+def _name_vocabulary(doc: TopicDocument) -> set[str]:
+    """Words of the topic's names, plus adjacent pairs written together ("glp 1" → "glp1")."""
+    vocab: set[str] = set()
+    for name in doc.names:
+        vocab.update(name.words)
+        vocab.update(a + b for a, b in zip(name.words, name.words[1:], strict=False))
+    return vocab
+
+
+def _is_chatter_typo(word: str) -> bool:
+    cutoff = typo_cutoff(word)
+    if cutoff is None or len(word) > 6:
+        return False
+    hit = process.extractOne(word, _CHATTER_WORDS, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+    return hit is not None and hit[0][0] == word[0]
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1] + "…"

@@ -1,0 +1,189 @@
+"""Reading a question as people type it in Discord: strip the noise, find the intent cues and dates.
+
+``clean_question`` removes what carries no meaning for matching (mentions, custom emoji, URLs,
+markdown, command prefixes, trailing "thx"/"pls"); ``parse_question`` then reads the cleaned text
+into a ``Question``: the words to match topics with, the intent the wording asks for (if any), the
+date range and, for "X vs Y" questions, the separately named parts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from bot.core.answers import DateRange, Intent
+from bot.core.lexicon import FUNCTION_WORDS, INTENT_WORDS
+from bot.core.tokens import normalize
+
+_NOISE_PATTERNS: Final = (
+    re.compile(r"<a?:\w+:\d+>"),  # custom emoji
+    re.compile(r"<(?:@[!&]?|#)\d+>"),  # user, role and channel mentions
+    re.compile(r"<t:\d+(?::\w)?>"),  # timestamps
+    re.compile(r"https?://\S+"),  # URLs
+    re.compile(r"(?:^|\s)@\w+"),  # plain-text @names
+    re.compile(r":[a-z0-9_+-]+:"),  # :shortcode: emoji
+)
+_COMMAND_PREFIX_RE: Final = re.compile(r"^\s*[/!?.$]\s*ask\b", re.IGNORECASE)
+_MARKDOWN_RE: Final = re.compile(r"(\|\||```|`|\*\*|__|~~|[*_>#])")
+_SYMBOLS_RE: Final = re.compile(r"[^\w\s$%.,'’?!:;&/+\-]")
+_GREETING_RE: Final = re.compile(r"^\s*(?:(?:yo|hey|hi|hello|ok|okay|so)\s+)?(?:bot|topicbot)\b[\s,:]*", re.I)
+_TRAILING_FILLER_RE: Final = re.compile(
+    r"(?:[\s,.!?]+(?:thx|thanks|thank you|ty|pls|plz|please|lol|lmao|lmfao|haha|\?+|!+))+[\s.!?]*$", re.I
+)
+_SPACES_RE: Final = re.compile(r"\s+")
+
+_MONTHS: Final = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+_YEAR: Final = r"((?:19|20)\d{2})"
+_MONTH: Final = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_RANGE_RE: Final = re.compile(rf"\b(?:from\s+|between\s+)?{_YEAR}\s*(?:-|–|to|until|and|through)\s*{_YEAR}\b")
+_SINCE_RE: Final = re.compile(rf"\b(?:since|after|from)\s+(?:{_MONTH}\s+)?{_YEAR}\b")
+_BEFORE_RE: Final = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH}\s+)?{_YEAR}\b")
+_MONTH_YEAR_RE: Final = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")
+_YEAR_RE: Final = re.compile(rf"\b{_YEAR}s?\b")
+
+_LIST_RE: Final = re.compile(
+    r"\b(?:list\b.*\btopics?|(?:what|which)\s+(?:\w+\s+){0,2}topics|topics?\s+(?:do|does|are|you)\b|"
+    r"what\s+(?:else\s+)?(?:do|can)\s+you\s+(?:know|track|cover|answer)|show\s+me\s+everything|"
+    r"what\s+do\s+you\s+know\s+about\s*\??$|all\s+(?:the\s+)?topics|list\s+(?:all|everything))"
+)
+_LIST_FILTER_RE: Final = re.compile(r"\b(?:about|on|related to|regarding|covering|involving|in)\s+(.+)$")
+_LIST_ADJECTIVE_RE: Final = re.compile(r"\b(?:what|which|list|any)\s+(?:\w+\s+)?(\w+)\s+topics\b")
+_SOURCES_RE: Final = re.compile(
+    r"\b(?:sources?|links?|urls?|references?|citations?|articles?|read more|learn more|"
+    r"where\s+(?:can|could|do|should)\s+i\s+(?:read|learn|find)|further reading)\b"
+)
+_TIMELINE_RE: Final = re.compile(
+    r"\b(?:when\s+(?:did|was|were|is|does|do|had|has)|what\s+happened|what\s+has\s+happened|happened|"
+    r"timeline|history|chronology|milestones?|events?|news|latest|recent(?:ly)?|updates?|"
+    r"since\s+when|flights?\s+in|launch(?:es)?\s+in)\b"
+)
+_WHEN_WILL_RE: Final = re.compile(r"\bwhen\s+(?:will|would|could|might|can|should)\b")
+_SUMMARY_RE: Final = re.compile(
+    r"\b(?:what\s+(?:is|are|was)|whats|tell\s+me\s+about|summar(?:y|ize|ise)|overview|explain|describe)\b"
+)
+_VERSUS_RE: Final = re.compile(r"\s+(?:vs\.?|versus|or)\s+")
+_MAX_VERSUS_SIDE_WORDS: Final = 4
+
+
+@dataclass(frozen=True)
+class Question:
+    """A cleaned question and the cues read from its wording.
+
+    ``intent_cue`` is the intent the wording asks for (``None`` when it only names something, which
+    is a summary unless an attribute matches). ``list_filter`` holds the words a list is filtered
+    by ("crypto" in "what crypto topics do you track"). ``versus`` holds the parts of an
+    "X vs Y" / "X or Y" question, each short enough to be a name.
+    """
+
+    raw: str
+    text: str
+    intent_cue: Intent | None
+    date_range: DateRange | None
+    list_filter: str | None = None
+    versus: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.content_words
+
+    @property
+    def content_words(self) -> list[str]:
+        """Normalised words that are neither function words nor intent words."""
+        return [w for w in normalize(self.text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+
+
+def clean_question(raw: str) -> str:
+    """The question without Discord noise: mentions, emoji, URLs, markdown, prefixes, filler."""
+    text = raw
+    for pattern in _NOISE_PATTERNS:
+        text = pattern.sub(" ", text)
+    text = _COMMAND_PREFIX_RE.sub(" ", text)
+    text = _MARKDOWN_RE.sub(" ", text)
+    text = _SYMBOLS_RE.sub(" ", text)  # unicode emoji and other pictographs
+    text = _SPACES_RE.sub(" ", text).strip()
+    text = _GREETING_RE.sub("", text)
+    text = _TRAILING_FILLER_RE.sub("", text)
+    return text.strip(" ,.;:")
+
+
+def parse_date_range(text: str) -> DateRange | None:
+    """The date range a question names, or ``None``.
+
+    Understands "2024", "in the 2020s" (as the year), "March 2024", "since 2023", "after March 2023",
+    "before 2020", "2022-2024" / "from 2022 to 2024". Ranges are inclusive.
+    """
+    lowered = text.casefold()
+    if match := _RANGE_RE.search(lowered):
+        first, last = sorted((int(match.group(1)), int(match.group(2))))
+        return DateRange(date(first, 1, 1), date(last, 12, 31), match.group(0).strip())
+    if match := _SINCE_RE.search(lowered):
+        month = _MONTHS[match.group(1).rstrip(".")] if match.group(1) else 1
+        return DateRange(date(int(match.group(2)), month, 1), None, match.group(0).strip())
+    if match := _BEFORE_RE.search(lowered):
+        month = _MONTHS[match.group(1).rstrip(".")] if match.group(1) else 1
+        start_of = date(int(match.group(2)), month, 1)
+        return DateRange(None, date.fromordinal(start_of.toordinal() - 1), match.group(0).strip())
+    if match := _MONTH_YEAR_RE.search(lowered):
+        month, year = _MONTHS[match.group(1).rstrip(".")], int(match.group(2))
+        last_day = calendar.monthrange(year, month)[1]
+        return DateRange(date(year, month, 1), date(year, month, last_day), match.group(0).strip())
+    if match := _YEAR_RE.search(lowered):
+        year = int(match.group(1))
+        return DateRange(date(year, 1, 1), date(year, 12, 31), match.group(1))
+    return None
+
+
+def detect_intent_cue(text: str) -> Intent | None:
+    """The intent the wording asks for, before any topic is known (``None``: no explicit cue)."""
+    lowered = normalize(text)
+    if _LIST_RE.search(lowered):
+        return "list"
+    if _SOURCES_RE.search(lowered):
+        return "sources"
+    if _WHEN_WILL_RE.search(lowered):
+        return "summary"
+    if _TIMELINE_RE.search(lowered):
+        return "timeline"
+    if _SUMMARY_RE.search(lowered):
+        return "summary"
+    return None
+
+
+def _list_filter(text: str) -> str | None:
+    lowered = normalize(text)
+    candidates: list[str] = []
+    if match := _LIST_ADJECTIVE_RE.search(lowered):
+        candidates.append(match.group(1))
+    if match := _LIST_FILTER_RE.search(lowered):
+        candidates.append(match.group(1))
+    for candidate in candidates:
+        kept = [w for w in candidate.split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+        if kept:
+            return " ".join(kept)
+    return None
+
+
+def _versus_parts(text: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in _VERSUS_RE.split(normalize(text)) if p.strip()]
+    if len(parts) < 2:
+        return ()
+    if any(len(p.split()) > _MAX_VERSUS_SIDE_WORDS for p in parts):
+        return ()
+    return tuple(parts)
+
+
+def parse_question(raw: str) -> Question:
+    """Clean ``raw`` and read its intent cue, date range, list filter and "X vs Y" parts."""
+    text = clean_question(raw)
+    cue = detect_intent_cue(text)
+    date_range = parse_date_range(text)
+    if date_range is not None and cue in (None, "summary"):
+        cue = "timeline"
+    list_filter = _list_filter(text) if cue == "list" else None
+    return Question(raw=raw, text=text, intent_cue=cue, date_range=date_range, list_filter=list_filter,
+                    versus=_versus_parts(text))

@@ -1,0 +1,68 @@
+"""Normalising and tokenising text the same way on both sides of every comparison.
+
+``normalize`` is the rapidfuzz ``processor`` used for questions and for indexed names alike, so a
+query and a choice are always compared in the same form. ``stem`` is a deliberately small suffix
+stripper: it only has to map "reactors"/"reactor", "issuers"/"issuer", "trained"/"training" onto
+one key, and it is applied to both the question and the records, so its rough edges cancel out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+_NON_WORD_RE: Final = re.compile(r"[^0-9a-z]+")
+_POSSESSIVE_RE: Final = re.compile(r"(\w)['’]s\b")
+_APOSTROPHE_RE: Final = re.compile(r"['’]")
+#: Length of the prefix used as a looser second key ("subsidies" / "subsidising" → "subsi").
+PREFIX_LEN: Final = 5
+
+
+def normalize(text: str) -> str:
+    """Casefold, drop accents, possessives and apostrophes, and turn other punctuation into spaces."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = _POSSESSIVE_RE.sub(r"\1", folded)
+    folded = _APOSTROPHE_RE.sub("", folded)
+    return _NON_WORD_RE.sub(" ", folded).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``, in order."""
+    return normalize(text).split()
+
+
+def stem(word: str) -> str:
+    """A rough stem: plural, -ing, -ed, -er and a final -e removed (``word`` is already normalised)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    base = word
+    if base.endswith("ies") and len(base) > 4:
+        base = base[:-3] + "y"
+    elif base.endswith("s") and not base.endswith(("ss", "us", "sis")):
+        base = base[:-1]
+    for suffix in ("ing", "ed", "er"):
+        if base.endswith(suffix) and len(base) - len(suffix) >= 3:
+            base = base[: -len(suffix)]
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # running → run, betting → bet
+            break
+    if base.endswith("e") and len(base) > 3:
+        base = base[:-1]
+    return base
+
+
+def prefix_key(word: str) -> str | None:
+    """The looser prefix key of a long word, or ``None`` for words too short to have one."""
+    return word[:PREFIX_LEN] if len(word) >= PREFIX_LEN and not word.isdigit() else None
+
+
+def prefix_related(a: str, b: str) -> bool:
+    """Two stems sharing a prefix key are related when one extends the other or six letters agree."""
+    return a.startswith(b) or b.startswith(a) or (len(a) > PREFIX_LEN and a[: PREFIX_LEN + 1] == b[: PREFIX_LEN + 1])
+
+
+def stems(text: str) -> list[str]:
+    """The stems of the words of ``text``, in order."""
+    return [stem(w) for w in words(text)]

@@ -1,0 +1,109 @@
+"""What the matcher knows about one topic: the evidence each word gives for it, and its names.
+
+Each field of a record carries a weight saying how much a word found there says about the topic:
+a word of the title or of an alias names it (1.0); the description is a one-paragraph definition
+(0.6); attribute names say what people ask about it (0.5); background headings and web result titles
+are short and on-topic (0.4, 0.35); attribute values, the summary and timeline texts mention many
+neighbouring things (0.35, 0.3, 0.3).
+A word found in several fields gets the noisy-or of their weights, so a term the record keeps
+returning to (a product name in the description, an attribute, an event and a web title) counts
+for more than one passing mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Final
+
+from bot.core.lexicon import FUNCTION_WORDS
+from bot.core.model import Topic
+from bot.core.tokens import prefix_key, stem, words
+
+FIELD_WEIGHTS: Final = {
+    "title": 1.0,
+    "alias": 1.0,
+    "description": 0.6,
+    "background": 0.4,
+    "web": 0.35,
+    "attribute_name": 0.5,
+    "attribute": 0.35,
+    "summary": 0.3,
+    "timeline": 0.3,
+}
+#: Weight of a bigram found in the title, an alias or the description ("satellite internet").
+PHRASE_WEIGHT: Final = 0.9
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """One name of a topic (its title or an alias): the display text and its content words."""
+
+    text: str
+    words: tuple[str, ...]
+    is_title: bool
+
+
+@dataclass(frozen=True)
+class TopicDocument:
+    """The matcher's view of one topic; rebuilt whenever the topic changes."""
+
+    evidence: dict[str, tuple[float, str]]  # stem -> (weight, best field)
+    text_evidence: dict[str, float]  # stem -> weight from the fields other than the names
+    prefix_evidence: dict[str, tuple[tuple[str, float], ...]]  # prefix key -> ((stem, weight), ...)
+    phrases: frozenset[tuple[str, str]]  # stem bigrams of title, aliases, description
+    names: tuple[NameWords, ...]
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(self.evidence)
+
+
+def _content_stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in FUNCTION_WORDS]
+
+
+def build_document(topic: Topic) -> TopicDocument:
+    """Index ``topic``'s fields into per-word evidence, name words and description phrases."""
+    per_field: dict[str, list[str]] = {
+        "title": [topic.title],
+        "alias": list(topic.all_aliases),
+        "description": [topic.description],
+        "background": [section.heading for section in topic.background],
+        "web": [result.title for result in topic.web_results],
+        "attribute_name": [a.name for a in topic.attributes],
+        "attribute": [a.value for a in topic.attributes],
+        "summary": [topic.summary],
+        "timeline": [event.text for event in topic.timeline],
+    }
+    miss: dict[str, float] = {}
+    text_miss: dict[str, float] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for field_name, texts in per_field.items():
+        weight = FIELD_WEIGHTS[field_name]
+        seen = {s for text in texts for s in _content_stems(text)}
+        for s in seen:
+            miss[s] = miss.get(s, 1.0) * (1.0 - weight)
+            if field_name not in ("title", "alias"):
+                text_miss[s] = text_miss.get(s, 1.0) * (1.0 - weight)
+            if s not in best or best[s][0] < weight:
+                best[s] = (weight, field_name)
+    evidence = {s: (1.0 - miss[s], best[s][1]) for s in miss}
+    text_evidence = {s: 1.0 - m for s, m in text_miss.items()}
+    by_prefix: dict[str, list[tuple[str, float]]] = {}
+    for s, (weight, _) in evidence.items():
+        key = prefix_key(s)
+        if key is not None:
+            by_prefix.setdefault(key, []).append((s, weight))
+    prefix_evidence = {key: tuple(items) for key, items in by_prefix.items()}
+    phrases: set[tuple[str, str]] = set()
+    for text in (topic.title, *topic.all_aliases, topic.description):
+        seq = _content_stems(text)
+        phrases.update(pairwise(seq))
+    names = [NameWords(topic.title, tuple(w for w in words(topic.title) if w not in FUNCTION_WORDS), True)]
+    names.extend(
+        NameWords(alias, tuple(w for w in words(alias) if w not in FUNCTION_WORDS), False)
+        for alias in topic.all_aliases
+    )
+    named = tuple(n for n in names if n.words)
+    return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named)
