@@ -15,12 +15,13 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.core.answers import INTENTS
+from bot.core.question import parse_date_range
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, clip, no_pings
 from bot.discord_adapter.topic_keys import resolve_key, topic_key
 from bot.discord_adapter.tree import report_error
 
 if TYPE_CHECKING:
-    from bot.core.answers import Answer, Intent
+    from bot.core.answers import Answer, DateRange, Intent
     from bot.core.rendering import Reply
     from bot.discord_adapter.client import TopicBot
 
@@ -32,6 +33,7 @@ LABEL_LIMIT: Final = 80
 LINK_URL_LIMIT: Final = 512
 MAX_LINK_BUTTONS: Final = 5
 MAX_PICK_BUTTONS: Final = 5
+MAX_DATES_LENGTH: Final = 30
 PAGE_TIMEOUT_SECONDS: Final = 15 * 60
 
 _PICK_PREFIX: Final = CUSTOM_ID_PREFIX + "pick:"
@@ -54,20 +56,28 @@ def link_buttons(links: tuple[str, ...] | list[str], row: int | None = None) -> 
 
 
 class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                      template=r"topicbot:pick:(?P<intent>[a-z]+):(?P<key>.+)"):
-    """One candidate of a disambiguation; clicking edits the message into that topic's answer."""
+                      template=r"topicbot:pick:(?P<intent>[a-z]+)(?:\|(?P<dates>[^:]*))?:(?P<key>.+)"):
+    """One candidate of a disambiguation; clicking edits the message into that topic's answer.
 
-    def __init__(self, intent: Intent, key: str, label: str) -> None:
-        custom_id = f"{_PICK_PREFIX}{intent}:{key}"
+    The custom_id carries the intent, the question's date range as it was written (re-read with
+    ``parse_date_range``) and the topic key, so a click needs nothing from memory.
+    """
+
+    def __init__(self, intent: Intent, key: str, label: str, dates: str | None = None) -> None:
+        custom_id = f"{_PICK_PREFIX}{intent}{'|' + dates if dates else ''}:{key}"
         super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label=clip(label, LABEL_LIMIT),
                                            custom_id=custom_id))
         self.intent: Intent = intent
         self.key = key
+        self.dates = dates
 
     @classmethod
-    def for_title(cls, intent: Intent, title: str) -> PickTopicButton:
-        room = CUSTOM_ID_LIMIT - len(_PICK_PREFIX) - len(intent) - 1
-        return cls(intent, topic_key(title, room), title)
+    def for_title(cls, intent: Intent, title: str, date_range: DateRange | None = None) -> PickTopicButton:
+        dates = date_range.label if date_range is not None else None
+        if dates is not None and (":" in dates or len(dates) > MAX_DATES_LENGTH):
+            dates = None
+        room = CUSTOM_ID_LIMIT - len(_PICK_PREFIX) - len(intent) - (len(dates) + 1 if dates else 0) - 1
+        return cls(intent, topic_key(title, room), title, dates)
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -75,14 +85,17 @@ class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         intent = match["intent"]
         if intent not in INTENTS:
             intent = "summary"
-        return cls(cast("Intent", intent), match["key"], getattr(item, "label", None) or match["key"])
+        label = getattr(item, "label", None) or match["key"]
+        return cls(cast("Intent", intent), match["key"], label, match["dates"] or None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = cast("TopicBot", interaction.client)
             services = bot.services
             title = resolve_key(self.key, services.index, interaction.guild_id)
-            answer = services.answerer.answer_topic(title, self.intent, guild_id=interaction.guild_id)
+            date_range = parse_date_range(self.dates) if self.dates else None
+            answer = services.answerer.answer_topic(title, self.intent, date_range=date_range,
+                                                    guild_id=interaction.guild_id)
             message = compose(answer, services.renderer.render(answer))
             await interaction.response.edit_message(**message.edit_kwargs())
         except Exception as error:  # every failure is reported to the user and logged with its traceback
@@ -94,7 +107,7 @@ def pick_view(answer: Answer) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     intent: Intent = answer.intent if answer.intent in INTENTS else "summary"
     for title in answer.candidates[:MAX_PICK_BUTTONS]:
-        view.add_item(PickTopicButton.for_title(intent, title))
+        view.add_item(PickTopicButton.for_title(intent, title, answer.date_range))
     return view
 
 

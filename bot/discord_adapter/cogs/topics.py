@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.answers import Answer
 from bot.core.errors import TopicbotError
 from bot.core.explaining import format_explanation
 from bot.core.question import parse_date_range
@@ -21,7 +22,7 @@ from bot.discord_adapter.replies import clip, no_pings, text_embed
 from bot.discord_adapter.topic_keys import resolve_key, topic_key
 
 if TYPE_CHECKING:
-    from bot.core.answers import Answer, DateRange, Intent
+    from bot.core.answers import DateRange, Intent
     from bot.discord_adapter.client import TopicBot
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,15 @@ class TopicsCog(commands.GroupCog, group_name="topic", group_description="Look u
     @app_commands.rename(filter_text="filter")
     @app_commands.describe(filter_text="Only topics matching this text, e.g. crypto")
     async def list_topics(self, interaction: discord.Interaction, filter_text: str | None = None) -> None:
-        answer = self.bot.services.answerer.list_topics(filter_text, guild_id=interaction.guild_id)
-        await self.bot.responder.send(interaction, answer)
+        await self.bot.responder.send(interaction, self._list_answer(filter_text, interaction.guild_id))
+
+    def _list_answer(self, filter_text: str | None, guild_id: int | None) -> Answer:
+        """The catalogue, or the titles the index's own filter keeps (the same filter list questions use)."""
+        if not filter_text or not filter_text.strip():
+            return Answer("which topics do you track", "list", confidence=1.0)
+        titles = tuple(self.bot.services.index.filter_titles(filter_text, guild_id))
+        return Answer(f"which {filter_text} topics do you track", "list", candidates=titles,
+                      confidence=1.0 if titles else 0.5)
 
     @app_commands.command(name="why", description="Explain how I understood a question")
     @app_commands.describe(question="The question to explain")
