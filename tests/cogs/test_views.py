@@ -123,3 +123,17 @@ def test_allowed_mentions_ping_only_the_target(target_id: int | None) -> None:
     assert payload["parse"] == []
     assert payload.get("users", []) == ([target_id] if target_id else [])
     assert payload.get("replied_user", False) is False
+
+
+async def test_a_timeline_pick_keeps_the_questions_date_range(bot, make_interaction, sent_kwargs) -> None:
+    from bot.core.question import parse_date_range
+
+    answer = Answer(question="robotaxi news in 2024", intent="timeline", candidates=CANDIDATES,
+                    date_range=parse_date_range("2024"))
+    interaction = make_interaction()
+    await bot.responder.send(interaction, answer)
+    [first, *_rest] = sent_kwargs(interaction.response.send_message)["view"].children
+    assert first.custom_id == "topicbot:pick:timeline|2024:Waymo"
+    clicked = await _click(bot, make_interaction, first.custom_id)
+    [embed] = sent_kwargs(clicked.response.edit_message)["embeds"]
+    assert "2024" in (embed.description or "")
