@@ -1,0 +1,135 @@
+"""The domain model: limits, validation, attribute lookup and links."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.core.errors import FieldTooLongError
+from bot.core.model import (
+    LIMITS,
+    Attribute,
+    BackgroundSection,
+    TimelineEvent,
+    Topic,
+    WebResult,
+    check_length,
+)
+
+_AT = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
+
+
+def make_topic(**changes: object) -> Topic:
+    fields: dict[str, object] = {
+        "title": "Starlink",
+        "description": "Satellite internet from SpaceX in low Earth orbit (LEO).",
+        "first_mentioned": _AT,
+        "last_updated": _AT,
+        "research_retrieved": _AT,
+        "summary": "Thousands of satellites.",
+        "attributes": (Attribute("Operator", "SpaceX"), Attribute("Monthly Price", "About $100")),
+        "timeline": (TimelineEvent("First launch.", date(2019, 5, 24), "Wikipedia"),),
+        "background": (BackgroundSection("Satellite internet", "Internet access by satellite."),),
+        "web_results": (WebResult("Starlink", "Home page.", "https://www.starlink.com/"),),
+        **changes,
+    }
+    return Topic(**fields)  # type: ignore[arg-type]
+
+
+def test_limits_table_cannot_be_changed_at_run_time() -> None:
+    with pytest.raises(TypeError):
+        LIMITS["title"] = 5  # type: ignore[index]
+
+
+def test_check_length_accepts_the_limit_and_refuses_one_more() -> None:
+    check_length("alias", "a" * LIMITS["alias"])
+    with pytest.raises(FieldTooLongError) as caught:
+        check_length("alias", "a" * (LIMITS["alias"] + 1))
+    assert (caught.value.field, caught.value.limit, caught.value.length) == ("alias", 100, 101)
+
+
+_OVER_LIMIT: list[tuple[str, dict[str, object]]] = [
+    ("title", {"title": "x" * (LIMITS["title"] + 1)}),
+    ("description", {"description": "x" * (LIMITS["description"] + 1)}),
+    ("attribute_name", {"attributes": (Attribute("n" * (LIMITS["attribute_name"] + 1), "v"),)}),
+    ("attribute_value", {"attributes": (Attribute("n", "v" * (LIMITS["attribute_value"] + 1)),)}),
+    ("event_text", {"timeline": (TimelineEvent("e" * (LIMITS["event_text"] + 1), date(2020, 1, 1)),)}),
+    ("event_source", {"timeline": (TimelineEvent("e", date(2020, 1, 1), "s" * (LIMITS["event_source"] + 1)),)}),
+    ("section_heading", {"background": (BackgroundSection("h" * (LIMITS["section_heading"] + 1), "p"),)}),
+    ("section_paragraph", {"background": (BackgroundSection("h", "p" * (LIMITS["section_paragraph"] + 1)),)}),
+    ("result_title", {"web_results": (WebResult("t" * (LIMITS["result_title"] + 1), "s"),)}),
+    ("result_snippet", {"web_results": (WebResult("t", "s" * (LIMITS["result_snippet"] + 1)),)}),
+    ("result_url", {"web_results": (WebResult("t", "s", "https://x.org/" + "u" * LIMITS["result_url"]),)}),
+    ("alias", {"aliases": ("a" * (LIMITS["alias"] + 1),)}),
+]
+
+
+@pytest.mark.parametrize(("field", "changes"), _OVER_LIMIT)
+def test_validate_names_the_field_over_its_limit(field: str, changes: dict[str, object]) -> None:
+    with pytest.raises(FieldTooLongError) as caught:
+        make_topic(**changes).validate()
+    assert caught.value.field == field
+    assert caught.value.limit == LIMITS[field]
+    assert caught.value.length > caught.value.limit
+
+
+def test_every_limit_has_an_over_limit_case() -> None:
+    # The summary is checked through parse_record in test_record_format.
+    assert {field for field, _ in _OVER_LIMIT} | {"summary"} == set(LIMITS)
+
+
+def test_valid_topic_passes_validation() -> None:
+    make_topic().validate()
+
+
+def test_topics_are_frozen() -> None:
+    topic = make_topic()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        topic.title = "Other"  # type: ignore[misc]
+
+
+def test_attribute_lookup_ignores_case() -> None:
+    topic = make_topic()
+    assert topic.attribute("monthly price") == Attribute("Monthly Price", "About $100")
+    assert topic.attribute("MONTHLY PRICE") == Attribute("Monthly Price", "About $100")
+    assert topic.attribute("Subscribers") is None
+
+
+def test_result_links_put_the_own_url_first_and_skip_repeats() -> None:
+    result = WebResult(
+        "Coverage",
+        "Maps at https://www.starlink.com/map, and the home page https://www.starlink.com/ again.",
+        url="https://www.starlink.com/",
+    )
+    assert result.links == ("https://www.starlink.com/", "https://www.starlink.com/map")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "link"),
+    [
+        ("See https://example.org/page.", "https://example.org/page"),
+        ("(details at https://example.org/a_b)", "https://example.org/a_b"),
+        ("Is it at https://example.org/faq?", "https://example.org/faq"),
+        ('Linked as "https://example.org/q?x=1&y=2".', "https://example.org/q?x=1&y=2"),
+        ("Plain http://example.org/ works too", "http://example.org/"),
+    ],
+)
+def test_inline_links_drop_surrounding_punctuation(snippet: str, link: str) -> None:
+    assert WebResult("t", snippet).links == (link,)
+
+
+def test_text_without_a_scheme_has_no_links() -> None:
+    assert WebResult("t", "Visit example.org or www.example.org for more.").links == ()
+
+
+def test_topic_links_span_all_results_without_duplicates() -> None:
+    topic = make_topic(
+        web_results=(
+            WebResult("a", "Also https://b.example/x", "https://a.example/"),
+            WebResult("b", "Again https://a.example/ and https://b.example/x"),
+            WebResult("c", "No link here."),
+        )
+    )
+    assert topic.links == ("https://a.example/", "https://b.example/x")
