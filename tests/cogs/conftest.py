@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 from typing import Any
-from unittest.mock import create_autospec
+from unittest.mock import DEFAULT, create_autospec
 
 import pytest
 
@@ -43,10 +43,11 @@ def make_interaction(*, guild_id: int | None = 1, channel_id: int | None = 10, u
     response = create_autospec(discord.InteractionResponse, instance=True)
     state = {"done": responded}
 
-    def mark_done(*_args: Any, **_kwargs: Any) -> None:
+    def mark_done(*_args: Any, **_kwargs: Any) -> Any:
         if state["done"]:
             raise AssertionError("the interaction was answered twice")
         state["done"] = True
+        return DEFAULT  # so a test's ``return_value`` is still returned
 
     for method in (response.send_message, response.edit_message, response.defer, response.autocomplete):
         method.side_effect = mark_done

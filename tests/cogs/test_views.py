@@ -55,7 +55,7 @@ async def test_clicking_a_candidate_edits_the_message_into_that_topics_answer(bo
 
 
 async def test_a_hashed_key_resolves_to_its_long_title(bot, topics, make_interaction, sent_kwargs) -> None:
-    long_title = "Waymo, " + "the driverless ride hailing service of Alphabet " * 3
+    long_title = ("Waymo, " + "the driverless ride hailing service of Alphabet " * 3).strip()
     bot.services.index.upsert(dataclasses.replace(topics["Waymo"], title=long_title))
     button = PickTopicButton.for_title("summary", long_title)
     assert len(button.custom_id) <= CUSTOM_ID_LIMIT
