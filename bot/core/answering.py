@@ -145,10 +145,12 @@ class Answerer:
     def _list(self, parsed: Question, guild_id: int | None) -> Answer:
         if parsed.list_filter:
             titles = self.index.filter_titles(parsed.list_filter, guild_id)
-            notes = (f"filtered by {parsed.list_filter!r}",)
+            explanation = Explanation(matched_field="filter", matched_text=parsed.list_filter,
+                                      notes=(f"filtered by {parsed.list_filter!r}",))
             return Answer(parsed.raw, "list", candidates=tuple(titles), confidence=1.0 if titles else 0.5,
-                          explanation=Explanation(notes=notes))
-        return Answer(parsed.raw, "list", confidence=1.0, explanation=Explanation(notes=("all topics",)))
+                          explanation=explanation)
+        return Answer(parsed.raw, "list", candidates=tuple(self.index.titles(guild_id)), confidence=1.0,
+                      explanation=Explanation(notes=("all topics",)))
 
     # --- the structured path -------------------------------------------------------------------
 
@@ -211,18 +213,24 @@ def timeline_events(topic: Topic, date_range: DateRange | None) -> tuple[tuple[T
     return (), tuple(sorted(nearest, key=lambda e: e.date))
 
 
+def is_filtered_list(answer: Answer) -> bool:
+    """A list answer narrowed by the question's words ("which topics are about crypto")."""
+    return answer.intent == "list" and answer.explanation.matched_field == "filter"
+
+
 def answer_to_json(answer: Answer, text: str) -> dict[str, Any]:
     """The CLI's ``--json`` shape: ``{"q","topic","intent","attribute","candidates","confidence","text"}``.
 
     ``topic`` is null for ``none``, ``list`` and disambiguations; ``candidates`` holds the titles of a
-    disambiguation or of a filtered list, else ``[]``.
+    disambiguation or of a filtered list, else ``[]`` (an unfiltered list carries every title in
+    ``Answer.candidates`` for the renderer, but reports ``[]`` here).
     """
     return {
         "q": answer.question,
         "topic": answer.topic.title if answer.topic is not None else None,
         "intent": answer.intent,
         "attribute": answer.attribute.name if answer.attribute is not None else None,
-        "candidates": list(answer.candidates),
+        "candidates": list(answer.candidates) if answer.is_disambiguation or is_filtered_list(answer) else [],
         "confidence": answer.confidence,
         "text": text,
     }

@@ -1,0 +1,118 @@
+from datetime import date
+
+import pytest
+
+from bot.core.answering import Answerer, answer_to_json
+from bot.core.answers import DateRange
+from bot.core.errors import TopicNotFoundError
+from tests.unit.answer_fixtures import sample_index
+
+
+@pytest.fixture
+def answerer() -> Answerer:
+    return Answerer(sample_index())
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Skyleaf", "Skyleaf"),  # exact
+        ("what is vertical farming", "Vertical Farming"),
+        ("vertcal farmng", "Vertical Farming"),  # typo
+        ("CEA", "Vertical Farming"),  # parenthesised acronym
+        ("great pacific cleanup", "Ocean Cleanup"),  # moderator alias
+        ("collecting floating plastic from the ocean", "Ocean Cleanup"),  # paraphrase via description
+        ("<@1234> ocean cleanup?? 🌊", "Ocean Cleanup"),  # Discord noise
+    ],
+)
+def test_topic_is_found(answerer: Answerer, question: str, title: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.topic is not None
+    assert answer.topic.title == title
+    assert answer.intent == "summary"
+
+
+def test_attribute_by_name_and_by_question_word(answerer: Answerer) -> None:
+    by_name = answerer.answer("what are the main crops of vertical farming")
+    assert (by_name.intent, by_name.attribute and by_name.attribute.name) == ("attribute", "Main Crops")
+    who = answerer.answer("who runs skyleaf")
+    assert who.attribute is not None
+    assert who.attribute.name == "CEO"
+
+
+def test_attribute_by_value(answerer: Answerer) -> None:
+    answer = answerer.answer("how much plastic has ocean cleanup taken out, in kilograms")
+    assert answer.attribute is not None
+    assert answer.attribute.name == "Plastic Removed"
+
+
+def test_timeline_filtered_to_a_year(answerer: Answerer) -> None:
+    answer = answerer.answer("what happened with vertical farming in 2023")
+    assert answer.intent == "timeline"
+    assert [e.date.year for e in answer.events] == [2023]
+    assert answer.nearest_events == ()
+
+
+def test_empty_year_offers_the_nearest_events(answerer: Answerer) -> None:
+    answer = answerer.answer("vertical farming events in 2019")
+    assert answer.intent == "timeline"
+    assert answer.events == ()
+    assert answer.nearest_events
+    assert answer.nearest_events[0].date == date(2021, 5, 4)
+
+
+def test_sources(answerer: Answerer) -> None:
+    answer = answerer.answer("sources for vertical farming")
+    assert answer.intent == "sources"
+    assert answer.sources == ("https://en.wikipedia.org/wiki/Vertical_farming",)
+
+
+def test_list_and_filtered_list(answerer: Answerer) -> None:
+    everything = answerer.answer("what topics do you track?")
+    assert everything.intent == "list"
+    assert answer_to_json(everything, "")["candidates"] == []
+    lunar = answerer.answer("which topics are about lunar stuff")
+    assert lunar.intent == "list"
+    assert set(lunar.candidates) == {"Lunar Gateway", "Lunar Rovers"}
+
+
+@pytest.mark.parametrize("question", ["lol", "<@1> thx", "how do i make pancakes", "cobalt blue paint colours"])
+def test_chatter_and_near_misses_abstain(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.intent == "none"
+    assert answer.topic is None
+
+
+def test_close_topics_give_a_disambiguation(answerer: Answerer) -> None:
+    answer = answerer.answer("tell me about lunar")
+    assert answer.topic is None
+    assert answer.is_disambiguation
+    assert set(answer.candidates) >= {"Lunar Gateway", "Lunar Rovers"}
+
+
+def test_two_named_topics_give_a_disambiguation(answerer: Answerer) -> None:
+    answer = answerer.answer("skyleaf vs ocean cleanup")
+    assert answer.is_disambiguation
+    assert set(answer.candidates) == {"Skyleaf", "Ocean Cleanup"}
+
+
+def test_explanation_records_winner_and_runner_up(answerer: Answerer) -> None:
+    answer = answerer.answer("who runs skyleaf")
+    assert answer.explanation.winner == "Skyleaf"
+    assert answer.explanation.runner_up is not None
+    assert answer.explanation.winner_score > answer.explanation.runner_up_score
+    assert 0.0 < answer.confidence <= 1.0
+
+
+def test_answer_topic_and_unknown_titles(answerer: Answerer) -> None:
+    answer = answerer.answer_topic("skyleaf", "timeline", date_range=DateRange(date(2024, 1, 1), None, "since 2024"))
+    assert [e.text for e in answer.events] == ["Skyleaf raises a Series C round."]
+    with pytest.raises(TopicNotFoundError) as caught:
+        answerer.answer_topic("Skyleef", "summary")
+    assert "Skyleaf" in caught.value.suggestions
+
+
+def test_answer_to_json_shape(answerer: Answerer) -> None:
+    data = answer_to_json(answerer.answer("who runs skyleaf"), "text")
+    assert data == {"q": "who runs skyleaf", "topic": "Skyleaf", "intent": "attribute", "attribute": "CEO",
+                    "candidates": [], "confidence": data["confidence"], "text": "text"}
