@@ -8,6 +8,7 @@ discord.py only logs their exceptions.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import discord
 from discord import app_commands
@@ -22,8 +23,8 @@ def _describe(interaction: discord.Interaction) -> str:
     command = interaction.command
     if command is not None:
         return f"/{command.qualified_name}"
-    data = interaction.data or {}
-    custom_id = data.get("custom_id") if isinstance(data, dict) else None
+    data: Mapping[str, object] = interaction.data or {}
+    custom_id = data.get("custom_id")
     return f"component {custom_id}" if custom_id else f"interaction {interaction.id}"
 
 
