@@ -35,7 +35,9 @@ ACCEPT_SCORE: Final = 33.0
 #: Share of the question a topic named in full must explain (the rest is not about it).
 NAMED_MIN_COVERAGE: Final = 0.35
 #: Runner-up scores at or above this fraction of the best are real alternatives.
-MARGIN: Final = 0.87
+MARGIN: Final = 0.85
+#: How much more of the question an unnamed topic must explain to rival a topic named in it.
+NAMED_LEAD: Final = 0.1
 MAX_CANDIDATES: Final = 5
 NEAREST_EVENTS: Final = 3
 _QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
@@ -64,8 +66,9 @@ class Answerer:
             return self._miss(parsed, ranking, guild_id)
         best = ranking[0]
         runner_up = ranking[1] if len(ranking) > 1 else None
-        close = [s for s in ranking if s.score >= MARGIN * best.score]
-        exact = best.named and best.coverage >= 0.99 and not (runner_up and runner_up.named)
+        close = _alternatives(ranking)
+        exact = best.named and best.coverage >= 0.99 and not (
+            runner_up and runner_up.named and not runner_up.names_less_than(best))
         if len(close) >= 2 and not exact:
             return self._disambiguation(parsed, close, runner_up)
         topic = self.index.get(best.title, guild_id)
@@ -185,6 +188,22 @@ class Answerer:
                           explanation=explanation)
         return Answer(question, "summary" if intent not in ("list", "none") else intent, topic=topic,
                       confidence=confidence, explanation=explanation)
+
+
+def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
+    """The topics within ``MARGIN`` of the best that are real alternatives to it.
+
+    A topic named only through part of another named topic's name is not one ("Robotaxis" when the
+    question says "Tesla Robotaxi"). When the best topic is named, an unnamed one is an alternative
+    only if it explains clearly more of the question (``NAMED_LEAD`` in coverage): naming a topic is
+    stronger evidence than describing one.
+    """
+    best = ranking[0]
+    close = [s for s in ranking if s.score >= MARGIN * best.score]
+    close = [s for s in close if not any(s.names_less_than(o) for o in close)]
+    if best.named:
+        close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]
+    return close
 
 
 def _accepted(score: TopicScore) -> bool:

@@ -27,8 +27,13 @@ def _word_set(text: str) -> frozenset[str]:
 DIRECT_WEIGHT: Final = 1.0
 CUE_WEIGHT: Final = 0.6
 GENERIC_FACTOR: Final = 1 / 3
-#: An attribute is chosen by name when its matched mass reaches this (one direct word or two cues).
-NAME_THRESHOLD: Final = 0.9
+#: An attribute is chosen by name when its matched mass reaches this (one direct word or one cue).
+NAME_THRESHOLD: Final = 0.6
+#: Question words are weak cues ("who" may ask for a CEO, a founder, a judge …).
+WEAK_CUE_WEIGHT: Final = 0.3
+_QUESTION_WORDS: Final = frozenset({"who", "where", "when", "what", "which", "how"})
+#: Tie-break between names matched equally: a little credit per question word found in the value.
+VALUE_TIE_BREAK: Final = 0.05
 #: By value: the share of the remaining content words found in one value, and the lead it needs.
 VALUE_THRESHOLD: Final = 0.5
 TYPO_CUTOFF: Final = 80.0
@@ -61,7 +66,8 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
         return None
     name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
     name_stems = {stem(w) for w in name_words}
-    q_words = [w for w in words(question_text) if w not in name_words and stem(w) not in name_stems]
+    q_words = [w for w in words(question_text)
+               if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
     content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
     best: AttributeMatch | None = None
     for attribute in topic.attributes:
@@ -76,8 +82,11 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
                     hit = max(hit, DIRECT_WEIGHT * factor)
                     direct = direct or factor == 1.0
                 elif name_word in ATTRIBUTE_CUES.get(word, ()):
-                    hit = max(hit, CUE_WEIGHT * factor)
+                    cue = WEAK_CUE_WEIGHT if word in _QUESTION_WORDS else CUE_WEIGHT
+                    hit = max(hit, cue * factor)
             mass += hit
+        if mass >= NAME_THRESHOLD:
+            mass += VALUE_TIE_BREAK * len({stem(w) for w in content} & set(stems(attribute.value)))
         if mass >= NAME_THRESHOLD and (best is None or mass > best.score):
             best = AttributeMatch(attribute, mass, "name", direct)
     if best is not None:
@@ -85,8 +94,15 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
     return _match_by_value(content, topic)
 
 
+def _typo_of_any(word: str, name_words: set[str]) -> bool:
+    return len(word) >= 4 and any(fuzz.ratio(word, n) >= TYPO_CUTOFF for n in name_words)
+
+
 def _match_by_value(content: list[str], topic: Topic) -> AttributeMatch | None:
-    wanted = {stem(w) for w in content}
+    """Match by words that are distinctive of one value: words the description, summary and title
+    also use describe the topic as a whole ("self-driving cars" for Waymo), not one attribute."""
+    general = set(stems(f"{topic.title} {topic.description} {topic.summary}"))
+    wanted = {stem(w) for w in content} - general
     if not wanted:
         return None
     scored = sorted(

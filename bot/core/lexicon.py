@@ -20,6 +20,7 @@ def _word_set(text: str) -> frozenset[str]:
 
 FUNCTION_WORDS: Final = _word_set(
     """
+    go goes going gone went come comes came
     a an the and or but nor so of to in on at by for from with without into onto over under
     about as than then that this these those there here it its is are was were be been being am
     do does did done doing have has had having will would shall should can could may might must

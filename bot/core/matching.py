@@ -66,6 +66,11 @@ class TopicScore:
     name_cover: float
     matched_field: str | None
     matched_text: str | None
+    name_words: frozenset[str] = frozenset()  # stems of the best-covered name
+
+    def names_less_than(self, other: TopicScore) -> bool:
+        """Both are named and this name is part of the other's ("Robotaxis" in "Tesla Robotaxi")."""
+        return self.named and other.named and self.name_words < other.name_words
 
     @property
     def named(self) -> bool:
@@ -323,15 +328,22 @@ class TopicIndex:
         return scores[:limit]
 
     def _name_cover(self, doc: TopicDocument, name_hits: dict[str, float], all_words: set[str]) -> float:
+        return self._best_name(doc, name_hits, all_words)[0]
+
+    def _best_name(self, doc: TopicDocument, name_hits: dict[str, float],
+                   all_words: set[str]) -> tuple[float, frozenset[str]]:
         name_cover = 0.0
+        best_words: frozenset[str] = frozenset()
         for name in doc.names:
             weights = [self.idf(stem(w)) for w in name.words]
             matched = sum(wt * name_hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
             for a, b in zip(name.words, name.words[1:], strict=False):
                 if a + b in all_words and name_hits.get(a, 0.0) == 0.0 and name_hits.get(b, 0.0) == 0.0:
                     matched += self.idf(stem(a)) + self.idf(stem(b))
-            name_cover = max(name_cover, min(1.0, matched / sum(weights)))
-        return name_cover
+            cover = min(1.0, matched / sum(weights))
+            if cover > name_cover:
+                name_cover, best_words = cover, frozenset(stem(w) for w in name.words)
+        return name_cover, best_words
 
     def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float) -> TopicScore:
         doc = self._docs[key]
@@ -364,11 +376,11 @@ class TopicIndex:
                     if evidence[j][0] < PHRASE_WEIGHT:
                         evidence[j] = (PHRASE_WEIGHT, "phrase")
         coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / total
-        name_cover = self._name_cover(doc, name_hits, all_words)
+        name_cover, name_words = self._best_name(doc, name_hits, all_words)
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
         score = 100.0 * coverage * (1.0 - NAME_BONUS + NAME_BONUS * name_cover)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
-                          evidence[best_i][1], tokens[best_i].word)
+                          evidence[best_i][1], tokens[best_i].word, name_words)
 
 
 def _full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:
