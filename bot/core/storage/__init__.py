@@ -1,5 +1,6 @@
 """The topic store: SQLAlchemy tables, Alembic migrations and the repository over them."""
 
+from bot.core.storage._writing import TopicWrite
 from bot.core.storage.engine import make_engine, make_session_factory, migrate, storage_errors
 from bot.core.storage.repository import TopicBatch, TopicRepository
 from bot.core.storage.stored import GuildSettings, Revision, RevisionAction, StoredTopic
@@ -11,6 +12,7 @@ __all__ = [
     "StoredTopic",
     "TopicBatch",
     "TopicRepository",
+    "TopicWrite",
     "make_engine",
     "make_session_factory",
     "migrate",

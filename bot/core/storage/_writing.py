@@ -130,11 +130,14 @@ async def insert_topics(
         if restore is not None:
             values["id"] = restore[0]
     try:
-        result = await session.execute(insert(TOPICS).returning(TOPICS.c.id, sort_by_parameter_order=True), params)
+        # Matched back by title key (unique in the scope): asking for rows in parameter order would
+        # make SQLite fall back to one INSERT per row.
+        result = await session.execute(insert(TOPICS).returning(TOPICS.c.id, TOPICS.c.title_key), params)
     except IntegrityError as error:
         # The transaction is unusable now (PostgreSQL aborts it); the caller rolls it back.
         raise DuplicateTopicError(_repeated_title(writes) or writes[0].topic.title) from error
-    ids = list(result.scalars())
+    id_by_key = {key: topic_id for topic_id, key in result}
+    ids = [id_by_key[values["title_key"]] for values in params]
     children: dict[Table, list[dict[str, Any]]] = {table: [] for table in CHILD_TABLES}
     stored: list[StoredTopic] = []
     for topic_id, write in zip(ids, writes, strict=True):

@@ -7,7 +7,7 @@ The schema is only ever created by the Alembic migrations in ``migrations/``.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -29,19 +29,21 @@ def _is_memory(database: str | None) -> bool:
     return database in (None, "", ":memory:") or (database or "").startswith("file::memory:")
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, echo: bool = False, connect_args: Mapping[str, Any] | None = None) -> AsyncEngine:
     """An async engine for ``url``.
 
     For SQLite files the parent directory is created; in-memory SQLite uses one shared connection so
     every session sees the same database. SQLite connections enforce foreign keys and, for files,
-    use write-ahead logging so readers are not blocked by an import.
+    use write-ahead logging so readers are not blocked by an import. ``connect_args`` go to the
+    driver (e.g. asyncpg ``server_settings``).
     """
     sa_url = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
     is_sqlite = sa_url.get_backend_name() == "sqlite"
+    memory = False
     if is_sqlite:
         memory = _is_memory(sa_url.database)
-        kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_TIMEOUT_S}
+        kwargs["connect_args"].setdefault("timeout", _SQLITE_BUSY_TIMEOUT_S)
         if memory:
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"]["check_same_thread"] = False
@@ -63,6 +65,7 @@ def _sqlite_on_connect(*, wal: bool) -> Any:  # noqa: ANN401 - an event listener
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     return on_connect

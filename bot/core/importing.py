@@ -1,0 +1,312 @@
+"""Importing folders of topic records into the store, and exporting the store back to files.
+
+Imports are all-or-nothing: every write happens in one transaction, and any malformed file, over-long
+field, duplicate title or concurrent change rolls the whole import back. Importing the same folder
+twice changes nothing the second time (no new versions, no new revisions). Exports write one file per
+topic, atomically, byte-identical to the record that was imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import Final
+
+from bot.core.errors import FieldTooLongError, ImportAbortedError, RecordFormatError
+from bot.core.model import Topic
+from bot.core.record_format import format_record, parse_record
+from bot.core.storage import StoredTopic, TopicBatch, TopicRepository, TopicWrite
+
+log = logging.getLogger(__name__)
+
+RECORD_SUFFIX: Final = ".txt"
+#: Records parsed and written per round trip to the database.
+DEFAULT_CHUNK: Final = 1000
+_COMPARED_FIELDS: Final = (
+    "title",
+    "description",
+    "first_mentioned",
+    "last_updated",
+    "research_retrieved",
+    "summary",
+    "attributes",
+    "timeline",
+    "background",
+    "web_results",
+)
+_SLUG_RE: Final = re.compile(r"[^a-z0-9]+")
+_SLUG_MAX: Final = 80
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class TopicChange:
+    """A topic an import would change, and the names of the fields that differ."""
+
+    title: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportDiff:
+    """What an import adds, changes and leaves alone, by title."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[TopicChange, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.added and not self.changed
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    source: str
+    topic: Topic
+    text: str
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    record: PlannedRecord
+    stored: StoredTopic
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """An import worked out against the store, not yet applied (see ``apply_import``)."""
+
+    guild_id: int | None
+    added: tuple[PlannedRecord, ...] = ()
+    changed: tuple[PlannedChange, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    @property
+    def diff(self) -> ImportDiff:
+        return ImportDiff(
+            added=tuple(r.topic.title for r in self.added),
+            changed=tuple(TopicChange(c.record.topic.title, c.fields) for c in self.changed),
+            unchanged=self.unchanged,
+        )
+
+
+@dataclass
+class _Tally:
+    added: list[str] = field(default_factory=list)
+    changed: list[TopicChange] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def diff(self) -> ImportDiff:
+        return ImportDiff(tuple(self.added), tuple(self.changed), tuple(self.unchanged))
+
+
+def changed_fields(old: Topic, new: Topic) -> tuple[str, ...]:
+    """Names of the record fields that differ (aliases are not part of the record format)."""
+    return tuple(name for name in _COMPARED_FIELDS if getattr(old, name) != getattr(new, name))
+
+
+def record_files(folder: Path) -> list[Path]:
+    """The record files (``*.txt``) directly in ``folder``, sorted by name."""
+    if not folder.is_dir():
+        raise ImportAbortedError(f"{folder} is not a folder")
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and e.is_file())
+    return [folder / name for name in names]
+
+
+def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
+    """Parse one record file; errors name the file. Returns the topic and the file's text."""
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise RecordFormatError(line, "UTF-8 text", f"an undecodable byte ({error.reason})", name) from None
+    except OSError as error:
+        raise ImportAbortedError(f"{name}: cannot read the file ({error.strerror})") from error
+    try:
+        return parse_record(text, tz), text
+    except RecordFormatError as error:
+        raise error.with_source(name) from None
+    except FieldTooLongError as error:
+        raise ImportAbortedError(f"{name}: {error}") from error
+
+
+def read_records(folder: Path, tz: tzinfo = UTC) -> list[tuple[Path, Topic]]:
+    """Parse every record in ``folder``; the first malformed one raises ``RecordFormatError`` naming it."""
+    return [(path, read_record(path, tz)[0]) for path in record_files(folder)]
+
+
+def _read_chunk(paths: Sequence[Path], tz: tzinfo) -> list[PlannedRecord]:
+    records: list[PlannedRecord] = []
+    for path in paths:
+        topic, text = read_record(path, tz)
+        records.append(PlannedRecord(path.name, topic, text))
+    return records
+
+
+def _check_unique(topic: Topic, source: str, seen: dict[str, str]) -> None:
+    key = topic.title.casefold()
+    if key in seen:
+        raise ImportAbortedError(f"{source}: the title {topic.title!r} is also used by {seen[key]}")
+    seen[key] = source
+
+
+async def _plan_chunk(
+    batch: TopicBatch, records: Sequence[PlannedRecord]
+) -> tuple[list[PlannedRecord], list[PlannedChange], list[str]]:
+    existing = await batch.find([r.topic.title for r in records])
+    added: list[PlannedRecord] = []
+    changed: list[PlannedChange] = []
+    unchanged: list[str] = []
+    for record in records:
+        stored = existing.get(record.topic.title.casefold())
+        if stored is None:
+            added.append(record)
+            continue
+        fields = changed_fields(stored.topic, record.topic)
+        if fields:
+            changed.append(PlannedChange(record, stored, fields))
+        else:
+            unchanged.append(record.topic.title)
+    return added, changed, unchanged
+
+
+async def _apply_chunk(batch: TopicBatch, added: Sequence[PlannedRecord], changed: Sequence[PlannedChange]) -> None:
+    await batch.add_many([TopicWrite(r.topic, r.text) for r in added])
+    for change in changed:
+        # Records carry no aliases: keep the ones moderators added.
+        topic = replace(change.record.topic, aliases=change.stored.topic.aliases)
+        await batch.replace(change.stored, TopicWrite(topic, change.record.text))
+
+
+async def plan_import(
+    repo: TopicRepository, records: Sequence[tuple[Path | str, Topic]], *, guild_id: int | None = None
+) -> ImportPlan:
+    """Diff ``records`` against the store by title (case-insensitive); changes nothing."""
+    seen: dict[str, str] = {}
+    planned: list[PlannedRecord] = []
+    for source, topic in records:
+        name = source.name if isinstance(source, Path) else source
+        _check_unique(topic, name, seen)
+        planned.append(PlannedRecord(name, topic, format_record(topic, repo.tz)))
+    async with repo.batch(guild_id=guild_id) as batch:
+        added, changed, unchanged = await _plan_chunk(batch, planned)
+    return ImportPlan(guild_id, tuple(added), tuple(changed), tuple(unchanged))
+
+
+async def apply_import(repo: TopicRepository, plan: ImportPlan, *, author: str) -> ImportDiff:
+    """Apply a plan in one transaction. If anything changed since it was planned, nothing is written."""
+    async with repo.batch(guild_id=plan.guild_id, author=author) as batch:
+        await _apply_chunk(batch, plan.added, plan.changed)
+    log.info("import by %s: %d added, %d changed, %d unchanged", author, len(plan.added), len(plan.changed),
+             len(plan.unchanged))
+    return plan.diff
+
+
+def _chunks(paths: Sequence[Path], size: int) -> Iterator[Sequence[Path]]:
+    for start in range(0, len(paths), size):
+        yield paths[start : start + size]
+
+
+async def import_folder(
+    repo: TopicRepository,
+    folder: Path,
+    *,
+    tz: tzinfo = UTC,
+    guild_id: int | None = None,
+    author: str = "cli",
+    dry_run: bool = False,
+    limit: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+) -> ImportDiff:
+    """Import every record in ``folder`` in one transaction, reading and writing in chunks.
+
+    Memory stays bounded by ``chunk_size`` records (plus one title per record for duplicate checks).
+    With ``dry_run`` nothing is written; the diff says what would happen. ``limit`` imports only the
+    first records (by file name). A malformed file raises ``RecordFormatError`` naming it and its line
+    and leaves the store exactly as it was.
+    """
+    chunks = list(_chunks(record_files(folder)[:limit], chunk_size))
+    seen: dict[str, str] = {}
+    tally = _Tally()
+    async with repo.batch(guild_id=guild_id, author=author) as batch:
+        for chunk in chunks:
+            records = _read_chunk(chunk, tz)
+            for record in records:
+                _check_unique(record.topic, record.source, seen)
+            added, changed, unchanged = await _plan_chunk(batch, records)
+            if not dry_run:
+                await _apply_chunk(batch, added, changed)
+            tally.added.extend(r.topic.title for r in added)
+            tally.changed.extend(TopicChange(c.record.topic.title, c.fields) for c in changed)
+            tally.unchanged.extend(unchanged)
+            if progress is not None:
+                progress(len(chunk))
+    diff = tally.diff()
+    log.info("%s %s: %d added, %d changed, %d unchanged", "planned import of" if dry_run else "imported",
+             folder, len(diff.added), len(diff.changed), len(diff.unchanged))
+    return diff
+
+
+def slugify(title: str) -> str:
+    """A filesystem-safe file stem for a title: lower-case ASCII letters and digits joined by '-'."""
+    slug = _SLUG_RE.sub("-", title.casefold()).strip("-")[:_SLUG_MAX].rstrip("-")
+    return slug or "topic"
+
+
+def export_file_names(titles: Sequence[str]) -> dict[str, str]:
+    """A stable file name per title: its slug, plus a short hash of the title where slugs collide."""
+    slugs = {title: slugify(title) for title in titles}
+    counts: dict[str, int] = {}
+    for slug in slugs.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    names: dict[str, str] = {}
+    for title, slug in slugs.items():
+        if counts[slug] > 1:
+            slug = f"{slug}-{hashlib.sha256(title.encode('utf-8')).hexdigest()[:8]}"
+        names[title] = slug + RECORD_SUFFIX
+    return names
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, bytes as given) to ``path`` via a temporary file and ``os.replace``."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+async def export_topics(
+    repo: TopicRepository, folder: Path, tz: tzinfo = UTC, *, guild_id: int | None = None
+) -> list[Path]:
+    """Write every topic of the scope to ``folder``, one record file each; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = await repo.list(guild_id=guild_id, include_global=guild_id is None)
+    names = export_file_names([s.topic.title for s in stored])
+    written: list[Path] = []
+    for item in stored:
+        path = folder / names[item.topic.title]
+        write_atomically(path, format_record(item.topic, tz))
+        written.append(path)
+    log.info("exported %d topics to %s", len(written), folder)
+    return written
