@@ -209,3 +209,11 @@ async def test_the_cog_registers_ask_and_the_message_menu(bot) -> None:
     await bot.add_cog(AskCog(bot))
     assert bot.tree.get_command("ask") is not None
     assert bot.tree.get_command("Ask Topicbot", type=discord.AppCommandType.message) is not None
+
+
+async def test_a_reply_ping_without_a_written_mention_is_not_a_question(cog, make_message) -> None:
+    ours = make_message("", message_id=800, mentions_bot=False)
+    ours.author.id = 4242
+    thanks = make_message("thanks!", reference=_reference(resolved=ours))  # mentions holds us: ping on reply
+    await cog.on_message(thanks)
+    thanks.reply.assert_not_awaited()

@@ -31,6 +31,16 @@ EMPTY_MENTION: Final = "Ask me something after the mention, e.g. `@Topicbot what
 NO_TEXT: Final = "That message has no text I can answer."
 
 
+def mentions(message: discord.Message, user_id: int) -> bool:
+    """True when the text itself mentions ``user_id``.
+
+    A reply with "ping on reply" also lists the replied-to author in ``message.mentions``; a reply
+    to one of the bot's answers ("thanks!") is not a question for the bot, so that alone is not enough.
+    """
+    return any(user.id == user_id for user in message.mentions) and re.search(
+        rf"<@!?{user_id}>", message.content) is not None
+
+
 def strip_mention(content: str, user_id: int) -> str:
     """``content`` without mentions of ``user_id`` (both ``<@id>`` and ``<@!id>`` forms)."""
     return re.sub(rf"<@!?{user_id}>", " ", content).strip()
@@ -72,7 +82,7 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         me = self.bot.user
-        if me is None or message.author.bot or not any(user.id == me.id for user in message.mentions):
+        if me is None or message.author.bot or not mentions(message, me.id):
             return
         try:
             await self.answer_mention(message, me.id)
@@ -88,7 +98,9 @@ class AskCog(commands.Cog):
         own_text = strip_mention(message.content, my_id)
         if message.reference is not None and message.reference.message_id is not None:
             referenced = await self._referenced(message)
-            referenced_text = strip_mention(referenced.content, my_id) if referenced is not None else ""
+            referenced_text = ""
+            if referenced is not None and referenced.author.id != my_id:  # not a follow-up to our own answer
+                referenced_text = strip_mention(referenced.content, my_id)
             if referenced_text:
                 await responder.reply(message, services.answerer.answer(referenced_text[:QUESTION_LIMIT],
                                                                         guild_id=guild_id))
