@@ -14,8 +14,10 @@ How a question is scored against a topic (``rank``):
   the topic's names (rapidfuzz ``fuzz.ratio`` with a length-dependent ``score_cutoff``).
 * ``coverage`` is the IDF-weighted share of the question that the topic explains; ``name_cover``
   the IDF-weighted share of the topic's best name that the question mentions. The score is
-  ``100 * coverage * (0.75 + 0.25 * name_cover)``: explaining the question matters most, naming the
-  topic breaks ties between topics that explain it equally (Tesla vs Tesla Robotaxi for "tesla").
+  ``100 * coverage * (0.75 + 0.25 * name_cover)`` when the question says most of a name
+  (``name_cover > 0.5``), else ``100 * coverage * 0.75``: explaining the question matters most,
+  naming the topic breaks ties between topics that explain it equally (Tesla vs Tesla Robotaxi for
+  "tesla"), and one shared word of a longer name ("google") breaks none.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ PREFIX_FACTOR: Final = 0.8
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6
 NAME_BONUS: Final = 0.25
+#: A name counts towards the score only when the question says most of it (IDF-weighted): one
+#: shared word of a longer name ("google", "chips") is not naming the topic.
+MOST_OF_NAME: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
 _LABEL_LIMIT: Final = 100
 _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
@@ -378,7 +383,8 @@ class TopicIndex:
         coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / total
         name_cover, name_words = self._best_name(doc, name_hits, all_words)
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
-        score = 100.0 * coverage * (1.0 - NAME_BONUS + NAME_BONUS * name_cover)
+        bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
+        score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words)
 
