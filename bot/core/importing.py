@@ -255,7 +255,7 @@ async def import_folder(
             if progress is not None:
                 progress(len(chunk))
     diff = tally.diff()
-    log.info("%s %s: %d added, %d changed, %d unchanged", "planned import of" if dry_run else "imported",
+    log.debug("%s %s: %d added, %d changed, %d unchanged", "planned import of" if dry_run else "imported",
              folder, len(diff.added), len(diff.changed), len(diff.unchanged))
     return diff
 
@@ -308,5 +308,5 @@ async def export_topics(
         path = folder / names[item.topic.title]
         write_atomically(path, format_record(item.topic, tz))
         written.append(path)
-    log.info("exported %d topics to %s", len(written), folder)
+    log.debug("exported %d topics to %s", len(written), folder)
     return written

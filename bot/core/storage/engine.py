@@ -117,6 +117,10 @@ async def storage_errors(where: str) -> AsyncIterator[None]:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.level == logging.NOTSET:
+        # Alembic reports every step at INFO; that is noise in a CLI that migrates on each run.
+        alembic_log.setLevel(logging.WARNING)
     from alembic import command
     from alembic.config import Config
 

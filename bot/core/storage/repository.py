@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 _SUGGESTIONS: Final = 3
 #: WRatio score (0-100) a title needs to be offered as "did you mean".
-_SUGGESTION_CUTOFF: Final = 60.0
+_SUGGESTION_CUTOFF: Final = 80.0
 
 
 def _utc_now() -> datetime:
