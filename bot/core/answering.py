@@ -11,7 +11,9 @@ Decisions, in order, for a free-text question (``answer``):
 5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
    make a disambiguation, never a pick. A question that is exactly one topic's name is exempt.
 6. For the chosen topic the intent comes from the wording (sources, timeline) or from the
-   attribute matcher; a bare description of a topic with no question word is a summary.
+   attribute matcher. A bare phrase that neither names the topic nor asks a question is a summary
+   when the words that matched the attribute also describe the topic ("weight loss injections like
+   ozempic" describes GLP-1 drugs; "mounjaro side effects" asks for one attribute).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.core.errors import TopicNotFoundError
 from bot.core.matching import TopicIndex, TopicScore
 from bot.core.model import TimelineEvent, Topic
 from bot.core.question import Question, parse_question
-from bot.core.tokens import normalize
+from bot.core.tokens import normalize, stems
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,8 @@ class Answerer:
                     intent, attribute = "attribute", match.attribute
                 else:
                     intent = "timeline"
-            elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))):
+            elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))
+                            or (match.direct and match.words - set(stems(topic.description)))):
                 intent, attribute = "attribute", match.attribute
         return self._build(parsed.raw, topic, intent, attribute=attribute.name if attribute else None,
                            date_range=parsed.date_range, confidence=confidence, explanation=explanation)

@@ -51,6 +51,7 @@ class AttributeMatch:
     score: float
     by: str  # "name" or "value"
     direct: bool  # a question word matched the name itself, not only through a cue
+    words: frozenset[str] = frozenset()  # stems of the question words that matched directly
 
 
 def _word_matches(word: str, name_word: str) -> bool:
@@ -74,6 +75,7 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
         attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
         mass = 0.0
         direct = False
+        hits: set[str] = set()
         for word in q_words:
             hit = 0.0
             for name_word in attr_words:
@@ -81,6 +83,7 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
                 if word in content and _word_matches(word, name_word):
                     hit = max(hit, DIRECT_WEIGHT * factor)
                     direct = direct or factor == 1.0
+                    hits.add(stem(word))
                 elif name_word in ATTRIBUTE_CUES.get(word, ()):
                     cue = WEAK_CUE_WEIGHT if word in _QUESTION_WORDS else CUE_WEIGHT
                     hit = max(hit, cue * factor)
@@ -88,7 +91,7 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
         if mass >= NAME_THRESHOLD:
             mass += VALUE_TIE_BREAK * len({stem(w) for w in content} & set(stems(attribute.value)))
         if mass >= NAME_THRESHOLD and (best is None or mass > best.score):
-            best = AttributeMatch(attribute, mass, "name", direct)
+            best = AttributeMatch(attribute, mass, "name", direct, frozenset(hits))
     if best is not None:
         return best
     return _match_by_value(content, topic)
