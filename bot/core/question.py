@@ -41,10 +41,11 @@ _MONTHS: Final = {name.casefold(): i for i, name in enumerate(calendar.month_nam
 _YEAR: Final = r"((?:19|20)\d{2})"
 _MONTH: Final = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _RANGE_RE: Final = re.compile(rf"\b(?:from\s+|between\s+)?{_YEAR}\s*(?:-|–|to|until|and|through)\s*{_YEAR}\b")
-_SINCE_RE: Final = re.compile(rf"\b(?:since|after|from)\s+(?:{_MONTH}\s+)?{_YEAR}\b")
+_SINCE_RE: Final = re.compile(rf"\b(?:since|after)\s+(?:{_MONTH}\s+)?{_YEAR}\b")
 _BEFORE_RE: Final = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH}\s+)?{_YEAR}\b")
 _MONTH_YEAR_RE: Final = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")
-_YEAR_RE: Final = re.compile(rf"\b{_YEAR}s?\b")
+_DECADE_RE: Final = re.compile(r"\b((?:19|20)\d)0s\b")
+_YEAR_RE: Final = re.compile(rf"\b{_YEAR}\b")
 
 _LIST_RE: Final = re.compile(
     r"\b(?:list\b.*\btopics?|(?:what|which)\s+(?:\w+\s+){0,2}topics|topics?\s+(?:do|does|are|you)\b|"
@@ -114,7 +115,7 @@ def clean_question(raw: str) -> str:
 def parse_date_range(text: str) -> DateRange | None:
     """The date range a question names, or ``None``.
 
-    Understands "2024", "in the 2020s" (as the year), "March 2024", "since 2023", "after March 2023",
+    Understands "2024", "from 2024" (that year), "the 2020s", "March 2024", "since 2023", "after March 2023",
     "before 2020", "2022-2024" / "from 2022 to 2024". Ranges are inclusive.
     """
     lowered = text.casefold()
@@ -132,6 +133,9 @@ def parse_date_range(text: str) -> DateRange | None:
         month, year = _MONTHS[match.group(1).rstrip(".")], int(match.group(2))
         last_day = calendar.monthrange(year, month)[1]
         return DateRange(date(year, month, 1), date(year, month, last_day), match.group(0).strip())
+    if match := _DECADE_RE.search(lowered):
+        first = int(match.group(1)) * 10
+        return DateRange(date(first, 1, 1), date(first + 9, 12, 31), match.group(0))
     if match := _YEAR_RE.search(lowered):
         year = int(match.group(1))
         return DateRange(date(year, 1, 1), date(year, 12, 31), match.group(1))

@@ -35,6 +35,8 @@ def test_mention_with_emoji_only_has_no_content() -> None:
         ("2022-2024", date(2022, 1, 1), date(2024, 12, 31)),
         ("from 2022 to 2024", date(2022, 1, 1), date(2024, 12, 31)),
         ("before 2020", None, date(2019, 12, 31)),
+        ("news from 2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("in the 2010s", date(2010, 1, 1), date(2019, 12, 31)),
     ],
 )
 def test_date_ranges(text: str, start: date | None, end: date | None) -> None:
