@@ -332,9 +332,6 @@ class TopicIndex:
         scores.sort(key=lambda s: (-s.score, s.title.casefold()))
         return scores[:limit]
 
-    def _name_cover(self, doc: TopicDocument, name_hits: dict[str, float], all_words: set[str]) -> float:
-        return self._best_name(doc, name_hits, all_words)[0]
-
     def _best_name(self, doc: TopicDocument, name_hits: dict[str, float],
                    all_words: set[str]) -> tuple[float, frozenset[str]]:
         name_cover = 0.0
@@ -352,12 +349,14 @@ class TopicIndex:
 
     def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float) -> TopicScore:
         doc = self._docs[key]
-        name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or stem(w) in
-                     {t.stem for t in tokens}}
+        q_stems = {t.stem for t in tokens}
+        name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or stem(w) in q_stems}
         for token in tokens:
             for name_word, ratio in token.fuzzy:
                 if any(name_word in n.words for n in doc.names):
                     name_hits[name_word] = max(name_hits.get(name_word, 0.0), ratio)
+        name_cover, name_words = self._best_name(doc, name_hits, all_words)
+        full_names = _full_names(doc, name_hits)
         evidence: list[tuple[float, str | None]] = []
         for token in tokens:
             weight, field = doc.evidence.get(token.stem, (0.0, None))
@@ -369,9 +368,9 @@ class TopicIndex:
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
             if fuzzy > weight:
                 weight, field = fuzzy, "typo"
-            if field in ("title", "alias") and token.stem not in _full_names(doc, name_hits):
+            if field in ("title", "alias") and token.stem not in full_names:
                 # A word of a longer name alone ("google" of Google Gemini) says less than the name.
-                partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * self._name_cover(doc, name_hits, all_words)
+                partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * name_cover
                 other = doc.text_evidence.get(token.stem, 0.0)
                 weight = 1.0 - (1.0 - partial) * (1.0 - other)
             evidence.append((weight, field))
@@ -381,7 +380,6 @@ class TopicIndex:
                     if evidence[j][0] < PHRASE_WEIGHT:
                         evidence[j] = (PHRASE_WEIGHT, "phrase")
         coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / total
-        name_cover, name_words = self._best_name(doc, name_hits, all_words)
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
         bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
