@@ -66,9 +66,9 @@ class Answerer:
         ranking = self.index.rank(parsed.text, guild_id)
         if not ranking or not _accepted(ranking[0]):
             return self._miss(parsed, ranking, guild_id)
-        best = ranking[0]
-        runner_up = ranking[1] if len(ranking) > 1 else None
         close = _alternatives(ranking)
+        best = close[0]
+        runner_up = next((s for s in ranking if s is not best), None)
         exact = best.named and best.coverage >= 0.99 and not (
             runner_up and runner_up.named and not runner_up.names_less_than(best))
         if len(close) >= 2 and not exact:
@@ -98,6 +98,8 @@ class Answerer:
             runner_up_score=runner_up.score if runner_up else 0.0,
             matched_field=best.matched_field, matched_text=best.matched_text,
         )
+        own_words = {w for name in (topic.title, *topic.all_aliases) for w in normalize(name).split()}
+        parsed = parsed.without_words(own_words)
         ratio = runner_up.score / best.score if runner_up and best.score else 0.0
         confidence = round(min(1.0, best.score / 100.0) * (1.0 - 0.5 * ratio), 3)
         intent: Intent = "summary"
@@ -204,6 +206,7 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
     best = ranking[0]
     close = [s for s in ranking if s.score >= MARGIN * best.score]
     close = [s for s in close if not any(s.names_less_than(o) for o in close)]
+    best = close[0]
     if best.named:
         close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]
     return close

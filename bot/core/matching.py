@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 Key = tuple[int | None, str]
 
 PREFIX_FACTOR: Final = 0.8
+#: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
+WHOLE_NAME_MAX_WORDS: Final = 4
+WHOLE_NAME_CUTOFF: Final = 80.0
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6
 NAME_BONUS: Final = 0.25
@@ -53,12 +56,14 @@ _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
 
 
 def typo_cutoff(word: str) -> float | None:
-    """The ``fuzz.ratio`` a typo of ``word`` must reach: one edit in a short word, more in long ones."""
-    if len(word) <= 2:
+    """The ``fuzz.ratio`` a typo of ``word`` must reach: about one slip (a swap, a missing or an extra
+    letter) in a word of its length, which scores ``100 * (1 - 1/n)`` for an n-letter word."""
+    n = len(word)
+    if n <= 2:
         return None
-    if len(word) == 3:
+    if n == 3:
         return 66.0
-    return 75.0
+    return 100.0 * (1.0 - 1.0 / n) - 1.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ class TopicIndex:
         self._name_pairs: dict[str, tuple[str, str]] = {}
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._name_vocab: list[str] | None = None
+        self._compact: tuple[list[str], list[Key]] | None = None
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
 
@@ -125,6 +131,7 @@ class TopicIndex:
             for a, b in zip(name.words, name.words[1:], strict=False):
                 self._name_pairs[a + b] = (a, b)
         self._name_vocab = None
+        self._compact = None
 
     def remove(self, title: str, guild_id: int | None = None) -> bool:
         """Remove a topic; returns whether it was there."""
@@ -154,6 +161,7 @@ class TopicIndex:
                     if not keys:
                         del table[word]
         self._name_vocab = None
+        self._compact = None
         return True
 
     # --- lookups -------------------------------------------------------------------------------
@@ -266,6 +274,31 @@ class TopicIndex:
             self._name_vocab = sorted(self._name_words)
         return self._name_vocab
 
+    def _compact_names(self) -> tuple[list[str], list[Key]]:
+        if self._compact is None:
+            names: list[str] = []
+            keys: list[Key] = []
+            for key, topic in self._topics.items():
+                for name in (topic.title, *topic.all_aliases):
+                    names.append(_compact(name))
+                    keys.append(key)
+            self._compact = (names, keys)
+        return self._compact
+
+    def _whole_name_typos(self, text: str) -> dict[Key, float]:
+        """Short questions compared with whole names, spaces ignored: typos that move letters across
+        words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
+        content = [w for w in normalize(text).split() if w not in _CHATTER_WORDS]
+        if not content or len(content) > WHOLE_NAME_MAX_WORDS:
+            return {}
+        names, keys = self._compact_names()
+        hits = process.extract("".join(content), names, scorer=fuzz.ratio, processor=None,
+                               score_cutoff=WHOLE_NAME_CUTOFF, limit=5)
+        found: dict[Key, float] = {}
+        for _name, score, i in hits:
+            found[keys[i]] = max(found.get(keys[i], 0.0), score / 100.0)
+        return found
+
     def question_tokens(self, text: str) -> list[_Token]:
         """The content words of ``text`` as the ranker sees them (typos of names resolved)."""
         raw = normalize(text).split()
@@ -284,7 +317,7 @@ class TopicIndex:
             i += 1
         tokens: list[_Token] = []
         for word in joined:
-            if word in _CHATTER_WORDS or word in ASPECT_WORDS or word.isdigit():
+            if word in _CHATTER_WORDS or word.isdigit() or (word in ASPECT_WORDS and word not in self._name_words):
                 continue
             s = stem(word)
             if s in self._postings or word in self._name_words:
@@ -312,9 +345,10 @@ class TopicIndex:
         tokens = self.question_tokens(text)
         if not tokens:
             return []
+        whole = self._whole_name_typos(text)
         all_words = set(normalize(text).split()) | {t.word for t in tokens}
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
-        candidates: set[Key] = set()
+        candidates: set[Key] = set(whole)
         for token in tokens:
             candidates |= self._postings.get(token.stem, set())
             candidates |= self._name_words.get(token.word, set())
@@ -325,7 +359,7 @@ class TopicIndex:
                 candidates |= self._name_words.get(name_word, set())
         total = sum(t.idf for t in tokens)
         scores = [
-            self._score(key, tokens, all_words, total)
+            self._score(key, tokens, all_words, total, whole.get(key, 0.0))
             for key in candidates
             if self._visible(key, guild_id)
         ]
@@ -347,7 +381,8 @@ class TopicIndex:
                 name_cover, best_words = cover, frozenset(stem(w) for w in name.words)
         return name_cover, best_words
 
-    def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float) -> TopicScore:
+    def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float,
+               whole_name: float = 0.0) -> TopicScore:
         doc = self._docs[key]
         q_stems = {t.stem for t in tokens}
         name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or stem(w) in q_stems}
@@ -380,11 +415,17 @@ class TopicIndex:
                     if evidence[j][0] < PHRASE_WEIGHT:
                         evidence[j] = (PHRASE_WEIGHT, "phrase")
         coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / total
+        if whole_name > max(coverage, name_cover):  # the whole question is a misspelt name
+            coverage = name_cover = whole_name
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
         bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words)
+
+
+def _compact(name: str) -> str:
+    return "".join(w for w in normalize(name).split() if w not in FUNCTION_WORDS)
 
 
 def _full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:

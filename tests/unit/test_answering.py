@@ -5,7 +5,7 @@ import pytest
 from bot.core.answering import Answerer, answer_to_json
 from bot.core.answers import DateRange
 from bot.core.errors import TopicNotFoundError
-from tests.unit.answer_fixtures import sample_index
+from tests.unit.answer_fixtures import make_topic, sample_index
 
 
 @pytest.fixture
@@ -116,3 +116,17 @@ def test_answer_to_json_shape(answerer: Answerer) -> None:
     data = answer_to_json(answerer.answer("who runs skyleaf"), "text")
     assert data == {"q": "who runs skyleaf", "topic": "Skyleaf", "intent": "attribute", "attribute": "CEO",
                     "candidates": [], "confidence": data["confidence"], "text": "text"}
+
+
+def test_whole_name_typo_across_words(answerer: Answerer) -> None:
+    answer = answerer.answer("ocea nclean up")
+    assert answer.topic is not None
+    assert answer.topic.title == "Ocean Cleanup"
+
+
+def test_name_words_are_not_intent_or_date_cues() -> None:
+    index = sample_index()
+    index.upsert(make_topic("Open-Source Seeds Summit 2022", "A gathering about sharing seed varieties."))
+    answer = Answerer(index).answer("tell me about the open-source seeds summit 2022")
+    assert answer.topic is not None
+    assert (answer.topic.title, answer.intent, answer.date_range) == ("Open-Source Seeds Summit 2022", "summary", None)
