@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
@@ -261,8 +262,13 @@ async def import_folder(
 
 
 def slugify(title: str) -> str:
-    """A filesystem-safe file stem for a title: lower-case ASCII letters and digits joined by '-'."""
-    slug = _SLUG_RE.sub("-", title.casefold()).strip("-")[:_SLUG_MAX].rstrip("-")
+    """A filesystem-safe file stem for a title: lower-case ASCII letters and digits joined by '-'.
+
+    Accents are dropped ("Ünïcode" → "unicode"); a title with no ASCII letters or digits at all
+    becomes "topic" (``export_file_names`` then tells such titles apart by a hash).
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_RE.sub("-", ascii_title.casefold()).strip("-")[:_SLUG_MAX].rstrip("-")
     return slug or "topic"
 
 

@@ -1,0 +1,88 @@
+"""The store commands end to end through ``bot.cli.main`` on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.core.model import Topic
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def run(*args: str) -> int:
+        return main(["--database-url", url, *args])
+
+    yield run
+    # main() configures logging for a process; give the test session its own back.
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_check_reports_each_bad_file_with_its_line_and_fails(
+    cli: Callable[..., int], make_topic: Callable[..., Topic], records_dir: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = records_dir(make_topic("Fusion Power"), make_topic("Solar Panels"))
+    bad = folder / "001.txt"
+    bad.write_bytes(bad.read_bytes().replace(b"\nTopic\n", b"\nTopics\n"))
+    assert cli("check", str(folder / "000.txt"), str(bad)) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}: line 3: expected 'Topic', found 'Topics'" in out
+    assert "000.txt" not in out
+    assert cli("check", str(folder / "000.txt")) == 0
+
+
+def test_import_dry_run_then_import_list_show_and_export(
+    cli: Callable[..., int], make_topic: Callable[..., Topic], records_dir: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    folder = records_dir(make_topic("Fusion Power"), make_topic("Solar Panels"))
+    assert cli("import", str(folder), "--dry-run") == 0
+    assert "+ Fusion Power" in capsys.readouterr().out
+    assert cli("list") == 0
+    assert capsys.readouterr().out == ""
+
+    assert cli("import", str(folder)) == 0
+    assert "2 were added" in capsys.readouterr().out
+    assert cli("import", str(folder)) == 0
+    assert "0 were added, 0 were changed, 2 unchanged" in capsys.readouterr().out
+
+    assert cli("list") == 0
+    assert capsys.readouterr().out.splitlines() == ["Fusion Power", "Solar Panels"]
+    assert cli("show", "solar panels") == 0
+    assert capsys.readouterr().out == (folder / "001.txt").read_text(encoding="utf-8") + "\n"
+
+    assert cli("export", str(tmp_path / "out")) == 0
+    assert filecmp.cmp(tmp_path / "out" / "fusion-power.txt", folder / "000.txt", shallow=False)
+
+
+def test_show_unknown_title_fails_with_suggestion(
+    cli: Callable[..., int], make_topic: Callable[..., Topic], records_dir: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli("import", str(records_dir(make_topic("Fusion Power")))) == 0
+    capsys.readouterr()
+    assert cli("show", "fusoin power") == 1
+    assert "closest: Fusion Power" in capsys.readouterr().err
+
+
+def test_malformed_import_exits_nonzero_and_imports_nothing(
+    cli: Callable[..., int], make_topic: Callable[..., Topic], records_dir: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = records_dir(make_topic("Fusion Power"), make_topic("Solar Panels"))
+    (folder / "001.txt").write_bytes(b"Only a title")
+    assert cli("import", str(folder)) == 1
+    assert "001.txt: line 2" in capsys.readouterr().err
+    assert cli("list") == 0
+    assert capsys.readouterr().out == ""
