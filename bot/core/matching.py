@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 Key = tuple[int | None, str]
 
 PREFIX_FACTOR: Final = 0.8
+#: Numbers of up to this many digits are matched as words (longer ones are years or amounts).
+MAX_NUMBER_DIGITS: Final = 3
 #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
 WHOLE_NAME_MAX_WORDS: Final = 4
 WHOLE_NAME_CUTOFF: Final = 80.0
@@ -316,8 +318,13 @@ class TopicIndex:
                 joined.append(raw[i])
             i += 1
         tokens: list[_Token] = []
+        # Short numbers ("Quill 9", "llama 4") count next to words; years are dates, and a question of
+        # numbers alone ("2+2") has nothing to match.
+        has_words = any(not w.isdigit() and w not in _CHATTER_WORDS for w in joined)
         for word in joined:
-            if word in _CHATTER_WORDS or word.isdigit() or (word in ASPECT_WORDS and word not in self._name_words):
+            if word in _CHATTER_WORDS or (word in ASPECT_WORDS and word not in self._name_words):
+                continue
+            if word.isdigit() and (len(word) > MAX_NUMBER_DIGITS or not has_words):
                 continue
             s = stem(word)
             if s in self._postings or word in self._name_words:
