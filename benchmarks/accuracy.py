@@ -104,11 +104,12 @@ def _expected(label: dict[str, Any]) -> str:
     return f"{label['topic']} [{label['intent']}{attr}]"
 
 
-def run(eval_dir: Path) -> None:
-    index = load_index(eval_dir / "knowledge")
+def run(knowledge_dir: Path, questions_file: Path) -> None:
+    started = time.perf_counter()
+    index = load_index(knowledge_dir)
+    load_ms = (time.perf_counter() - started) * 1000.0
     answerer = Answerer(index)
-    labels = [json.loads(line) for line in (eval_dir / "questions.dev.jsonl").read_text(encoding="utf-8").splitlines()
-              if line.strip()]
+    labels = [json.loads(line) for line in questions_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     results: list[tuple[dict[str, Any], Answer]] = []
     latencies: list[float] = []
     for label in labels:
@@ -125,7 +126,7 @@ def run(eval_dir: Path) -> None:
     ambiguous = [(lab, ans) for lab, ans in results if lab["style"] == "ambiguous"]
     years = [(lab, ans) for lab, ans in results if "year" in lab]
 
-    print(f"records: {len(index)}  questions: {len(labels)}")
+    print(f"records: {len(index)} (indexed in {load_ms:.0f} ms)  questions: {len(labels)}")
     print(f"overall                 {_pct(sum(correct), len(results))}")
     print(f"answerable top-1        {_pct(sum(_topic_ok(lab, ans) for lab, ans in answerable), len(answerable))}")
     print(f"no-match precision      {_pct(sum(lab['intent'] == 'none' for lab, _ in abstained), len(abstained))}")
@@ -154,8 +155,10 @@ def run(eval_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the eval directory (knowledge/, questions)")
+    parser.add_argument("--knowledge", type=Path, help="records directory (default: EVAL/knowledge)")
+    parser.add_argument("--questions", type=Path, help="labelled questions (default: EVAL/questions.dev.jsonl)")
     args = parser.parse_args(argv)
-    run(args.eval)
+    run(args.knowledge or args.eval / "knowledge", args.questions or args.eval / "questions.dev.jsonl")
 
 
 if __name__ == "__main__":

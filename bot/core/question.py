@@ -88,6 +88,16 @@ class Question:
     list_filter: str | None = None
     versus: tuple[str, ...] = ()
 
+    def without_words(self, drop: set[str]) -> Question:
+        """The question re-read without ``drop`` (normalised words): a topic's own name words must not
+        count as cues ("Open-Source …" is not asking for sources, "… Summit 2022" not for 2022)."""
+        kept = " ".join(w for w in normalize(self.text).split() if w not in drop)
+        cue = detect_intent_cue(kept)
+        date_range = parse_date_range(kept)
+        if date_range is not None and cue in (None, "summary"):
+            cue = "timeline"
+        return Question(self.raw, self.text, cue, date_range, self.list_filter, self.versus)
+
     @property
     def is_empty(self) -> bool:
         return not self.content_words
