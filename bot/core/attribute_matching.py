@@ -11,6 +11,7 @@ value, which finds "how much water do data centers use" → Water Use through it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz import fuzz
@@ -84,7 +85,7 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
                     hit = max(hit, DIRECT_WEIGHT * factor)
                     direct = direct or factor == 1.0
                     hits.add(stem(word))
-                elif name_word in ATTRIBUTE_CUES.get(word, ()):
+                elif stem(name_word) in _cue_stems(word):
                     cue = WEAK_CUE_WEIGHT if word in _QUESTION_WORDS else CUE_WEIGHT
                     hit = max(hit, cue * factor)
             mass += hit
@@ -95,6 +96,11 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
     if best is not None:
         return best
     return _match_by_value(content, topic)
+
+
+@lru_cache(maxsize=512)
+def _cue_stems(word: str) -> frozenset[str]:
+    return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(word, ()))
 
 
 def _typo_of_any(word: str, name_words: set[str]) -> bool:
