@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -57,7 +57,7 @@ class RequestLog:
 
     async def add(self, request: RecordedRequest) -> None:
         async with self._changed:
-            self.requests.append(request)
+            self.requests.append(replace(request, index=len(self.requests)))
             self._changed.notify_all()
 
     def next_index(self) -> int:

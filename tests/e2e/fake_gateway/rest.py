@@ -87,45 +87,52 @@ class RestApi:
                 except Exception:
                     log.exception("fake Discord failed on %s", route)
                     status, answer = error(500, 0, "fake Discord crashed; see the log")
-            await self.state.log.add(
-                RecordedRequest(
-                    index=self.state.log.next_index(),
-                    method=method,
-                    path=request.path.removeprefix(API_PREFIX),
-                    route=route,
-                    params=call.params,
-                    query=call.query,
-                    json=body,
-                    files=files,
-                    authorization=call.authorization,
-                    status=status,
-                    response=answer,
-                )
+            recorded = RecordedRequest(
+                index=self.state.log.next_index(),
+                method=method,
+                path=request.path.removeprefix(API_PREFIX),
+                route=route,
+                params=call.params,
+                query=call.query,
+                json=body,
+                files=files,
+                authorization=call.authorization,
+                status=status,
+                response=answer,
             )
-            return json_response(status, answer)
+            return await self._send_then_record(request, status, answer, recorded)
 
         return endpoint
+
+    async def _send_then_record(
+        self, request: web.Request, status: int, answer: object, recorded: RecordedRequest
+    ) -> web.Response:
+        """Write the response out before logging it, so a test that saw the request does not act before the
+        client could have read the answer (a view is only registered once its message id is known)."""
+        response = json_response(status, answer)
+        await response.prepare(request)
+        await response.write_eof()
+        await self.state.log.add(recorded)
+        return response
 
     async def _unknown_route(self, request: web.Request) -> web.Response:
         body, files = await read_body(request)
         log.warning("fake Discord has no route %s %s", request.method, request.path)
         status, answer = error(404, 0, f"404: Not Found (the fake has no route {request.method} {request.path})")
-        await self.state.log.add(
-            RecordedRequest(
-                index=self.state.log.next_index(),
-                method=request.method,
-                path=request.path.removeprefix(API_PREFIX),
-                route="unknown",
-                params={},
-                query=dict(request.query),
-                json=body,
-                files=files,
-                authorization=request.headers.get("Authorization"),
-                status=status,
-                response=answer,
-            )
+        recorded = RecordedRequest(
+            index=self.state.log.next_index(),
+            method=request.method,
+            path=request.path.removeprefix(API_PREFIX),
+            route="unknown",
+            params={},
+            query=dict(request.query),
+            json=body,
+            files=files,
+            authorization=request.headers.get("Authorization"),
+            status=status,
+            response=answer,
         )
-        return json_response(status, answer)
+        return await self._send_then_record(request, status, answer, recorded)
 
     # --- identity -------------------------------------------------------------------------
 
