@@ -240,28 +240,20 @@ class TopicIndex:
         return out
 
     def closest_titles(self, text: str, limit: int = 3, guild_id: int | None = None) -> list[str]:
-        """Titles whose title or alias is closest to ``text`` (``fuzz.WRatio`` ≥ 60), best first."""
-        choices, owners = self._names(guild_id)
-        hits = process.extract(text, choices, scorer=fuzz.WRatio, processor=normalize,
-                               score_cutoff=60, limit=limit * 4)
-        out: list[str] = []
-        for _name, _score, i in hits:
-            if owners[i][0] not in out:
-                out.append(owners[i][0])
-        return out[:limit]
+        """Titles whose title or alias is closest to ``text``, best first.
 
-    def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
-        """Titles of topics whose title, aliases or description has a word starting with a word of
-        ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
-        wanted = [w for w in normalize(text).split() if w not in _CHATTER_WORDS and len(w) >= 3]
-        wanted_stems = [stem(w) for w in wanted]
+        Whole-string similarity first (``fuzz.QRatio`` ≥ 55: "opne ai" → OpenAI), then partial
+        matches (``fuzz.WRatio`` ≥ 60: "sora" → OpenAI Sora) to fill up to ``limit``.
+        """
+        choices, owners = self._names(guild_id)
         out: list[str] = []
-        for topic in self.topics(guild_id):
-            vocabulary = set(normalize(" ".join((topic.title, *topic.all_aliases, topic.description))).split())
-            if all(any(v.startswith(w) or v.startswith(s) for v in vocabulary)
-                   for w, s in zip(wanted, wanted_stems, strict=True)):
-                out.append(topic.title)
-        return out if wanted else []
+        for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
+            hits = process.extract(text, choices, scorer=scorer, processor=normalize, score_cutoff=cutoff,
+                                   limit=limit * 4)
+            for _name, _score, i in hits:
+                if owners[i][0] not in out:
+                    out.append(owners[i][0])
+        return out[:limit]
 
     # --- ranking -------------------------------------------------------------------------------
 
