@@ -255,6 +255,19 @@ class TopicIndex:
                     out.append(owners[i][0])
         return out[:limit]
 
+    def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
+        """Titles of topics whose title, aliases or description has a word starting with a word of
+        ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
+        wanted = [w for w in normalize(text).split() if w not in _CHATTER_WORDS and len(w) >= 3]
+        wanted_stems = [stem(w) for w in wanted]
+        out: list[str] = []
+        for topic in self.topics(guild_id):
+            vocabulary = set(normalize(" ".join((topic.title, *topic.all_aliases, topic.description))).split())
+            if all(any(v.startswith(w) or v.startswith(s) for v in vocabulary)
+                   for w, s in zip(wanted, wanted_stems, strict=True)):
+                out.append(topic.title)
+        return out if wanted else []
+
     # --- ranking -------------------------------------------------------------------------------
 
     def idf(self, stem_: str) -> float:
