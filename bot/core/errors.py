@@ -37,6 +37,16 @@ class FieldTooLongError(TopicbotError):
         super().__init__(f"{field} is {length} characters long; the limit is {limit}")
 
 
+class UnrepresentableTopicError(TopicbotError):
+    """A topic holds text the record format cannot write back faithfully (a line break in a
+    one-line field, an empty paragraph, a link that is not a URL…)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
 class TopicNotFoundError(TopicbotError):
     """No stored topic has this title (``suggestions`` holds the closest titles)."""
 
@@ -77,3 +87,8 @@ class StorageUnavailableError(TopicbotError):
 
 class ImportAbortedError(TopicbotError):
     """An import was rolled back; the store is as it was before."""
+
+
+class EditError(TopicbotError):
+    """A moderator's edit cannot be applied (removing something that is not there, an empty title,
+    text the record format cannot hold); nothing was changed."""

@@ -1,0 +1,174 @@
+"""Moderator edits as pure functions: each takes a ``Topic`` and returns a new one with one change.
+
+Every function checks the field against ``bot.core.model.LIMITS`` (``FieldTooLongError``) and
+raises ``EditError`` for an edit that cannot apply: removing an attribute, event, web result or
+alias that is not there, an empty title, or text the record format cannot hold (a line break in a
+one-line field, say). The result always survives the record round trip, so the revision text that
+the store keeps for it reads back as the same topic.
+
+Numbers of timeline events and web results are 1-based, as ``numbered_events`` shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date
+from typing import Final
+
+from bot.core.errors import EditError, FieldTooLongError, RecordFormatError
+from bot.core.model import Attribute, TimelineEvent, Topic, WebResult, check_length
+from bot.core.record_format import format_record, parse_record
+
+#: Fields that hold one line of text in the record format.
+_ONE_LINE_FIELDS: Final = frozenset(
+    {"title", "attribute_name", "event_text", "event_source", "result_title", "result_url", "alias"}
+)
+
+
+def _clean(field_name: str, value: str, *, required: bool = True) -> str:
+    """``value`` stripped and checked: not empty (when required), within its limit, one line where needed."""
+    text = value.strip()
+    if required and not text:
+        raise EditError(f"the {field_name.replace('_', ' ')} cannot be empty")
+    if field_name in _ONE_LINE_FIELDS and ("\n" in text or "\r" in text):
+        raise EditError(f"the {field_name.replace('_', ' ')} must be one line")
+    check_length(field_name, text)
+    return text
+
+
+def checked(topic: Topic) -> Topic:
+    """``topic`` if it is valid and reads back from its record text unchanged; else ``EditError``.
+
+    Raises ``FieldTooLongError`` for a field over its limit.
+    """
+    topic.validate()
+    try:
+        again = parse_record(format_record(topic, UTC), UTC)
+    except RecordFormatError as error:
+        raise EditError(f"the record format cannot hold this change ({error.expected} expected, "
+                        f"{error.found} found)") from error
+    except FieldTooLongError:
+        raise
+    if replace(again, aliases=topic.aliases) != topic:
+        raise EditError("the record format cannot hold this change exactly (check for stray spaces or line breaks)")
+    return topic
+
+
+# --- scalar fields ------------------------------------------------------------------------------
+
+
+def set_title(topic: Topic, title: str) -> Topic:
+    return checked(replace(topic, title=_clean("title", title), derived_aliases=()))
+
+
+def set_description(topic: Topic, description: str) -> Topic:
+    return checked(replace(topic, description=_clean("description", description), derived_aliases=()))
+
+
+def set_summary(topic: Topic, summary: str) -> Topic:
+    return checked(replace(topic, summary=_clean("summary", summary), derived_aliases=()))
+
+
+# --- attributes ---------------------------------------------------------------------------------
+
+
+def set_attribute(topic: Topic, name: str, value: str) -> Topic:
+    """Change the attribute called ``name`` (any case, keeping its place), or add it at the end."""
+    name = _clean("attribute_name", name)
+    value = _clean("attribute_value", value)
+    wanted = name.casefold()
+    attributes = list(topic.attributes)
+    for i, attribute in enumerate(attributes):
+        if attribute.name.casefold() == wanted:
+            attributes[i] = Attribute(name, value)
+            break
+    else:
+        attributes.append(Attribute(name, value))
+    return checked(replace(topic, attributes=tuple(attributes)))
+
+
+def remove_attribute(topic: Topic, name: str) -> Topic:
+    wanted = name.strip().casefold()
+    kept = tuple(a for a in topic.attributes if a.name.casefold() != wanted)
+    if len(kept) == len(topic.attributes):
+        have = ", ".join(a.name for a in topic.attributes) or "none"
+        raise EditError(f"{topic.title!r} has no attribute called {name.strip()!r} (it has: {have})")
+    return checked(replace(topic, attributes=kept))
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+
+def add_event(topic: Topic, text: str, when: date, source: str | None = None) -> Topic:
+    """Add a timeline event after every event dated on or before ``when`` (chronological order)."""
+    event = TimelineEvent(
+        _clean("event_text", text),
+        when,
+        _clean("event_source", source) if source is not None and source.strip() else None,
+    )
+    if event.source is not None and ("(" in event.source or ")" in event.source):
+        raise EditError("an event source cannot contain parentheses")
+    position = sum(1 for e in topic.timeline if e.date <= when)
+    timeline = (*topic.timeline[:position], event, *topic.timeline[position:])
+    return checked(replace(topic, timeline=timeline))
+
+
+def _index(kind: str, number: int, count: int, title: str) -> int:
+    if not 1 <= number <= count:
+        have = f"1 to {count}" if count else "none"
+        raise EditError(f"{title!r} has no {kind} number {number} (it has {have})")
+    return number - 1
+
+
+def remove_event(topic: Topic, number: int) -> Topic:
+    """Remove the ``number``-th timeline event (1-based)."""
+    i = _index("timeline event", number, len(topic.timeline), topic.title)
+    return checked(replace(topic, timeline=topic.timeline[:i] + topic.timeline[i + 1 :]))
+
+
+def numbered_events(topic: Topic) -> list[tuple[int, TimelineEvent]]:
+    """The timeline with the 1-based numbers ``remove_event`` takes."""
+    return list(enumerate(topic.timeline, start=1))
+
+
+# --- web results --------------------------------------------------------------------------------
+
+
+def add_web_result(topic: Topic, title: str, snippet: str, url: str | None = None) -> Topic:
+    result = WebResult(
+        _clean("result_title", title),
+        _clean("result_snippet", snippet),
+        _clean("result_url", url) if url is not None and url.strip() else None,
+    )
+    if result.url is not None and not result.url.startswith(("http://", "https://")):
+        raise EditError(f"a web result URL must start with http:// or https:// (got {result.url!r})")
+    return checked(replace(topic, web_results=(*topic.web_results, result)))
+
+
+def remove_web_result(topic: Topic, number: int) -> Topic:
+    """Remove the ``number``-th web result (1-based)."""
+    i = _index("web result", number, len(topic.web_results), topic.title)
+    return checked(replace(topic, web_results=topic.web_results[:i] + topic.web_results[i + 1 :]))
+
+
+# --- aliases ------------------------------------------------------------------------------------
+
+
+def add_alias(topic: Topic, alias: str) -> Topic:
+    """Add a moderator alias; one the topic already answers to (title or any alias) is refused."""
+    alias = _clean("alias", alias)
+    if alias.casefold() == topic.title.casefold() or alias.casefold() in {a.casefold() for a in topic.aliases}:
+        raise EditError(f"{topic.title!r} already has the alias {alias!r}")
+    return checked(replace(topic, aliases=(*topic.aliases, alias)))
+
+
+def remove_alias(topic: Topic, alias: str) -> Topic:
+    """Remove a moderator alias. Aliases derived from the record's text cannot be removed by hand."""
+    wanted = alias.strip().casefold()
+    kept = tuple(a for a in topic.aliases if a.casefold() != wanted)
+    if len(kept) == len(topic.aliases):
+        if wanted in {a.casefold() for a in topic.derived_aliases}:
+            raise EditError(f"{alias.strip()!r} comes from the text of {topic.title!r}, not from a moderator; "
+                            "edit the description or summary to drop it")
+        raise EditError(f"{topic.title!r} has no moderator alias {alias.strip()!r}")
+    return checked(replace(topic, aliases=kept))
