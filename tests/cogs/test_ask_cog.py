@@ -217,3 +217,12 @@ async def test_a_reply_ping_without_a_written_mention_is_not_a_question(cog, mak
     thanks = make_message("thanks!", reference=_reference(resolved=ours))  # mentions holds us: ping on reply
     await cog.on_message(thanks)
     thanks.reply.assert_not_awaited()
+
+
+async def test_an_ambiguous_question_gets_one_button_per_candidate(cog, make_interaction, sent_kwargs) -> None:
+    interaction = make_interaction()
+    await cog.ask.callback(cog, interaction, question="tell me about spacex")
+    kwargs = sent_kwargs(interaction.response.send_message)
+    labels = [button.item.label for button in kwargs["view"].children]
+    assert set(labels) == {"Starship", "Starlink"}
+    assert all(button.custom_id.startswith("topicbot:pick:") for button in kwargs["view"].children)
