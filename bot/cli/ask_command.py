@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.core.answering import Answerer, answer_to_json
-from bot.core.explaining import format_explanation
 from bot.core.errors import TopicbotError
+from bot.core.explaining import format_explanation
 from bot.core.rendering import Renderer
 
 

@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, tzinfo
 from typing import Final
 
-from bot.core.errors import RecordFormatError
-from bot.core.model import Attribute, BackgroundSection, Topic, TimelineEvent, WebResult
+from bot.core.errors import RecordFormatError, UnrepresentableTopicError
+from bot.core.model import Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
 
 BULLET: Final = "  \u2022 "
 INDENT: Final = "    "
@@ -248,8 +248,58 @@ def _parse_web_results(cursor: _Lines) -> Iterator[WebResult]:
         yield WebResult(title=title, snippet="\n\n".join(paragraphs), url=url)
 
 
+def check_representable(topic: Topic) -> None:
+    """Raise ``UnrepresentableTopicError`` unless ``format_record`` can write ``topic`` losslessly."""
+
+    def one_line(field: str, value: str, *, required: bool = False) -> None:
+        if "\n" in value or "\r" in value:
+            raise UnrepresentableTopicError(field, "must be a single line (no line breaks)")
+        if required and value == "":
+            raise UnrepresentableTopicError(field, "must not be empty")
+
+    def free_text(field: str, value: str) -> None:
+        one_line(field, value, required=True)
+        if value.startswith(BULLET):
+            raise UnrepresentableTopicError(field, "must not start with a bullet ('  • ')")
+
+    free_text("title", topic.title)
+    free_text("description", topic.description)
+    free_text("summary", topic.summary)
+    for attribute in topic.attributes:
+        one_line("attribute name", attribute.name)
+        one_line(f"attribute {attribute.name!r}", attribute.value)
+    for event in topic.timeline:
+        one_line("event text", event.text)
+        if event.source is None:
+            if _SOURCE_RE.fullmatch(event.text):
+                raise UnrepresentableTopicError("event text", "must not end in '(Source: …)' when no source is given")
+        else:
+            one_line("event source", event.source)
+            if "(" in event.source or ")" in event.source:
+                raise UnrepresentableTopicError("event source", "must not contain parentheses")
+    for section in topic.background:
+        free_text("section heading", section.heading)
+        if section.heading == _WEB_RESULTS or section.heading.startswith(INDENT):
+            raise UnrepresentableTopicError("section heading", f"must not be {_WEB_RESULTS!r} or start indented")
+        free_text("section paragraph", section.paragraph)
+    for result in topic.web_results:
+        one_line("result title", result.title)
+        if result.url is not None and not _LONE_URL_RE.fullmatch(result.url):
+            raise UnrepresentableTopicError("result link", f"{result.url!r} is not an http(s) URL")
+        paragraphs = result.snippet.split("\n\n")
+        for paragraph in paragraphs:
+            one_line(f"snippet of {result.title!r}", paragraph)
+        if result.url is None and len(paragraphs) > 1 and _LONE_URL_RE.fullmatch(paragraphs[0]):
+            raise UnrepresentableTopicError(f"snippet of {result.title!r}",
+                                            "must not start with a lone URL paragraph (give it as the link)")
+
+
 def format_record(topic: Topic, tz: tzinfo = UTC) -> str:
-    """Write ``topic`` in the record format (the inverse of ``parse_record``)."""
+    """Write ``topic`` in the record format (the inverse of ``parse_record``).
+
+    Raises ``UnrepresentableTopicError`` for a topic the format cannot hold (see ``check_representable``).
+    """
+    check_representable(topic)
     out: list[str] = [topic.title, "", "Topic", "", topic.description, "", ""]
     for heading, moment in (
         ("First Mentioned", topic.first_mentioned),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.errors import FieldTooLongError, RecordFormatError, TopicbotError
+from bot.core.errors import FieldTooLongError, RecordFormatError, UnrepresentableTopicError
 from bot.core.model import LIMITS, Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
 from bot.core.record_format import BULLET, INDENT, format_record, parse_record
 
@@ -399,8 +399,7 @@ def test_formatted_url_sits_on_its_own_indented_line() -> None:
 # --- topics the format cannot represent -------------------------------------------------------
 # ``format_record`` promises a lossless round trip "for every valid topic", but nothing checks that
 # a topic is representable: these topics are written without complaint and then read back
-# differently (or not at all). Each case is a known gap, marked strict so that fixing it (by
-# refusing the topic with a TopicbotError, or by writing it faithfully) turns the test green.
+# differently (or not at all) unless refused, so format_record refuses them.
 
 _AT = datetime(2025, 1, 1, tzinfo=UTC)
 _UNREPRESENTABLE = {
@@ -413,7 +412,6 @@ _UNREPRESENTABLE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="format_record does not refuse topics the format cannot represent")
 @pytest.mark.parametrize("changes", _UNREPRESENTABLE.values(), ids=list(_UNREPRESENTABLE))
 def test_unrepresentable_topic_is_refused_rather_than_silently_altered(changes: dict[str, object]) -> None:
     fields: dict[str, object] = {
@@ -421,8 +419,5 @@ def test_unrepresentable_topic_is_refused_rather_than_silently_altered(changes: 
         "research_retrieved": _AT, "summary": "S", **changes,
     }
     topic = Topic(**fields)  # type: ignore[arg-type]
-    try:
-        text = format_record(topic)
-    except (TopicbotError, ValueError):
-        return
-    assert parse_record(text) == topic
+    with pytest.raises(UnrepresentableTopicError):
+        format_record(topic)
