@@ -1,4 +1,10 @@
-"""Fixtures for the end-to-end layer: the loopback fake Discord and clients running against it."""
+"""Fixtures for the end-to-end layer: the loopback fake Discord and clients running against it.
+
+``fake`` is per test. ``topicbot`` (with ``shared_fake``) is one real TopicBot per test module,
+so a module pays the connect-and-ready cost (about 2 s: discord.py waits for more GUILD_CREATEs)
+once; tests keep apart by taking a fresh channel each (``fake.new_channel()``), which also keeps
+per-channel cooldowns apart. Modules using it mark themselves ``asyncio(loop_scope="module")``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import warnings
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
 with warnings.catch_warnings():
     # discord.py 2.7 imports the stdlib ``audioop`` (voice support), deprecated since Python 3.11;
@@ -14,11 +21,12 @@ with warnings.catch_warnings():
     import discord  # noqa: F401
 
 from fake_gateway import FakeDiscord
+from harness import RunningTopicBot, e2e_settings, topicbot_on
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/e2e/" in item.nodeid.replace("\\", "/") or item.nodeid.startswith("e2e/"):
+        if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.e2e)
 
 
@@ -26,3 +34,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as server:
         yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def topicbot(
+    shared_fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[RunningTopicBot]:
+    """The project's TopicBot, with real Services over the test records, connected to ``shared_fake``."""
+    settings = e2e_settings(shared_fake, tmp_path_factory.mktemp("e2e-db") / "topics.db")
+    async with topicbot_on(shared_fake, settings) as running:
+        yield running

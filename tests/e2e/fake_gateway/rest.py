@@ -174,13 +174,13 @@ class RestApi:
         if len(call.json) > 100:
             return error(400, 50035, "Invalid Form Body", ["at most 100 commands"])
         previous = self.state.commands.get(key, {})
-        registered: dict[str, Json] = {}
+        registered: dict[tuple[str, int], Json] = {}
         for command in call.json:
             name = command.get("name", "")
-            kind = command.get("type", 1)
-            if (name, kind) in {(c["name"], c["type"]) for c in registered.values()}:
+            kind = int(command.get("type", 1))
+            if (name, kind) in registered:
                 return error(400, 50035, "Invalid Form Body", [f"duplicate command name {name!r}"])
-            old = previous.get(name)
+            old = previous.get((name, kind))
             stored = {
                 "type": 1,
                 "description": "",
@@ -194,7 +194,7 @@ class RestApi:
             }
             if key is not None:
                 stored["guild_id"] = str(key)
-            registered[name if kind == 1 else f"{name}\x00{kind}"] = stored
+            registered[(name, kind)] = stored
         self.state.commands[key] = registered
         return 200, list(registered.values())
 

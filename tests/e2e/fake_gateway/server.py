@@ -148,8 +148,14 @@ class FakeDiscord:
         return self.state.identify
 
     def commands(self, *, guild: bool = True) -> dict[str, Json]:
-        """Registered commands by name: the test guild's, or (``guild=False``) the global ones."""
-        return dict(self.state.commands.get(self.guild_id if guild else None, {}))
+        """Registered commands (slash and context menus) by name: the test guild's, or the global ones.
+
+        A slash command wins over a context menu of the same name; use ``state.commands`` to see both.
+        """
+        registered = self.state.commands.get(self.guild_id if guild else None, {})
+        by_name = {name: command for (name, kind), command in registered.items() if kind != 1}
+        by_name.update({name: command for (name, kind), command in registered.items() if kind == 1})
+        return by_name
 
     def registered_command(self, name: str) -> Json:
         found = self.state.registered(name)
@@ -289,17 +295,10 @@ class FakeDiscord:
 
     async def message_command(self, name: str, target: Json, *, user: Json | None = None) -> InteractionRecord:
         """Run the message context-menu command ``name`` on ``target`` (its content is always visible)."""
-        command = next(
-            (
-                c
-                for key in (self.guild_id, None)
-                for c in self.state.commands.get(key, {}).values()
-                if c["name"] == name and c.get("type") == 3
-            ),
-            None,
-        )
-        if command is None:
+        found = self.state.registered(name, 3)
+        if found is None:
             raise CommandShapeError(f"no message command {name!r} registered")
+        command = found[1]
         data: Json = {
             "id": command["id"],
             "name": name,

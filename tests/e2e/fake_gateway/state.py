@@ -39,8 +39,8 @@ class FakeState:
     ids: SnowflakeFactory
     world: World
     log: RequestLog = field(default_factory=RequestLog)
-    # guild id (None for global) -> command name -> registered command JSON (with ids)
-    commands: dict[int | None, dict[str, Json]] = field(default_factory=dict)
+    # guild id (None for global) -> (name, type) -> registered command JSON (with ids)
+    commands: dict[int | None, dict[tuple[str, int], Json]] = field(default_factory=dict)
     interactions: dict[str, InteractionRecord] = field(default_factory=dict)
     messages: dict[str, Json] = field(default_factory=dict)
     identify: Json | None = None
@@ -71,10 +71,10 @@ class FakeState:
     def interaction_by_token(self, token: str) -> InteractionRecord | None:
         return next((i for i in self.interactions.values() if i.token == token), None)
 
-    def registered(self, name: str) -> tuple[int | None, Json] | None:
-        """The command called ``name``: guild-registered first (as Discord shows them), else global."""
+    def registered(self, name: str, kind: int = 1) -> tuple[int | None, Json] | None:
+        """The command ``name`` of type ``kind`` (1 slash, 2 user menu, 3 message menu): guild first, else global."""
         for guild_id in (self.world.guild_id, None):
-            command = self.commands.get(guild_id, {}).get(name)
+            command = self.commands.get(guild_id, {}).get((name, kind))
             if command is not None:
                 return guild_id, command
         return None

@@ -1,0 +1,146 @@
+"""``topicbot run`` as a new user would start it: a subprocess pointed at the fake by environment.
+
+The one place the testing hooks are exercised exactly as documented: ``DISCORD_TOKEN``,
+``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL``, ``DISCORD_TEST_GUILD_ID`` and
+``TOPICBOT_DATABASE_URL``, plus a ``--config`` whose ``knowledge_dir`` is the project's test records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fake_gateway import CHANNEL_MESSAGE_ROUTE, FakeDiscord
+from harness import (
+    AMBIGUOUS_QUESTION,
+    GUILD_COMMANDS_ROUTE,
+    RECORDS_DIR,
+    SEED_TITLE,
+    assert_every_message_is_safe,
+    embed_of,
+    pick_buttons,
+    require_services,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEED_QUESTION = "what is AI training data?"
+
+
+def topicbot_command() -> list[str]:
+    script = Path(sys.executable).with_name("topicbot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def run_env(fake: FakeDiscord, database: Path, token: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "TOPICBOT_"))}
+    env.update(
+        DISCORD_TOKEN=token,
+        DISCORD_API_BASE_URL=fake.api_base_url,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        DISCORD_TEST_GUILD_ID=str(fake.guild_id),
+        TOPICBOT_DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def write_config(directory: Path) -> Path:
+    config = directory / "topicbot.toml"
+    config.write_text(f'[topicbot]\nknowledge_dir = "{RECORDS_DIR.as_posix()}"\nlog_level = "INFO"\n', encoding="utf-8")
+    return config
+
+
+@contextlib.asynccontextmanager
+async def topicbot_run(fake: FakeDiscord, tmp_path: Path, *, token: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``topicbot --config … run`` in a subprocess; interrupted (SIGINT) and awaited on exit."""
+    stderr = (tmp_path / "stderr.log").open("wb")
+    process = await asyncio.create_subprocess_exec(
+        *topicbot_command(),
+        "--config",
+        str(write_config(tmp_path)),
+        "run",
+        env=run_env(fake, tmp_path / "topics.db", token),
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        stderr.close()
+
+
+def stderr_of(tmp_path: Path) -> str:
+    return (tmp_path / "stderr.log").read_text(encoding="utf-8", errors="replace")
+
+
+async def test_topicbot_run_registers_commands_and_answers(fake: FakeDiscord, tmp_path: Path) -> None:
+    require_services()
+    async with topicbot_run(fake, tmp_path, token=fake.token) as process:
+        try:
+            sync = await fake.wait_for_route(GUILD_COMMANDS_ROUTE, guild_id=fake.guild_id, timeout=45)
+        except AssertionError:
+            raise AssertionError(
+                f"no command sync; exit {process.returncode}; stderr:\n{stderr_of(tmp_path)}"
+            ) from None
+        assert {c["name"] for c in sync.json} >= {"ask", "topic", "Ask Topicbot"}
+        await fake.wait_until_connected(timeout=20)
+        mark = fake.mark()
+        channel = fake.new_channel()
+
+        ask = await fake.slash("ask", {"question": SEED_QUESTION}, channel_id=channel)
+        answered = await fake.wait_for_callback(ask)
+        assert answered.json["type"] == 4
+        assert embed_of(answered.json["data"])["title"] == SEED_TITLE
+
+        typing = await fake.autocomplete(
+            "topic", {"topic": "trainng"}, focused="topic", subcommand="show", channel_id=channel
+        )
+        choices = (await fake.wait_for_callback(typing)).json["data"]["choices"]
+        assert any(c["name"].startswith(SEED_TITLE) for c in choices)
+
+        other = fake.new_channel()
+        asked = await fake.send_message(f"<@{fake.bot_id}> {SEED_QUESTION}", channel_id=other)
+        reply = await fake.wait_for(
+            lambda r: (
+                r.route == CHANNEL_MESSAGE_ROUTE
+                and str((r.json or {}).get("message_reference", {}).get("message_id")) == asked["id"]
+            )
+        )
+        assert embed_of(reply.json)["title"] == SEED_TITLE
+
+        ambiguous = await fake.slash("ask", {"question": AMBIGUOUS_QUESTION}, channel_id=channel)
+        offered = fake.message_of(await fake.wait_for_callback(ambiguous))
+        picks = pick_buttons(offered)
+        assert len(picks) >= 2, f"expected candidate buttons, got {offered}"
+        click = await fake.click(offered, picks[0]["custom_id"])
+        picked = await fake.wait_for_callback(click)
+        assert picked.json["type"] == 7
+        assert embed_of(fake.message(offered["id"]))["title"] == picks[0]["label"]
+        assert assert_every_message_is_safe(fake, after=mark) == 4
+    assert process.returncode is not None
+
+
+async def test_topicbot_run_with_a_rejected_token_fails_fast_and_clearly(fake: FakeDiscord, tmp_path: Path) -> None:
+    require_services()
+    async with topicbot_run(fake, tmp_path, token="rejected-token") as process:
+        code = await asyncio.wait_for(process.wait(), 45)
+    assert code == 3
+    assert "token" in stderr_of(tmp_path).lower()
+    assert fake.requests[0].route == "GET /users/@me" and fake.requests[0].status == 401
+    assert fake.state.identify is None  # never reached the gateway
