@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date
 from typing import Final
 
-from bot.core.errors import EditError, FieldTooLongError, RecordFormatError
+from bot.core.errors import EditError, RecordFormatError, UnrepresentableTopicError
 from bot.core.model import Attribute, TimelineEvent, Topic, WebResult, check_length
 from bot.core.record_format import format_record, parse_record
 
@@ -47,8 +47,8 @@ def checked(topic: Topic) -> Topic:
     except RecordFormatError as error:
         raise EditError(f"the record format cannot hold this change ({error.expected} expected, "
                         f"{error.found} found)") from error
-    except FieldTooLongError:
-        raise
+    except UnrepresentableTopicError as error:
+        raise EditError(f"the record format cannot hold this change ({error})") from error
     if replace(again, aliases=topic.aliases) != topic:
         raise EditError("the record format cannot hold this change exactly (check for stray spaces or line breaks)")
     return topic
