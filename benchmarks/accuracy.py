@@ -1,8 +1,9 @@
 """Accuracy of the answer path on the labelled dev set: ``python -m benchmarks.accuracy --eval DIR``.
 
-Loads the eval records (``load_index``: parsed with ``parse_record`` today; swap it for an import
-through the store), runs every question of ``questions.dev.jsonl`` through ``Answerer.answer`` and
-prints the figures below, the mistakes and the latency of ``answer()``.
+Imports the eval records into a temporary SQLite store (``load_index``: the same ``build_services``
+path the CLI uses, so the index is built from what the store hands back), runs every question of
+``questions.dev.jsonl`` through ``Answerer.answer`` and prints the figures below,
+the mistakes and the latency of ``answer()``.
 
 Metric definitions (the eval README's labels; where it is silent, as stated here):
 
@@ -25,25 +26,38 @@ Metric definitions (the eval README's labels; where it is silent, as stated here
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import statistics
+import tempfile
 import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
 from bot.core.answering import Answerer
 from bot.core.answers import Answer
 from bot.core.matching import TopicIndex
-from bot.core.record_format import parse_record
+from bot.services import build_services
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 
 
 def load_index(knowledge_dir: Path) -> TopicIndex:
-    """The eval records as an index (the one place to swap for an import through the store)."""
-    return TopicIndex((parse_record(p.read_text(encoding="utf-8")), None) for p in sorted(knowledge_dir.glob("*.txt")))
+    """Import ``knowledge_dir`` into a fresh temporary SQLite store and return the index built from it."""
+    return asyncio.run(_load_through_store(knowledge_dir))
+
+
+async def _load_through_store(knowledge_dir: Path) -> TopicIndex:
+    with tempfile.TemporaryDirectory(prefix="topicbot-accuracy-") as tmp:
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'eval.db'}", knowledge_dir=knowledge_dir)
+        services = await build_services(settings)
+        try:
+            return services.index
+        finally:
+            await services.close()
 
 
 def _abstained(answer: Answer) -> bool:
@@ -126,7 +140,8 @@ def run(knowledge_dir: Path, questions_file: Path) -> None:
     ambiguous = [(lab, ans) for lab, ans in results if lab["style"] == "ambiguous"]
     years = [(lab, ans) for lab, ans in results if "year" in lab]
 
-    print(f"records: {len(index)} (indexed in {load_ms:.0f} ms)  questions: {len(labels)}")
+    print(f"records: {len(index)} (imported into a temporary SQLite store and indexed in {load_ms:.0f} ms)")
+    print(f"questions: {len(labels)}")
     print(f"overall                 {_pct(sum(correct), len(results))}")
     print(f"answerable top-1        {_pct(sum(_topic_ok(lab, ans) for lab, ans in answerable), len(answerable))}")
     print(f"no-match precision      {_pct(sum(lab['intent'] == 'none' for lab, _ in abstained), len(abstained))}")
