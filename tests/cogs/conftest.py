@@ -107,11 +107,11 @@ def sent_kwargs_fixture() -> Any:
 @pytest.fixture
 async def services(tmp_path: Path) -> Any:
     """Real ``Services``: the core over a fresh SQLite file, loaded from the project's test records."""
-    services_module = pytest.importorskip("bot.services", reason="bot/services.py has not landed yet")
     from bot.config import Settings
+    from bot.services import build_services
 
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'cogs.db'}", knowledge_dir=RECORDS_DIR)
-    built = await services_module.build_services(settings)
+    built = await build_services(settings)
     try:
         yield built
     finally:
