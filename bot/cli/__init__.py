@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import ask_command, run_command, store_commands
+    from bot.cli import admin_commands, ask_command, run_command, store_commands
 
     parser = argparse.ArgumentParser(prog="topicbot", description="Answer questions about tracked topics.")
     parser.add_argument("--config", type=Path, help="TOML settings file (see config.example.toml)")
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output to stderr")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (ask_command, store_commands, run_command):
+    for module in (ask_command, store_commands, admin_commands, run_command):
         module.register(subparsers)
     return parser
 
