@@ -9,7 +9,7 @@ per-channel cooldowns apart. Modules using it mark themselves ``asyncio(loop_sco
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     import discord  # noqa: F401
 
 from fake_gateway import FakeDiscord
-from harness import RunningTopicBot, e2e_settings, topicbot_on
+from harness import RunningTopicBot, assert_no_implicit_pings, e2e_settings, topicbot_on
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,3 +50,15 @@ async def topicbot(
     settings = e2e_settings(shared_fake, tmp_path_factory.mktemp("e2e-db") / "topics.db")
     async with topicbot_on(shared_fake, settings) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def _no_implicit_pings_from_topicbot(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that used ``topicbot``: each message it sent passed ``assert_no_implicit_pings``."""
+    if "topicbot" not in request.fixturenames:
+        yield
+        return
+    fake: FakeDiscord = request.getfixturevalue("shared_fake")
+    mark = fake.mark()
+    yield
+    assert_no_implicit_pings(fake, after=mark)

@@ -124,3 +124,18 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 def pick_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The disambiguation buttons (``topicbot:`` custom ids) on a message."""
     return [b for b in buttons(message) if str(b.get("custom_id", "")).startswith("topicbot:")]
+
+
+def assert_no_implicit_pings(fake: FakeDiscord, *, after: int = 0) -> None:
+    """The invariant for every message the bot sends: ``allowed_mentions`` is set, nobody is pinged through
+    @everyone/@here, a role or a reply, and a user only when ``allowed_mentions.users`` names them explicitly."""
+    for request in fake.requests[after:]:
+        body = message_body(request)
+        if body is None or request.status >= 400:
+            continue
+        allowed = body.get("allowed_mentions")
+        assert allowed is not None, f"{request.method} {request.path} sent no allowed_mentions"
+        explicit = frozenset(str(u) for u in allowed.get("users") or [])
+        pinged = fake.pings_of(request)
+        assert not pinged.everyone and not pinged.roles, f"{request.path} pings @everyone/@here or roles"
+        assert pinged.users <= explicit, f"{request.path} pings {sorted(pinged.users - explicit)} implicitly"

@@ -85,11 +85,3 @@ class RequestLog:
         except TimeoutError:
             seen = "\n  ".join(f"{r.method} {r.path} -> {r.status}" for r in self.requests[after:]) or "(none)"
             raise AssertionError(f"no matching request within {timeout} s; requests seen:\n  {seen}") from None
-
-    async def wait_for_count(
-        self, predicate: Predicate, count: int, *, timeout: float = 10.0, after: int = 0
-    ) -> list[RecordedRequest]:
-        await self.wait_for(
-            lambda _r: len(self.matching(predicate, after=after)) >= count, timeout=timeout, after=after
-        )
-        return self.matching(predicate, after=after)[:count]
