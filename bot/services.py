@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.core.answering import Answerer
 from bot.core.importing import import_folder, record_files
 from bot.core.matching import TopicIndex
-from bot.core.model import Topic
+from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
 from bot.core.storage.repository import TopicRepository
@@ -35,20 +35,25 @@ class Services:
     index: TopicIndex
     answerer: Answerer
     renderer: Renderer
+    editor: TopicEditor
 
     async def reload_index(self) -> None:
         """Rebuild the in-memory index from the store (after a bulk change)."""
-        entries = await _index_entries(self.repository)
-        self.index = TopicIndex(entries)
+        self.index = await _load_index(self.repository)
         self.answerer = Answerer(self.index)
-        log.info("index reloaded: %d topics", len(entries))
+        self.editor.index = self.index
+        log.info("index reloaded: %d topics", len(self.index))
 
     async def close(self) -> None:
         await self.engine.dispose()
 
 
-async def _index_entries(repository: TopicRepository) -> list[tuple[Topic, int | None]]:
-    return [(stored.topic, stored.guild_id) for stored in await repository.list()]
+async def _load_index(repository: TopicRepository) -> TopicIndex:
+    """The index of every scope (global topics and each guild's own), with each guild's hidden topics."""
+    index = TopicIndex((stored.topic, stored.guild_id) for stored in await repository.list_all())
+    for guild_id, title in await repository.hidden_pairs():
+        index.hide(guild_id, title)
+    return index
 
 
 async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
@@ -64,9 +69,9 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
             diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author="knowledge")
             log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
                      time.perf_counter() - started)
-        entries = await _index_entries(repository)
+        index = await _load_index(repository)
     except BaseException:
         await engine.dispose()
         raise
-    index = TopicIndex(entries)
-    return Services(settings, engine, session_factory, repository, index, Answerer(index), Renderer())
+    return Services(settings, engine, session_factory, repository, index, Answerer(index), Renderer(),
+                    TopicEditor(repository, index))

@@ -8,6 +8,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -347,3 +348,40 @@ async def test_dry_run_import_writes_nothing(editor: TopicEditor, make_topic: Ma
     assert outcome.dry_run
     assert outcome.preview.summary.added == ("Brand New",)
     assert not await editor.repository.list()
+
+
+async def test_the_store_lists_every_scope_and_the_hidden_pairs(editor: TopicEditor, make_topic: MakeTopic) -> None:
+    await editor.add(make_topic("Shared Topic"), author="owner")
+    await editor.add(make_topic("Local Topic"), author="mod", guild_id=GUILD)
+    await editor.hide("Shared Topic", guild_id=GUILD, author="mod")
+    everything = await editor.repository.list_all()
+    assert [(s.title, s.guild_id) for s in everything] == [("Local Topic", GUILD), ("Shared Topic", None)]
+    assert await editor.repository.hidden_pairs() == [(GUILD, "Shared Topic")]
+
+
+async def test_services_load_every_scope_and_keep_the_editor_on_the_current_index(
+    tmp_path: Path, make_topic: MakeTopic
+) -> None:
+    from bot.config import Settings
+    from bot.services import build_services
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'services.db'}", knowledge_dir=tmp_path / "none")
+    services = await build_services(settings)
+    try:
+        await services.editor.add(make_topic("Shared Topic"), author="owner")
+        await services.editor.add(make_topic("Local Topic"), author="mod", guild_id=GUILD)
+        await services.editor.hide("Shared Topic", guild_id=GUILD, author="mod")
+        assert services.index.titles(GUILD) == ["Local Topic"]
+    finally:
+        await services.close()
+
+    services = await build_services(settings)
+    try:
+        assert services.index.titles(GUILD) == ["Local Topic"]
+        assert services.index.titles() == ["Shared Topic"]
+        await services.reload_index()
+        assert services.editor.index is services.index
+        await services.editor.remove("Local Topic", author="mod", guild_id=GUILD)
+        assert services.index.titles(GUILD) == []
+    finally:
+        await services.close()

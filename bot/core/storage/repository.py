@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Final
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import ColumnElement, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
@@ -36,6 +36,7 @@ from bot.core.storage.tables import (
 log = logging.getLogger(__name__)
 
 _SUGGESTIONS: Final = 3
+_ANALYZE_FROM: Final = 2000
 #: WRatio score (0-100) a title needs to be offered as "did you mean".
 _SUGGESTION_CUTOFF: Final = 80.0
 
@@ -52,6 +53,8 @@ class TopicBatch:
         self.guild_id = guild_id
         self._author = author
         self._now = now
+        self._added = 0
+        self._analyzed_at = 0
 
     async def find(self, titles: Sequence[str]) -> dict[str, StoredTopic]:
         """The stored topics (in this batch's scope) with these titles, keyed by casefolded title."""
@@ -61,7 +64,23 @@ class TopicBatch:
         return {title_key(s.topic.title): s for s in found}
 
     async def add_many(self, writes: Sequence[TopicWrite]) -> list[StoredTopic]:
-        return await insert_topics(self._session, writes, guild_id=self.guild_id, author=self._author, now=self._now)
+        stored = await insert_topics(self._session, writes, guild_id=self.guild_id, author=self._author, now=self._now)
+        self._added += len(stored)
+        await self._refresh_statistics()
+        return stored
+
+    async def _refresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see the rows this transaction added.
+
+        Autovacuum never sees uncommitted rows, so during a large first import the planner believes
+        the topics table is empty and ``find`` turns into a sequential scan per chunk (quadratic).
+        ANALYZE inside the transaction counts its own rows; it runs whenever the table has doubled.
+        """
+        if self._session.bind is None or self._session.bind.dialect.name != "postgresql":
+            return
+        if self._added >= _ANALYZE_FROM and self._added >= 2 * self._analyzed_at:
+            await self._session.execute(text(f"ANALYZE {TopicRow.__tablename__}"))
+            self._analyzed_at = self._added
 
     async def replace(self, stored: StoredTopic, write: TopicWrite) -> StoredTopic:
         """Overwrite ``stored`` (keeping its moderator aliases unless ``write`` has some)."""
@@ -326,3 +345,20 @@ class TopicRepository:
                 session.add(row)
             row.moderator_role_id = settings.moderator_role_id
             row.mod_log_channel_id = settings.mod_log_channel_id
+
+    # --- every scope at once (for the in-memory index) ------------------------------------------
+
+    async def list_all(self) -> builtins.list[StoredTopic]:
+        """Every topic of every scope (the global ones and each guild's own), ordered by title."""
+        async with self._read() as session:
+            return await load_topics(session, TopicRow.id.is_not(None))
+
+    async def hidden_pairs(self) -> builtins.list[tuple[int, str]]:
+        """``(guild id, title)`` of every global topic a guild has hidden."""
+        statement = (
+            select(HiddenTopicRow.guild_id, TopicRow.title)
+            .join(TopicRow, TopicRow.id == HiddenTopicRow.topic_id)
+            .order_by(HiddenTopicRow.guild_id, TopicRow.title_key)
+        )
+        async with self._read() as session:
+            return [(guild_id, title) for guild_id, title in await session.execute(statement)]
