@@ -213,6 +213,8 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
 
 
 def _accepted(score: TopicScore) -> bool:
+    if score.lone_common_word:  # "what a day": one ordinary word the record happens to use
+        return False
     return score.score >= ACCEPT_SCORE or (score.named and score.coverage >= NAMED_MIN_COVERAGE)
 
 

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from bot.core.lexicon import ASPECT_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
-from bot.core.topic_documents import PHRASE_WEIGHT, TopicDocument, build_document
+from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, TopicDocument, build_document
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ MOST_OF_NAME: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
 _LABEL_LIMIT: Final = 100
 _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
+_CHATTER_CHOICES: Final = tuple(sorted(_CHATTER_WORDS))  # a fixed order: set order varies per process
 
 
 def typo_cutoff(word: str) -> float | None:
@@ -79,6 +80,7 @@ class TopicScore:
     matched_field: str | None
     matched_text: str | None
     name_words: frozenset[str] = frozenset()  # stems of the best-covered name
+    lone_common_word: bool = False  # all the evidence is one common word in the record's prose
 
     def names_less_than(self, other: TopicScore) -> bool:
         """Both are named and this name is part of the other's ("Robotaxis" in "Tesla Robotaxi")."""
@@ -432,8 +434,18 @@ class TopicIndex:
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
         bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
+        matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True) if weight]
+        lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0])
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
-                          evidence[best_i][1], tokens[best_i].word, name_words)
+                          evidence[best_i][1], tokens[best_i].word, name_words, lone_common)
+
+
+def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None) -> bool:
+    """A word the record only mentions in passing, in lower case ("day" in a summary): not a name,
+    not a phrase, not a word the record keeps returning to (noisy-or weight below the description's)."""
+    if field in ("title", "alias", "typo", "phrase"):
+        return False
+    return token.stem not in doc.proper and weight < FIELD_WEIGHTS["description"]
 
 
 def _compact(name: str) -> str:
@@ -458,8 +470,13 @@ def _is_chatter_typo(word: str) -> bool:
     cutoff = typo_cutoff(word)
     if cutoff is None or len(word) > 6:
         return False
-    hit = process.extractOne(word, _CHATTER_WORDS, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
-    return hit is not None and hit[0][0] == word[0]
+    hits = process.extract(word, _CHATTER_CHOICES, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
+                           limit=None)
+    if not hits:
+        return False
+    best = hits[0][1]
+    # Among equally close chatter words, one with the same first letter makes it a slip of chatter.
+    return any(choice[0] == word[0] for choice, score, _ in hits if score == best)
 
 
 def _label(text: str) -> str:

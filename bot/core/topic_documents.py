@@ -12,6 +12,7 @@ for more than one passing mention.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
@@ -33,6 +34,8 @@ FIELD_WEIGHTS: Final = {
 }
 #: Weight of a bigram found in the title, an alias or the description ("satellite internet").
 PHRASE_WEIGHT: Final = 0.9
+_RAW_WORD_RE: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_SENTENCE_END: Final = (".", "!", "?", ":", ";", "\"", "“", "(")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class TopicDocument:
     prefix_evidence: dict[str, tuple[tuple[str, float], ...]]  # prefix key -> ((stem, weight), ...)
     phrases: frozenset[tuple[str, str]]  # stem bigrams of title, aliases, description
     names: tuple[NameWords, ...]
+    proper: frozenset[str] = frozenset()  # stems the record writes capitalised mid-sentence (names)
 
     @property
     def stems(self) -> frozenset[str]:
@@ -106,4 +110,32 @@ def build_document(topic: Topic) -> TopicDocument:
         for alias in topic.all_aliases
     )
     named = tuple(n for n in names if n.words)
-    return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named)
+    free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
+                 *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
+    return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
+                         proper_stems(free_text))
+
+
+def proper_stems(texts: list[str]) -> frozenset[str]:
+    """Stems of the words that ``texts`` mostly write capitalised where a sentence does not start.
+
+    Product names, places and acronyms ("Casgevy", "ITER", "Austin") are written that way; common
+    words ("day", "same") are not. A lone common word shared with a record is weak evidence that
+    the record is what a question is about; a lone name is strong evidence.
+    """
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for text in texts:
+        previous = "."
+        for match in _RAW_WORD_RE.finditer(text):
+            raw = match.group(0)
+            gap = text[max(0, match.start() - 3):match.start()].strip()
+            starts_sentence = previous == "." or (gap != "" and gap[-1] in _SENTENCE_END)
+            previous = ""
+            for word in words(raw):
+                key = stem(word)
+                if raw[0].isupper() and not starts_sentence:
+                    upper[key] = upper.get(key, 0) + 1
+                elif raw[0].islower():
+                    lower[key] = lower.get(key, 0) + 1
+    return frozenset(key for key, count in upper.items() if count > lower.get(key, 0))

@@ -1,0 +1,67 @@
+"""Abstaining on chatter that shares one ordinary word with a record, and answering a lone name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from answer_fixtures import make_topic
+
+from bot.core.answering import Answerer
+from bot.core.matching import TopicIndex
+from bot.core.topic_documents import proper_stems
+
+
+def _index() -> TopicIndex:
+    return TopicIndex([
+        (make_topic(
+            "Tidal Power",
+            "Tidal power (TSE), electricity from the rise and fall of the sea, studied at the Rance barrage.",
+            "Tidal stations such as Rance and the planned Swansea lagoon turn tides into power twice a day. "
+            "Output is predictable but the build cost is high.",
+        ), None),
+        (make_topic(
+            "Kelp Farming",
+            "Growing seaweed on ropes offshore for food, feed and carbon capture.",
+            "Kelp grows fast in cold water; farms in Maine and Norway harvest it each spring.",
+        ), None),
+    ])
+
+
+def test_proper_stems_keep_names_and_drop_common_words() -> None:
+    found = proper_stems(["Tidal stations such as Rance turn tides into power twice a day. Output is high."])
+    assert "ranc" in found or "rance" in found
+    assert "day" not in found
+    assert "output" not in found  # capitalised only where a sentence starts
+
+
+def test_one_ordinary_word_from_the_prose_is_not_a_question_about_the_topic() -> None:
+    answer = Answerer(_index()).answer("haha what a day")
+    assert answer.intent == "none"
+    assert answer.topic is None
+
+
+def test_a_lone_name_from_the_prose_still_finds_its_topic() -> None:
+    answer = Answerer(_index()).answer("rance")
+    assert answer.topic is not None
+    assert answer.topic.title == "Tidal Power"
+
+
+def test_answers_do_not_depend_on_the_hash_seed() -> None:
+    script = (
+        "import sys; sys.path[:0] = sys.argv[1:]\n"
+        "from test_abstaining import _index\n"
+        "from bot.core.answering import Answerer\n"
+        "a = Answerer(_index())\n"
+        "print([(x.intent, x.topic and x.topic.title) for x in map(a.answer, "
+        "['when did rance first hit 240 MW', 'kelp hit', 'tidal hit'])])\n"
+    )
+    here = os.path.dirname(__file__)
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", script, here, os.getcwd()]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
