@@ -151,13 +151,18 @@ class Answerer:
         return Answer(parsed.raw, "none", confidence=confidence, explanation=explanation)
 
     def _list(self, parsed: Question, guild_id: int | None) -> Answer:
-        if parsed.list_filter:
-            titles = self.index.filter_titles(parsed.list_filter, guild_id)
-            explanation = Explanation(matched_field="filter", matched_text=parsed.list_filter,
-                                      notes=(f"filtered by {parsed.list_filter!r}",))
-            return Answer(parsed.raw, "list", candidates=tuple(titles), confidence=1.0 if titles else 0.5,
-                          explanation=explanation)
-        return Answer(parsed.raw, "list", candidates=tuple(self.index.titles(guild_id)), confidence=1.0,
+        return self.answer_list(parsed.list_filter, guild_id=guild_id, question=parsed.raw)
+
+    def answer_list(self, filter_text: str | None = None, *, guild_id: int | None = None,
+                    question: str | None = None) -> Answer:
+        """The catalogue of topics, or only those matching ``filter_text`` ("crypto", "space")."""
+        if filter_text and filter_text.strip():
+            titles = self.index.filter_titles(filter_text, guild_id)
+            explanation = Explanation(matched_field="filter", matched_text=filter_text,
+                                      notes=(f"filtered by {filter_text!r}",))
+            return Answer(question or f"list {filter_text}", "list", candidates=tuple(titles),
+                          confidence=1.0 if titles else 0.5, explanation=explanation)
+        return Answer(question or "list", "list", candidates=tuple(self.index.titles(guild_id)), confidence=1.0,
                       explanation=Explanation(notes=("all topics",)))
 
     # --- the structured path -------------------------------------------------------------------

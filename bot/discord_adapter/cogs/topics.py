@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers import Answer, Explanation
+from bot.core.answers import Answer
 from bot.core.errors import TopicbotError
 from bot.core.explaining import format_explanation
 from bot.core.question import parse_date_range
@@ -85,18 +85,8 @@ class TopicsCog(commands.GroupCog, group_name="topic", group_description="Look u
         await self.bot.responder.send(interaction, self._list_answer(filter_text, interaction.guild_id))
 
     def _list_answer(self, filter_text: str | None, guild_id: int | None) -> Answer:
-        """The catalogue, or the titles the index's own list filter keeps (as ``Answerer`` does for list questions).
-
-        The Answerer has no structured list entry point yet, so this builds the same ``Answer`` it builds.
-        """
-        index = self.bot.services.index
-        if not filter_text or not filter_text.strip():
-            return Answer("/topic list", "list", candidates=tuple(index.titles(guild_id)), confidence=1.0,
-                          explanation=Explanation(notes=("all topics",)))
-        titles = tuple(index.filter_titles(filter_text, guild_id))
-        return Answer(f"/topic list {filter_text}", "list", candidates=titles, confidence=1.0 if titles else 0.5,
-                      explanation=Explanation(matched_field="filter", matched_text=filter_text,
-                                              notes=(f"filtered by {filter_text!r}",)))
+        question = f"/topic list {filter_text}" if filter_text else "/topic list"
+        return self.bot.services.answerer.answer_list(filter_text, guild_id=guild_id, question=question)
 
     @app_commands.command(name="why", description="Explain how I understood a question")
     @app_commands.describe(question="The question to explain")
