@@ -46,8 +46,10 @@ def titled(titles: Sequence[str]) -> ColumnElement[bool]:
 
 async def load_topics(session: AsyncSession, where: ColumnElement[bool]) -> list[StoredTopic]:
     """Every topic matching ``where`` with all its parts, ordered by title (case-insensitive)."""
+    # Executed on the connection: plain Core rows, without the ORM's per-row loading machinery.
+    connection = await session.connection()
     topic_rows = (
-        await session.execute(
+        await connection.execute(
             select(
                 TopicRow.id,
                 TopicRow.guild_id,
@@ -72,7 +74,7 @@ async def load_topics(session: AsyncSession, where: ColumnElement[bool]) -> list
     async def children(*columns: Any, table: Any) -> dict[int, list[Any]]:  # noqa: ANN401
         grouped: dict[int, list[Any]] = defaultdict(list)
         statement = select(table.topic_id, *columns).where(table.topic_id.in_(ids))
-        result = await session.execute(statement.order_by(table.topic_id, table.position))
+        result = await connection.execute(statement.order_by(table.topic_id, table.position))
         for row in result:
             grouped[row[0]].append(row[1:])
         return grouped
