@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import discord
 import pytest
 from discord import app_commands
@@ -132,3 +134,88 @@ async def test_a_rejected_token_fails_login(fake: FakeDiscord) -> None:
             pass
     me = fake.requests[0]
     assert me.route == "GET /users/@me" and me.status == 401
+
+
+class NoteModal(discord.ui.Modal, title="Note"):
+    text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(label="Text", custom_id="note:text", max_length=50)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"noted: {self.text.value}", ephemeral=True)
+
+
+async def test_deferred_answers_follow_ups_files_and_modals_reach_the_fake(fake: FakeDiscord) -> None:
+    bot = throwaway_bot()
+
+    @bot.tree.command(name="slow", description="Defers, then edits and follows up with a file")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await interaction.edit_original_response(content="done")
+        original = await interaction.original_response()
+        await interaction.followup.send(f"see {original.id}", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), "data.csv"))
+
+    @bot.tree.command(name="note", description="Opens a modal")
+    async def note(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(NoteModal())
+
+    async with running(bot, fake):
+        await bot.tree.sync()
+        assert fake.state.heartbeats >= 1
+        channel = fake.new_channel()
+        slow_record = await fake.slash("slow", channel_id=channel)
+        assert (await fake.wait_for_callback(slow_record)).json["type"] == 5
+        edited = await fake.wait_for_route(
+            "PATCH /webhooks/{application_id}/{token}/messages/{message_id}",
+            token=slow_record.token,
+            message_id="@original",
+        )
+        assert edited.json["content"] == "done"
+        followup = await fake.wait_for_route("POST /webhooks/{application_id}/{token}", token=slow_record.token)
+        assert [f.filename for f in followup.files] == ["data.csv"]
+        assert followup.files[0].data == b"a,b\n1,2\n"
+        assert followup.json["content"] == f"see {fake.message_of(edited)['id']}"
+
+        note_record = await fake.slash("note", channel_id=channel)
+        opened = await fake.wait_for_callback(note_record)
+        assert opened.json["type"] == 9
+        submitted = await fake.submit_modal(note_record, {"note:text": "remember the milk"})
+        answer = await fake.wait_for_callback(submitted)
+        assert answer.json["data"]["content"] == "noted: remember the milk"
+        assert answer.json["data"]["flags"] & (1 << 6)
+
+
+async def test_the_fake_rejects_what_discord_would(fake: FakeDiscord) -> None:
+    bot = throwaway_bot()
+    failures: list[BaseException] = []
+
+    @bot.tree.command(name="huge", description="Sends an embed over Discord's limits")
+    async def huge(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.followup.send("too early")
+        except discord.NotFound as error:  # no follow-ups before the interaction is acknowledged
+            failures.append(error)
+        try:
+            await interaction.response.send_message(embed=discord.Embed(description="x" * 4097))
+        except discord.HTTPException as error:
+            failures.append(error)
+
+    async with running(bot, fake):
+        await bot.tree.sync()
+        record = await fake.slash("huge", channel_id=fake.new_channel())
+        rejected = await fake.wait_for_callback(record)
+        assert rejected.status == 400
+        assert "embeds[0].description" in rejected.response["errors"]
+        assert [type(f) for f in failures] == [discord.NotFound, discord.HTTPException]
+
+
+async def test_a_referenced_message_is_blank_without_the_content_intent(fake: FakeDiscord) -> None:
+    bot = throwaway_bot(message_content=False)
+    async with running(bot, fake):
+        channel = fake.new_channel()
+        original = await fake.send_message("the question", channel_id=channel, author=fake.world.owner_user)
+        await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=channel)  # heard: ''
+        mark = fake.mark()
+        await fake.send_message(f"<@{fake.bot_id}> this?", channel_id=channel, reply_to=original, ping_reply=False)
+        reply = await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=channel, after=mark)
+        assert reply.json["content"] == f"heard: '<@{fake.bot_id}> this?'"
+        fetched = await bot.get_partial_messageable(channel).fetch_message(int(original["id"]))
+        assert fetched.content == ""

@@ -62,6 +62,7 @@ class GatewaySession:
 
     async def handle(self, op: int, data: Any) -> None:
         if op == 1:  # heartbeat
+            self.state.heartbeats += 1
             await self.send(11, None)
         elif op == 2:
             await self.identify(data)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from fake_gateway.payloads import Json
 from fake_gateway.recording import RecordedFile
@@ -29,9 +29,16 @@ Handler = Callable[[Call], Awaitable[Result]]
 
 
 def error(status: int, code: int, text: str, problems: list[str] | None = None) -> Result:
+    """An error body shaped like Discord's; ``problems`` ("path: message") become ``errors`` keyed by path."""
     body: Json = {"code": code, "message": text}
     if problems:
-        body["errors"] = problems
+        errors: Json = {}
+        for problem in problems:
+            path, _, message = problem.partition(": ")
+            if not message:
+                path, message = "_form", problem
+            errors.setdefault(path, {"_errors": []})["_errors"].append({"code": "INVALID", "message": message})
+        body["errors"] = errors
     return status, body
 
 
@@ -49,7 +56,7 @@ async def read_body(request: web.Request) -> tuple[Any, tuple[RecordedFile, ...]
         files: list[RecordedFile] = []
         reader = await request.multipart()
         async for part in reader:
-            if not isinstance(part, web.BodyPartReader):
+            if not isinstance(part, BodyPartReader):
                 continue
             data = await part.read()
             if part.name == "payload_json":

@@ -75,11 +75,18 @@ class RestApi:
         route = f"{method} {path}"
 
         async def endpoint(request: web.Request) -> web.Response:
-            body, files = await read_body(request)
+            unreadable = False
+            try:
+                body, files = await read_body(request)
+            except ValueError:  # invalid JSON (json.JSONDecodeError) or payload_json
+                log.warning("fake Discord could not read the body of %s", route, exc_info=True)
+                body, files, unreadable = None, (), True
             call = Call(
                 dict(request.match_info), dict(request.query), body, files, request.headers.get("Authorization")
             )
-            if authed and call.authorization != f"Bot {self.state.token}":
+            if unreadable:
+                status, answer = error(400, 50109, "The request body contains invalid JSON.")
+            elif authed and call.authorization != f"Bot {self.state.token}":
                 status, answer = error(401, 0, "401: Unauthorized")
             else:
                 try:
@@ -116,7 +123,10 @@ class RestApi:
         return response
 
     async def _unknown_route(self, request: web.Request) -> web.Response:
-        body, files = await read_body(request)
+        try:
+            body, files = await read_body(request)
+        except ValueError:
+            body, files = None, ()
         log.warning("fake Discord has no route %s %s", request.method, request.path)
         status, answer = error(404, 0, f"404: Not Found (the fake has no route {request.method} {request.path})")
         recorded = RecordedRequest(

@@ -49,6 +49,7 @@ class FakeState:
     dispatched: list[tuple[str, Json]] = field(default_factory=list)
     allow_message_content: bool = True
     presence: Any = None
+    heartbeats: int = 0
     base_url: str = ""  # http://127.0.0.1:PORT
     dm_channels: dict[str, Json] = field(default_factory=dict)  # channel id -> the user at the other end
 
