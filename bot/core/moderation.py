@@ -24,10 +24,10 @@ from typing import Final, Literal
 
 from bot.core.editing import checked
 from bot.core.errors import EditError, FieldTooLongError, ImportAbortedError, RecordFormatError, StaleVersionError
-from bot.core.importing import ImportDiff, ImportPlan, plan_import
+from bot.core.importing import ImportDiff, ImportPlan, export_file_names, plan_import
 from bot.core.matching import TopicIndex
 from bot.core.model import Topic
-from bot.core.record_format import parse_record
+from bot.core.record_format import format_record, parse_record
 from bot.core.storage import Revision, StoredTopic, TopicRepository, TopicWrite
 from bot.core.topic_diff import DISCORD_MESSAGE_LIMIT, TopicDiff, diff_topics, format_diff
 
@@ -387,6 +387,24 @@ class TopicEditor:
         if dry_run:
             return ImportOutcome(preview, dry_run=True)
         return await self.apply_import(preview, author=author)
+
+    # --- exports ------------------------------------------------------------------------------
+
+    async def export_record(self, title: str, *, guild_id: int | None = None) -> tuple[str, bytes]:
+        """One visible topic as ``(file name, record bytes)``, byte-identical to the record format."""
+        stored = await self.repository.get(title, guild_id=guild_id)
+        name = export_file_names([stored.title])[stored.title]
+        return name, format_record(stored.topic, self.tz).encode("utf-8")
+
+    async def export_archive(self, *, guild_id: int | None = None) -> bytes:
+        """A ``.zip`` of every topic of the scope (a guild's own, or the global ones), one record each."""
+        stored = await self.repository.list(guild_id=guild_id, include_global=False)
+        names = export_file_names([s.title for s in stored])
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for item in stored:
+                archive.writestr(names[item.title], format_record(item.topic, self.tz).encode("utf-8"))
+        return buffer.getvalue()
 
     # --- helpers ------------------------------------------------------------------------------
 

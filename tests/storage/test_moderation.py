@@ -385,3 +385,23 @@ async def test_services_load_every_scope_and_keep_the_editor_on_the_current_inde
         assert services.index.titles(GUILD) == []
     finally:
         await services.close()
+
+
+async def test_exports_are_byte_identical_and_re_import_as_no_change(
+    editor: TopicEditor, make_topic: MakeTopic
+) -> None:
+    upload = record_bytes(make_topic("Fusion Power"))
+    await editor.add_record("fusion.txt", upload, author="mod", guild_id=GUILD)
+    await editor.add(make_topic("Solar Panels"), author="mod", guild_id=GUILD)
+    await editor.add(make_topic("Global Only"), author="owner")
+
+    name, data = await editor.export_record("fusion power", guild_id=GUILD)
+    assert (name, data) == ("fusion-power.txt", upload)
+
+    archive = await editor.export_archive(guild_id=GUILD)
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert sorted(opened.namelist()) == ["fusion-power.txt", "solar-panels.txt"]
+        assert opened.read("fusion-power.txt") == upload
+    again = await editor.import_records([("export.zip", archive)], author="mod", guild_id=GUILD)
+    assert again.preview.summary.unchanged == ("Fusion Power", "Solar Panels")
+    assert again.changes == ()
