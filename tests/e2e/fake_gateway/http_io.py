@@ -42,6 +42,18 @@ def error(status: int, code: int, text: str, problems: list[str] | None = None) 
     return status, body
 
 
+class Rejected(Exception):  # noqa: N818 - not an error of the fake: the answer it gives
+    """Raised by a handler's helper to answer with a Discord error (``result``) right away."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result)
+        self.result = result
+
+
+def reject(status: int, code: int, text: str, problems: list[str] | None = None) -> Rejected:
+    return Rejected(error(status, code, text, problems))
+
+
 def json_response(status: int, body: Any) -> web.Response:
     if status == 204 or body is None:
         return web.Response(status=204)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fake_gateway import limits
 from fake_gateway.bot_messages import EPHEMERAL, LOADING, create_bot_message, for_bot
-from fake_gateway.http_io import Call, Result, error
+from fake_gateway.http_io import Call, Result, error, reject
 from fake_gateway.payloads import Json
 from fake_gateway.state import FakeState, InteractionRecord
 
@@ -80,29 +80,25 @@ class InteractionApi:
                 answer["resource"]["message"] = for_bot(self.state, resource_message)
         return 200, answer
 
-    def _webhook_interaction(self, call: Call) -> InteractionRecord | Result:
+    def _webhook_interaction(self, call: Call) -> InteractionRecord:
         if call.params["application_id"] != str(self.state.world.application_id):
-            return error(404, 10015, "Unknown Webhook")
+            raise reject(404, 10015, "Unknown Webhook")
         record = self.state.interaction_by_token(call.params["token"])
         if record is None or record.callback_type is None:
-            return error(404, 10015, "Unknown Webhook")
+            raise reject(404, 10015, "Unknown Webhook")
         return record
 
-    def _webhook_message(self, call: Call) -> tuple[InteractionRecord, Json] | Result:
+    def _webhook_message(self, call: Call) -> tuple[InteractionRecord, Json]:
         record = self._webhook_interaction(call)
-        if isinstance(record, tuple):
-            return record
         wanted = call.params["message_id"]
         message_id = record.original_message_id if wanted == "@original" else wanted
         found = self.state.messages.get(str(message_id))
         if found is None:
-            return error(404, 10008, "Unknown Message")
+            raise reject(404, 10008, "Unknown Message")
         return record, found
 
     async def create_followup(self, call: Call) -> Result:
         record = self._webhook_interaction(call)
-        if isinstance(record, tuple):
-            return record
         payload = call.json or {}
         problems = limits.message_problems(payload)
         if problems:
@@ -123,25 +119,19 @@ class InteractionApi:
         return 204, None
 
     async def get_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
-        return 200, for_bot(self.state, found[1])
+        _record, message = self._webhook_message(call)
+        return 200, for_bot(self.state, message)
 
     async def edit_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
+        _record, message = self._webhook_message(call)
         problems = limits.message_problems(call.json or {})
         if problems:
             return error(400, 50035, "Invalid Form Body", problems)
-        edited = self.state.edit_message(found[1]["id"], call.json or {})
+        edited = self.state.edit_message(message["id"], call.json or {})
         edited["flags"] = int(edited.get("flags") or 0) & ~LOADING
         return 200, for_bot(self.state, edited)
 
     async def delete_webhook_message(self, call: Call) -> Result:
-        found = self._webhook_message(call)
-        if isinstance(found[0], int):
-            return found  # type: ignore[return-value]
-        self.state.messages.pop(found[1]["id"], None)
+        _record, message = self._webhook_message(call)
+        self.state.messages.pop(message["id"], None)
         return 204, None

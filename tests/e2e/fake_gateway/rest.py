@@ -14,7 +14,7 @@ from aiohttp import web
 
 from fake_gateway import limits
 from fake_gateway.bot_messages import create_bot_message, for_bot
-from fake_gateway.http_io import API_PREFIX, Call, Handler, Result, error, json_response, read_body
+from fake_gateway.http_io import API_PREFIX, Call, Handler, Rejected, Result, error, json_response, read_body, reject
 from fake_gateway.interaction_api import InteractionApi
 from fake_gateway.payloads import Json
 from fake_gateway.recording import RecordedRequest
@@ -91,6 +91,8 @@ class RestApi:
             else:
                 try:
                     status, answer = await handler(call)
+                except Rejected as rejected:
+                    status, answer = rejected.result
                 except Exception:
                     log.exception("fake Discord failed on %s", route)
                     status, answer = error(500, 0, "fake Discord crashed; see the log")
@@ -159,26 +161,22 @@ class RestApi:
 
     # --- application commands -------------------------------------------------------------
 
-    def _guild_key(self, call: Call) -> int | Result | None:
+    def _guild_key(self, call: Call) -> int | None:
         if call.params["application_id"] != str(self.state.world.application_id):
-            return error(403, 50001, "Missing Access")
+            raise reject(403, 50001, "Missing Access")
         guild = call.params.get("guild_id")
         if guild is None:
             return None
         if guild != str(self.state.world.guild_id):
-            return error(403, 50001, "Missing Access")
+            raise reject(403, 50001, "Missing Access")
         return int(guild)
 
     async def get_commands(self, call: Call) -> Result:
         key = self._guild_key(call)
-        if isinstance(key, tuple):
-            return key
         return 200, list(self.state.commands.get(key, {}).values())
 
     async def put_commands(self, call: Call) -> Result:
         key = self._guild_key(call)
-        if isinstance(key, tuple):
-            return key
         if not isinstance(call.json, list):
             return error(400, 50035, "Invalid Form Body", ["body must be a list of commands"])
         if len(call.json) > 100:
@@ -210,18 +208,16 @@ class RestApi:
 
     # --- channel messages -----------------------------------------------------------------
 
-    def _channel_guild(self, channel_id: str) -> int | Result | None:
+    def _channel_guild(self, channel_id: str) -> int | None:
         channel = self.state.world.channel(int(channel_id))
         if channel is not None:
             return self.state.world.guild_id
         if channel_id in self.state.dm_channels:
             return None
-        return error(404, 10003, "Unknown Channel")
+        raise reject(404, 10003, "Unknown Channel")
 
     async def create_message(self, call: Call) -> Result:
         guild = self._channel_guild(call.params["channel_id"])
-        if isinstance(guild, tuple):
-            return guild
         payload = call.json or {}
         problems = limits.message_problems(payload)
         if not (payload.get("content") or payload.get("embeds") or call.files or payload.get("components")):
@@ -237,22 +233,18 @@ class RestApi:
         sent = create_bot_message(self.state, call.params["channel_id"], guild, payload, call.files, referenced)
         return 200, for_bot(self.state, sent)
 
-    def _message_in(self, call: Call) -> Json | Result:
+    def _message_in(self, call: Call) -> Json:
         found = self.state.messages.get(call.params["message_id"])
         if found is None or found["channel_id"] != call.params["channel_id"]:
-            return error(404, 10008, "Unknown Message")
+            raise reject(404, 10008, "Unknown Message")
         return found
 
     async def get_message(self, call: Call) -> Result:
         found = self._message_in(call)
-        if isinstance(found, tuple):
-            return found
         return 200, for_bot(self.state, found)
 
     async def edit_message(self, call: Call) -> Result:
         found = self._message_in(call)
-        if isinstance(found, tuple):
-            return found
         if found["author"]["id"] != self.state.bot_id:
             return error(403, 50005, "Cannot edit a message authored by another user")
         problems = limits.message_problems(call.json or {})
@@ -262,8 +254,6 @@ class RestApi:
 
     async def delete_message(self, call: Call) -> Result:
         found = self._message_in(call)
-        if isinstance(found, tuple):
-            return found
         self.state.messages.pop(found["id"])
         return 204, None
 

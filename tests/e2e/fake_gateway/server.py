@@ -12,11 +12,12 @@ from aiohttp import web
 
 from fake_gateway.command_data import CommandShapeError, command_data
 from fake_gateway.gateway import GatewaySession
+from fake_gateway.http_io import API_PREFIX
 from fake_gateway.mentions import Pings, parse_mentions, pings
 from fake_gateway.message_content import as_seen_by_bot
 from fake_gateway.payloads import Json, World, interaction, message
 from fake_gateway.recording import Predicate, RecordedRequest
-from fake_gateway.rest import API_PREFIX, RestApi
+from fake_gateway.rest import RestApi
 from fake_gateway.snowflakes import SnowflakeFactory
 from fake_gateway.state import FakeState, InteractionRecord
 
