@@ -70,6 +70,8 @@ class ChangeResult:
     diff: TopicDiff
     guild_id: int | None = None
     at: datetime | None = None
+    #: For a revert: the version it went back to.
+    reverted_to: int | None = None
 
     @property
     def changed(self) -> bool:
@@ -83,8 +85,9 @@ class ChangeResult:
             return f"{self.author} {verb} **{self.title}** in this server"
         if not self.changed:
             return f"{self.author} made no change to **{self.title}** (still version {self.version})"
-        extra = f" to version {self.version}" if self.action == "revert" else f" (version {self.version})"
-        return f"{self.author} {verb} **{self.title}**{extra}"
+        if self.reverted_to is not None:
+            return f"{self.author} {verb} **{self.title}** to version {self.reverted_to} (now version {self.version})"
+        return f"{self.author} {verb} **{self.title}** (version {self.version})"
 
     def mod_log_text(self, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
         """The headline and the before/after diff, within ``limit`` characters."""
@@ -320,7 +323,7 @@ class TopicEditor:
         )
         before = current.topic if current is not None else None
         self._reindex(before, stored.topic, guild_id)
-        return self._result("revert", before, stored, author)
+        return replace(self._result("revert", before, stored, author), reverted_to=to_version)
 
     async def hide(self, title: str, *, guild_id: int, author: str) -> ChangeResult:
         """Hide a global topic from one guild (no revision: the topic itself is unchanged)."""

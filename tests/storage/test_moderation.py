@@ -151,7 +151,7 @@ async def test_revert_restores_the_exact_earlier_text_as_a_new_revision(
     assert reverted.version == 3
     assert reverted.before is not None and reverted.before.summary == "Changed."
     assert reverted.after == make_topic(aliases=("FP",))
-    assert reverted.headline() == "carol reverted **Fusion Power** to version 3"
+    assert reverted.headline() == "carol reverted **Fusion Power** to version 1 (now version 3)"
     assert index.get("FP") is None and index.get("Fusion Power") == reverted.after
 
 

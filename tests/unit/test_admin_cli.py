@@ -121,7 +121,7 @@ def test_diff_revert_and_remove_round_trip(cli: Cli, stored: str, capsys: pytest
     assert "- Status: Experimental" in out
 
     assert cli("revert", stored, "1", "--author", "carol") == 0
-    assert capsys.readouterr().out.startswith("carol reverted **Fusion Power** to version 3")
+    assert capsys.readouterr().out.startswith("carol reverted **Fusion Power** to version 1 (now version 3)")
     after = tmp_path / "after"
     assert cli("export", str(after)) == 0
     [before_file] = export.iterdir()
