@@ -12,7 +12,7 @@ Numbers of timeline events and web results are 1-based, as ``numbered_events`` s
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Final
 
 from bot.core.errors import EditError, RecordFormatError, UnrepresentableTopicError
@@ -52,6 +52,15 @@ def checked(topic: Topic) -> Topic:
     if replace(again, aliases=topic.aliases) != topic:
         raise EditError("the record format cannot hold this change exactly (check for stray spaces or line breaks)")
     return topic
+
+
+def new_topic(title: str, description: str, summary: str, now: datetime) -> Topic:
+    """A topic made from scratch (the ``add`` form): dated ``now`` (timezone-aware), no other parts yet."""
+    if now.tzinfo is None:
+        raise EditError("the time of a new topic must be timezone-aware")
+    moment = now.replace(microsecond=0)
+    return checked(Topic(_clean("title", title), _clean("description", description), moment, moment, moment,
+                         _clean("summary", summary)))
 
 
 # --- scalar fields ------------------------------------------------------------------------------

@@ -184,3 +184,18 @@ def test_edits_chain_into_a_topic_that_round_trips(make_topic: MakeTopic) -> Non
         topic = edit(topic)
     assert editing.checked(topic) is topic
     assert reads_back(topic)
+
+
+def test_new_topic_from_the_add_form() -> None:
+    from datetime import UTC, datetime
+
+    topic = editing.new_topic(" Tidal Power ", "Electricity from tides (TP).", "Turbines in estuaries.",
+                              datetime(2026, 2, 3, 4, 5, 6, 789, tzinfo=UTC))
+    assert topic.title == "Tidal Power"
+    assert topic.first_mentioned == topic.last_updated == datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    assert topic.derived_aliases == ("TP",)
+    assert reads_back(topic)
+    with pytest.raises(EditError, match="timezone-aware"):
+        editing.new_topic("Tidal Power", "d", "s", datetime(2026, 2, 3))  # noqa: DTZ001 - the point of the test
+    with pytest.raises(EditError, match="cannot be empty"):
+        editing.new_topic("Tidal Power", "", "s", datetime(2026, 2, 3, tzinfo=UTC))
