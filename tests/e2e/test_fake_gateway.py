@@ -219,3 +219,22 @@ async def test_a_referenced_message_is_blank_without_the_content_intent(fake: Fa
         assert reply.json["content"] == f"heard: '<@{fake.bot_id}> this?'"
         fetched = await bot.get_partial_messageable(channel).fetch_message(int(original["id"]))
         assert fetched.content == ""
+
+
+async def test_messages_reach_the_bot_only_with_the_matching_intent(fake: FakeDiscord) -> None:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.dm_messages = True  # but not guild_messages
+    bot = commands.Bot(command_prefix="!", intents=intents, allowed_mentions=discord.AllowedMentions.none())
+
+    @bot.event
+    async def on_message(message: discord.Message) -> None:
+        await message.channel.send(f"heard: {message.content!r}")
+
+    async with running(bot, fake):
+        in_guild = await fake.send_message(f"<@{fake.bot_id}> hello", channel_id=fake.new_channel())
+        assert fake.state.undelivered == [in_guild]
+        dm = fake.dm_channel()
+        await fake.send_message("hi in private", channel_id=dm)
+        reply = await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=dm)
+        assert reply.json["content"] == "heard: 'hi in private'"  # DMs keep their content without the intent

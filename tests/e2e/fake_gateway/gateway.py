@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from fake_gateway.message_content import MESSAGE_CONTENT_INTENT
+from fake_gateway.message_content import GUILDS_INTENT, MESSAGE_CONTENT_INTENT
 from fake_gateway.payloads import Json
 from fake_gateway.state import FakeState
 
@@ -107,7 +107,8 @@ class GatewaySession:
                 "_trace": ["fake-gateway"],
             },
         )
-        await self.dispatch("GUILD_CREATE", world.guild())
+        if intents & GUILDS_INTENT:  # without it Discord sends no GUILD_CREATE and the guild stays unavailable
+            await self.dispatch("GUILD_CREATE", world.guild())
         self.ready = True
         state.guild_sent.set()
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+GUILDS_INTENT = 1 << 0
+GUILD_MESSAGES_INTENT = 1 << 9
+DIRECT_MESSAGES_INTENT = 1 << 12
 MESSAGE_CONTENT_INTENT = 1 << 15
 
 

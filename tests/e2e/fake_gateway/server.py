@@ -14,7 +14,11 @@ from fake_gateway.command_data import CommandShapeError, command_data
 from fake_gateway.gateway import GatewaySession
 from fake_gateway.http_io import API_PREFIX
 from fake_gateway.mentions import Pings, parse_mentions, pings
-from fake_gateway.message_content import as_seen_by_bot
+from fake_gateway.message_content import (
+    DIRECT_MESSAGES_INTENT,
+    GUILD_MESSAGES_INTENT,
+    as_seen_by_bot,
+)
 from fake_gateway.payloads import Json, World, interaction, message
 from fake_gateway.recording import Predicate, RecordedRequest
 from fake_gateway.rest import RestApi
@@ -320,42 +324,58 @@ class FakeDiscord:
         reply_to: Json | None = None,
         ping_reply: bool = True,
     ) -> Json:
-        """A user posts ``content`` (``<@BOT_ID>`` mentions parsed from it); MESSAGE_CREATE is dispatched.
+        """A user posts ``content`` (``<@BOT_ID>`` mentions parsed from it) in a guild or DM channel.
 
-        Returns the full message; the bot receives it as Discord would deliver it (content blanked
-        without the MESSAGE_CONTENT intent unless the bot is mentioned).
+        Returns the full message. The bot receives it as Discord would deliver it: only with the
+        GUILD_MESSAGES (DIRECT_MESSAGES for DMs) intent, else it lands in ``state.undelivered``; and
+        with content blanked without the MESSAGE_CONTENT intent unless the bot is mentioned or it is a DM.
         """
         author = author or self.world.asker_user
+        in_dm = str(channel_id) in self.state.dm_channels
+        guild_id = None if in_dm else self.guild_id
         user_ids, role_ids, everyone = parse_mentions(content)
         known = {u["id"]: u for u in self.state.known_users()}
         mentioned = [known[u] for u in dict.fromkeys(user_ids) if u in known]
         reference = None
         if reply_to is not None:
             reply_to = self.message(reply_to["id"])
-            reference = {
-                "type": 0,
-                "message_id": reply_to["id"],
-                "channel_id": reply_to["channel_id"],
-                "guild_id": str(self.guild_id),
-            }
+            reference = {"type": 0, "message_id": reply_to["id"], "channel_id": reply_to["channel_id"]}
+            if guild_id is not None:
+                reference["guild_id"] = str(guild_id)
             if ping_reply and reply_to["author"]["id"] not in {m["id"] for m in mentioned}:
                 mentioned.append(reply_to["author"])
         posted = message(
             self.state.ids,
             channel_id=channel_id,
-            guild_id=self.guild_id,
+            guild_id=guild_id,
             author=author,
             content=content,
             mentions=mentioned,
-            mention_roles=role_ids,
-            mention_everyone=everyone,
+            mention_roles=[] if in_dm else role_ids,
+            mention_everyone=everyone and not in_dm,
             message_reference=reference,
             referenced_message=copy.deepcopy(reply_to) if reply_to else None,
         )
         self.state.store_message(posted)
+        needed = DIRECT_MESSAGES_INTENT if in_dm else GUILD_MESSAGES_INTENT
+        if not self.intents & needed:
+            # Discord sends no MESSAGE_CREATE without the matching intent.
+            self.state.undelivered.append(posted)
+            return posted
         delivered = as_seen_by_bot(posted, bot_id=str(self.bot_id), intents=self.intents)
-        delivered["member"] = {k: v for k, v in self.world.member_of(author).items() if k != "user"}
-        for mention in delivered["mentions"]:
-            mention["member"] = {k: v for k, v in self.world.member_of(mention).items() if k != "user"}
+        if not in_dm:
+            delivered["member"] = {k: v for k, v in self.world.member_of(author).items() if k != "user"}
+            for mention in delivered["mentions"]:
+                mention["member"] = {k: v for k, v in self.world.member_of(mention).items() if k != "user"}
         await self.dispatch("MESSAGE_CREATE", delivered)
         return posted
+
+    def dm_channel(self, user: Json | None = None) -> int:
+        """The id of a DM channel between the bot and ``user`` (the default asker), created on first use."""
+        user = user or self.world.asker_user
+        for existing, other in self.state.dm_channels.items():
+            if other["id"] == user["id"]:
+                return int(existing)
+        channel_id = self.state.ids.next()
+        self.state.dm_channels[str(channel_id)] = user
+        return channel_id

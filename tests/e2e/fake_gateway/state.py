@@ -50,6 +50,7 @@ class FakeState:
     allow_message_content: bool = True
     presence: Any = None
     heartbeats: int = 0
+    undelivered: list[Json] = field(default_factory=list)  # messages the bot's intents kept from it
     base_url: str = ""  # http://127.0.0.1:PORT
     dm_channels: dict[str, Json] = field(default_factory=dict)  # channel id -> the user at the other end
 
