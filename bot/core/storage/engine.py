@@ -52,6 +52,9 @@ def make_engine(url: str, *, echo: bool = False, connect_args: Mapping[str, Any]
                 Path(sa_url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise StorageUnavailableError(f"cannot create the directory for {sa_url.database}: {error}") from error
+    else:
+        # A long-running bot outlives server restarts: test pooled connections before use.
+        kwargs["pool_pre_ping"] = True
     engine = create_async_engine(sa_url, **kwargs)
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect(wal=not memory))
