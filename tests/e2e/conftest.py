@@ -23,6 +23,8 @@ with warnings.catch_warnings():
 from fake_gateway import FakeDiscord
 from harness import RunningTopicBot, assert_no_implicit_pings, e2e_settings, topicbot_on
 
+DISCORD_CALLBACK_DEADLINE = 3.0
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -38,7 +40,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def shared_fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
+    """The fake the module's TopicBot talks to; like Discord, it refuses first callbacks later than 3 s."""
+    async with FakeDiscord(callback_deadline=DISCORD_CALLBACK_DEADLINE) as server:
         yield server
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 
 import discord
@@ -238,3 +240,28 @@ async def test_messages_reach_the_bot_only_with_the_matching_intent(fake: FakeDi
         await fake.send_message("hi in private", channel_id=dm)
         reply = await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=dm)
         assert reply.json["content"] == "heard: 'hi in private'"  # DMs keep their content without the intent
+
+
+async def test_a_callback_after_the_deadline_is_an_unknown_interaction() -> None:
+    bot = throwaway_bot()
+
+    @bot.tree.command(name="late", description="Answers too late")
+    async def late(interaction: discord.Interaction) -> None:
+        await asyncio.sleep(1.0)  # well past the fake's 0.1 s window
+        with contextlib.suppress(discord.NotFound):
+            await interaction.response.send_message("finally")
+
+    async with FakeDiscord(callback_deadline=0.1) as fake, running(bot, fake):
+        await bot.tree.sync()
+        record = await fake.slash("late", channel_id=fake.new_channel())
+        callback = await fake.wait_for_callback(record)
+        assert callback.status == 404 and callback.response["code"] == 10062
+        assert record.callback_type is None
+
+
+async def test_a_refused_privileged_intent_closes_the_gateway() -> None:
+    bot = throwaway_bot(message_content=True)
+    async with FakeDiscord(allow_message_content=False) as fake:
+        with pytest.raises(discord.PrivilegedIntentsRequired):
+            async with running(bot, fake):
+                pass

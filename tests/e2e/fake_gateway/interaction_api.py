@@ -6,6 +6,8 @@ types valid for the interaction's type, follow-ups only after the callback.
 
 from __future__ import annotations
 
+import time
+
 from fake_gateway import limits
 from fake_gateway.bot_messages import EPHEMERAL, LOADING, create_bot_message, for_bot
 from fake_gateway.http_io import Call, Result, error, reject
@@ -23,6 +25,10 @@ class InteractionApi:
         record = self.state.interactions.get(call.params["interaction_id"])
         if record is None or record.token != call.params["token"]:
             return error(404, 10062, "Unknown interaction")
+        elapsed = time.monotonic() - record.dispatched_at
+        deadline = self.state.callback_deadline
+        if record.callback_type is None and deadline is not None and elapsed > deadline:
+            return error(404, 10062, "Unknown interaction")  # what Discord answers after its 3 s window
         if record.callback_type is not None:
             return error(400, 40060, "Interaction has already been acknowledged.")
         body = call.json or {}
@@ -47,6 +53,7 @@ class InteractionApi:
         if problems:
             return error(400, 50035, "Invalid Form Body", problems)
         record.callback_type = kind
+        record.answered_after = elapsed
         record.callback_data = data
         channel_id = record.payload["channel_id"]
         guild = self.state.world.guild_id

@@ -40,11 +40,19 @@ class FakeDiscord:
     """A Discord stand-in on 127.0.0.1: REST under ``/api/v10`` and a gateway at ``/gateway``."""
 
     def __init__(
-        self, *, token: str = DEFAULT_TOKEN, channel_count: int = 40, allow_message_content: bool = True
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        channel_count: int = 40,
+        allow_message_content: bool = True,
+        callback_deadline: float | None = None,
     ) -> None:
+        """``allow_message_content=False`` refuses the privileged intent (close 4014), like an unticked
+        portal box; ``callback_deadline`` (Discord: 3 s) answers later first callbacks 404 Unknown interaction."""
         ids = SnowflakeFactory()
         self.state = FakeState(token=token, ids=ids, world=World.create(ids, channel_count=channel_count))
         self.state.allow_message_content = allow_message_content
+        self.state.callback_deadline = callback_deadline
         self.rest = RestApi(self.state)
         self.sessions: list[GatewaySession] = []
         self._runner: web.AppRunner | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ class InteractionRecord:
     callback_type: int | None = None
     callback_data: Json | None = None
     original_message_id: str | None = None  # the message @original refers to
+    dispatched_at: float = field(default_factory=time.monotonic)
+    answered_after: float | None = None  # seconds from dispatch to the accepted callback
 
     @property
     def id(self) -> str:
@@ -48,6 +51,7 @@ class FakeState:
     guild_sent: asyncio.Event = field(default_factory=asyncio.Event)
     dispatched: list[tuple[str, Json]] = field(default_factory=list)
     allow_message_content: bool = True
+    callback_deadline: float | None = None  # Discord's is 3 s; None accepts late callbacks
     presence: Any = None
     heartbeats: int = 0
     undelivered: list[Json] = field(default_factory=list)  # messages the bot's intents kept from it
