@@ -30,6 +30,14 @@ from harness import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
 
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """Like the shared fixture, but holding the bot to Discord's 3 s window for the first callback."""
+    async with FakeDiscord(callback_deadline=3.0) as server:
+        yield server
+
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_QUESTION = "what is AI training data?"
 
