@@ -111,10 +111,11 @@ async def _load_topics(session: AsyncSession, where: ColumnElement[bool]) -> lis
     alias_rows = await children(AliasRow.kind, AliasRow.alias, table=AliasRow)
 
     stored: list[StoredTopic] = []
+    # Rows are popped as their topic is built, so they are freed while the topics are made.
     for row in topic_rows:
         (topic_id, guild_id, title, description, first, last, retrieved, summary, version, updated_at,
          updated_by) = row
-        aliases = alias_rows.get(topic_id, ())
+        aliases = alias_rows.pop(topic_id, ())
         topic = Topic(
             title=title,
             description=description,
@@ -122,10 +123,10 @@ async def _load_topics(session: AsyncSession, where: ColumnElement[bool]) -> lis
             last_updated=last,
             research_retrieved=retrieved,
             summary=summary,
-            attributes=tuple(Attribute(name, value) for name, value in attributes.get(topic_id, ())),
-            timeline=tuple(TimelineEvent(text, day, source) for text, day, source in events.get(topic_id, ())),
-            background=tuple(BackgroundSection(h, p) for h, p in sections.get(topic_id, ())),
-            web_results=tuple(WebResult(t, s, u) for t, s, u in results.get(topic_id, ())),
+            attributes=tuple(Attribute(name, value) for name, value in attributes.pop(topic_id, ())),
+            timeline=tuple(TimelineEvent(text, day, source) for text, day, source in events.pop(topic_id, ())),
+            background=tuple(BackgroundSection(h, p) for h, p in sections.pop(topic_id, ())),
+            web_results=tuple(WebResult(t, s, u) for t, s, u in results.pop(topic_id, ())),
             aliases=tuple(alias for kind, alias in aliases if kind == "moderator"),
             derived_aliases=tuple(alias for kind, alias in aliases if kind == "derived"),
         )
