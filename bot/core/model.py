@@ -44,7 +44,7 @@ def check_length(field_name: str, value: str) -> None:
         raise FieldTooLongError(field_name, limit, len(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribute:
     """One extracted attribute: a name and its value (e.g. ``CEO`` → ``Sam Altman``)."""
 
@@ -52,7 +52,7 @@ class Attribute:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEvent:
     """A dated event with the source it came from (``None`` when the record names none)."""
 
@@ -61,7 +61,7 @@ class TimelineEvent:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackgroundSection:
     """A related background section: a heading and one paragraph."""
 
@@ -69,7 +69,7 @@ class BackgroundSection:
     paragraph: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WebResult:
     """A web search result. ``url`` is the link given on its own line; snippets may hold more links."""
 
@@ -87,7 +87,7 @@ class WebResult:
         return tuple(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A tracked topic: one research record.
 
