@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: Final = ("bot.discord_adapter.cogs.ask", "bot.discord_adapter.cogs.topics")
+EXTENSIONS: Final = (
+    "bot.discord_adapter.cogs.ask",
+    "bot.discord_adapter.cogs.topics",
+    "bot.discord_adapter.cogs.admin",
+)
 
 
 def bot_intents() -> discord.Intents:

@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.core.errors import (
     DuplicateTopicError,
+    EditError,
     FieldTooLongError,
     ImportAbortedError,
     RecordFormatError,
@@ -22,6 +23,7 @@ from bot.core.errors import (
     TopicbotError,
     TopicNotFoundError,
 )
+from bot.discord_adapter.moderators import NotModeratorError
 
 GENERIC_MESSAGE: Final = "Something went wrong on my side; it has been logged. Please try again in a moment."
 STORAGE_MESSAGE: Final = "I can't reach my topic store right now. Please try again in a few minutes."
@@ -71,8 +73,10 @@ ERROR_MESSAGES: Final[tuple[tuple[type[BaseException], Callable[[Any], str]], ..
     (StaleVersionError, _stale_version),
     (DuplicateTopicError, _duplicate),
     (ImportAbortedError, _import_aborted),
+    (EditError, lambda error: f"That change can't be made, so nothing was changed: {error}."),
     (TopicbotError, lambda error: str(error) or GENERIC_MESSAGE),
     (app_commands.CommandOnCooldown, _cooldown),
+    (NotModeratorError, str),
     (app_commands.NoPrivateMessage, lambda _error: "This command only works in a server."),
     (app_commands.MissingPermissions, lambda _error: "You don't have permission to use this command."),
     (app_commands.CheckFailure, lambda _error: "You can't use this command here."),
