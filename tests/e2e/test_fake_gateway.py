@@ -10,7 +10,14 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
-from fake_gateway import CALLBACK_ROUTE, CHANNEL_MESSAGE_ROUTE, MESSAGE_CONTENT_INTENT, FakeDiscord
+from fake_gateway import (
+    CALLBACK_ROUTE,
+    CHANNEL_MESSAGE_ROUTE,
+    MESSAGE_CONTENT_INTENT,
+    CommandShapeError,
+    FakeDiscord,
+    Upload,
+)
 from fake_gateway.client_patch import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(60)]
@@ -265,3 +272,38 @@ async def test_a_refused_privileged_intent_closes_the_gateway() -> None:
         with pytest.raises(discord.PrivilegedIntentsRequired):
             async with running(bot, fake):
                 pass
+
+
+async def test_attachments_roles_and_permission_gates(fake: FakeDiscord) -> None:
+    bot = throwaway_bot()
+    admin = app_commands.Group(
+        name="admin", description="Admin things", default_permissions=discord.Permissions(manage_guild=True)
+    )
+
+    @admin.command(name="upload", description="Reads an attached file")
+    async def upload(interaction: discord.Interaction, record: discord.Attachment, role: discord.Role) -> None:
+        text = (await record.read()).decode()
+        await interaction.response.send_message(f"{record.filename}: {text} for {role.name}", ephemeral=True)
+
+    bot.tree.add_command(admin)
+    async with running(bot, fake):
+        await bot.tree.sync()
+        channel = fake.new_channel()
+        options = {"record": Upload("topic.txt", b"A record"), "role": fake.role(fake.world.mod_role_id)}
+        record = await fake.slash("admin", options, subcommand="upload", channel_id=channel, user=fake.world.owner_user)
+        answer = await fake.wait_for_callback(record)
+        assert answer.json["data"]["content"] == "topic.txt: A record for Moderators"
+
+        moderator = fake.world.add_user("mod", role_ids=[fake.world.mod_role_id])
+        with pytest.raises(CommandShapeError, match="would not let mod"):
+            await fake.slash("admin", options, subcommand="upload", channel_id=channel, user=moderator)
+        overridden = await fake.slash(
+            "admin", options, subcommand="upload", channel_id=channel, user=moderator, permission_override=True
+        )
+        assert (await fake.wait_for_callback(overridden)).status == 200
+
+        posted = await fake.send_message(
+            f"<@{fake.bot_id}> see file", channel_id=channel, attachments=[Upload("notes.txt", b"hello")]
+        )
+        fetched = await bot.get_partial_messageable(channel).fetch_message(int(posted["id"]))
+        assert await fetched.attachments[0].read() == b"hello"

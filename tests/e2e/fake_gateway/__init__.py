@@ -9,6 +9,7 @@ from fake_gateway.message_content import MESSAGE_CONTENT_INTENT
 from fake_gateway.recording import RecordedFile, RecordedRequest
 from fake_gateway.server import CALLBACK_ROUTE, CHANNEL_MESSAGE_ROUTE, DEFAULT_TOKEN, FakeDiscord
 from fake_gateway.state import InteractionRecord
+from fake_gateway.uploads import Upload
 
 __all__ = [
     "CALLBACK_ROUTE",
@@ -21,4 +22,5 @@ __all__ = [
     "Pings",
     "RecordedFile",
     "RecordedRequest",
+    "Upload",
 ]

@@ -12,7 +12,7 @@ from fake_gateway.payloads import Json
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 
 
 class CommandShapeError(AssertionError):
@@ -28,26 +28,48 @@ def _find(options: list[Json], name: str, types: tuple[int, ...]) -> Json:
 
 
 def _value(definition: Json, value: Any, users: dict[str, Json], resolved: Json) -> Any:
+    """The option's wire value; users, roles, channels and attachments also go into ``resolved``."""
     kind = definition["type"]
     name = definition["name"]
+    choices = definition.get("choices")
+    if choices and value not in [c["value"] for c in choices]:
+        raise CommandShapeError(f"{name}: {value!r} is not one of the choices {[c['value'] for c in choices]}")
     if kind == STRING and isinstance(value, str):
         low, high = definition.get("min_length"), definition.get("max_length")
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             raise CommandShapeError(f"{name}: {len(value)} characters is outside {low}..{high}")
         return value
-    if kind == INTEGER and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if kind == NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
+    if kind in (INTEGER, NUMBER) and isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == INTEGER and not isinstance(value, int):
+            raise CommandShapeError(f"{name}: {value!r} is not an integer")
+        low, high = definition.get("min_value"), definition.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise CommandShapeError(f"{name}: {value} is outside {low}..{high}")
         return value
     if kind == BOOLEAN and isinstance(value, bool):
         return value
-    if kind in (USER, MENTIONABLE) and isinstance(value, dict):
-        user_id = str(value["id"])
-        resolved.setdefault("users", {})[user_id] = value
-        member = users.get(user_id)
+    if not isinstance(value, dict) or "id" not in value:
+        raise CommandShapeError(f"option {name!r} of type {kind} cannot take {value!r}")
+    key = str(value["id"])
+    is_role = "permissions" in value and "username" not in value
+    if kind == USER or (kind == MENTIONABLE and not is_role):
+        resolved.setdefault("users", {})[key] = value
+        member = users.get(key)
         if member is not None:
-            resolved.setdefault("members", {})[user_id] = {k: v for k, v in member.items() if k != "user"}
-        return user_id
+            resolved.setdefault("members", {})[key] = {k: v for k, v in member.items() if k != "user"}
+        return key
+    if kind in (ROLE, MENTIONABLE) and is_role:
+        resolved.setdefault("roles", {})[key] = value
+        return key
+    if kind == CHANNEL and "type" in value:
+        allowed = definition.get("channel_types")
+        if allowed and value["type"] not in allowed:
+            raise CommandShapeError(f"{name}: channel type {value['type']} is not in {allowed}")
+        resolved.setdefault("channels", {})[key] = {**value, "permissions": "0"}
+        return key
+    if kind == ATTACHMENT and "filename" in value:
+        resolved.setdefault("attachments", {})[key] = value
+        return key
     raise CommandShapeError(f"option {name!r} of type {kind} cannot take {value!r}")
 
 

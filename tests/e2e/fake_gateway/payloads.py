@@ -15,10 +15,15 @@ Json = dict[str, Any]
 
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
-# Every permission bit Discord defines today; the bot and the default asker get them all.
+# Every permission bit Discord defines today: the guild owner and the bot have them all.
 ALL_PERMISSIONS = str((1 << 51) - 1)
-# View, send, read history, embed links, attach files, use application commands.
+MANAGE_MESSAGES = 1 << 13
+MANAGE_GUILD = 1 << 5
+ADMINISTRATOR = 1 << 3
+# @everyone: view, send, read history, embed links, attach files, use application commands.
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 14) | (1 << 15) | (1 << 31))
+# The "Moderators" role adds Manage Messages, not Manage Server: a moderator role, not an admin.
+MODERATOR_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | MANAGE_MESSAGES)
 
 
 def now_iso() -> str:
@@ -125,19 +130,34 @@ class World:
     def roles(self) -> list[Json]:
         return [
             role(self.everyone_role_id, "@everyone", permissions=MEMBER_PERMISSIONS, position=0),
-            role(self.mod_role_id, "Moderators", permissions=ALL_PERMISSIONS, position=1, mentionable=True),
+            role(self.mod_role_id, "Moderators", permissions=MODERATOR_PERMISSIONS, position=1, mentionable=True),
         ]
 
-    def add_user(self, username: str) -> Json:
+    def add_user(self, username: str, *, role_ids: list[int] | None = None) -> Json:
+        """A new guild member (e.g. ``role_ids=[world.mod_role_id]`` for a moderator); the user payload."""
         payload = user(self.ids.next(), username)
-        self.extra_members.append(member(payload, []))
+        self.extra_members.append(member(payload, role_ids or []))
         return payload
+
+    def role_ids_of(self, user_payload: Json) -> list[int]:
+        if user_payload["id"] == self.owner_user["id"]:
+            return [self.mod_role_id]
+        found = next((m for m in self.extra_members if m["user"]["id"] == user_payload["id"]), None)
+        return [int(r) for r in found["roles"]] if found else []
+
+    def permissions_of(self, user_payload: Json) -> int:
+        """Guild permissions as Discord computes them: owner → all; else @everyone's and the roles' bits."""
+        if user_payload["id"] == self.owner_user["id"]:
+            return int(ALL_PERMISSIONS)
+        roles = {int(r["id"]): int(r["permissions"]) for r in self.roles()}
+        bits = roles[self.everyone_role_id]
+        for role_id in self.role_ids_of(user_payload):
+            bits |= roles.get(role_id, 0)
+        return int(ALL_PERMISSIONS) if bits & ADMINISTRATOR else bits
 
     def member_of(self, user_payload: Json) -> Json:
         """The member payload for a user, with the ``permissions`` field interactions carry."""
-        if user_payload["id"] == self.owner_user["id"]:
-            return member(user_payload, [self.mod_role_id], permissions=ALL_PERMISSIONS)
-        return member(user_payload, [], permissions=MEMBER_PERMISSIONS)
+        return member(user_payload, self.role_ids_of(user_payload), permissions=str(self.permissions_of(user_payload)))
 
     def channel(self, channel_id: int) -> Json | None:
         return next((c for c in self.channels if int(c["id"]) == channel_id), None)
@@ -162,7 +182,7 @@ class World:
     def guild(self) -> Json:
         members = [
             member(self.bot_user, []),
-            member(self.owner_user, [self.mod_role_id]),
+            member(self.owner_user, self.role_ids_of(self.owner_user)),
             member(self.asker_user, []),
             *self.extra_members,
         ]

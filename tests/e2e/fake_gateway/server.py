@@ -19,11 +19,12 @@ from fake_gateway.message_content import (
     GUILD_MESSAGES_INTENT,
     as_seen_by_bot,
 )
-from fake_gateway.payloads import Json, World, interaction, message
+from fake_gateway.payloads import ADMINISTRATOR, Json, World, interaction, message
 from fake_gateway.recording import Predicate, RecordedRequest
 from fake_gateway.rest import RestApi
 from fake_gateway.snowflakes import SnowflakeFactory
 from fake_gateway.state import FakeState, InteractionRecord
+from fake_gateway.uploads import Upload, install_cdn, store_upload
 
 DEFAULT_TOKEN = "fake-bot-token.for-tests-only"
 CALLBACK_ROUTE = "POST /interactions/{interaction_id}/{token}/callback"
@@ -66,6 +67,7 @@ class FakeDiscord:
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/gateway/", self._gateway)
         self.rest.install(app)
+        install_cdn(app, self.state)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         self.port = free_port()
@@ -242,10 +244,46 @@ class FakeDiscord:
         channel_id: int,
         subcommand: str | None = None,
         user: Json | None = None,
+        permission_override: bool = False,
     ) -> InteractionRecord:
-        """Invoke ``/name [subcommand] options…`` as ``user`` (the default asker) in ``channel_id``."""
-        data = command_data(self.registered_command(name), options, subcommand=subcommand, members=self._members())
+        """Invoke ``/name [subcommand] options…`` as ``user`` (the default asker) in ``channel_id``.
+
+        Option values: plain values, user/role/channel payloads (``world.asker_user``, ``role(id)``,
+        ``channel(id)``) or an ``Upload`` for an attachment option. Like Discord, a user whose
+        permissions lack the command's ``default_member_permissions`` cannot invoke it, unless
+        ``permission_override`` (a server admin granted it in the integration settings).
+        """
+        command = self.registered_command(name)
+        self._check_can_use(command, user or self.world.asker_user, permission_override)
+        values = {
+            key: store_upload(self.state, value, channel_id) if isinstance(value, Upload) else value
+            for key, value in (options or {}).items()
+        }
+        data = command_data(command, values, subcommand=subcommand, members=self._members())
         return await self._interact(2, data, channel_id=channel_id, user=user)
+
+    def _check_can_use(self, command: Json, user: Json, overridden: bool) -> None:
+        required = command.get("default_member_permissions")
+        if required is None or overridden:
+            return
+        bits = self.world.permissions_of(user)
+        needed = int(required) or ADMINISTRATOR  # "0": administrators only
+        if needed & ~bits:
+            raise CommandShapeError(
+                f"Discord would not let {user['username']} use /{command['name']} "
+                f"(needs permissions {needed:#x}); pass permission_override=True to model a server override"
+            )
+
+    def role(self, role_id: int) -> Json:
+        """A role payload of the test guild, for role options."""
+        return next(r for r in self.world.roles() if int(r["id"]) == role_id)
+
+    def channel(self, channel_id: int) -> Json:
+        """A channel payload of the test guild, for channel options."""
+        found = self.world.channel(channel_id)
+        if found is None:
+            raise KeyError(channel_id)
+        return found
 
     async def autocomplete(
         self,
@@ -331,6 +369,7 @@ class FakeDiscord:
         author: Json | None = None,
         reply_to: Json | None = None,
         ping_reply: bool = True,
+        attachments: list[Upload] | None = None,
     ) -> Json:
         """A user posts ``content`` (``<@BOT_ID>`` mentions parsed from it) in a guild or DM channel.
 
@@ -363,6 +402,7 @@ class FakeDiscord:
             mention_everyone=everyone and not in_dm,
             message_reference=reference,
             referenced_message=copy.deepcopy(reply_to) if reply_to else None,
+            attachments=[store_upload(self.state, upload, channel_id) for upload in attachments or []],
         )
         self.state.store_message(posted)
         needed = DIRECT_MESSAGES_INTENT if in_dm else GUILD_MESSAGES_INTENT

@@ -54,6 +54,7 @@ class FakeState:
     callback_deadline: float | None = None  # Discord's is 3 s; None accepts late callbacks
     presence: Any = None
     heartbeats: int = 0
+    uploads: dict[str, bytes] = field(default_factory=dict)  # CDN path -> bytes of an attached file
     undelivered: list[Json] = field(default_factory=list)  # messages the bot's intents kept from it
     base_url: str = ""  # http://127.0.0.1:PORT
     dm_channels: dict[str, Json] = field(default_factory=dict)  # channel id -> the user at the other end
