@@ -21,7 +21,7 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from bot.core import editing
-from bot.core.errors import EditError, StaleVersionError, TopicbotError
+from bot.core.errors import EditError, StaleVersionError, TopicbotError, TopicNotFoundError
 from bot.core.model import LIMITS
 from bot.core.moderation import RECORD_SUFFIX
 from bot.core.storage import GuildSettings
@@ -304,7 +304,11 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
     @app_commands.command(name="history", description="Every version of a topic: who changed it and when")
     @app_commands.describe(topic=TOPIC_HELP)
     async def history(self, interaction: discord.Interaction, topic: str) -> None:
-        revisions = await self.editor.history(self.title(interaction, topic), guild_id=_guild(interaction))
+        title, guild_id = self.title(interaction, topic), _guild(interaction)
+        try:
+            revisions = await self.editor.history(title, guild_id=guild_id)
+        except TopicNotFoundError:  # not this server's own topic: a shared one's history is readable too
+            revisions = await self.editor.history(title)
         lines = [f"**{revisions[-1].title}**: {len(revisions)} versions, newest first"]
         lines += [f"`v{r.version}` {r.action} by {r.author}, {format_dt(r.created_at, 'f')}"
                   for r in reversed(revisions)]
@@ -315,8 +319,11 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
     @app_commands.describe(topic=TOPIC_HELP, from_version="The older version", to_version="The newer version")
     async def diff(self, interaction: discord.Interaction, topic: str, from_version: app_commands.Range[int, 1],
                    to_version: app_commands.Range[int, 1]) -> None:
-        title = self.title(interaction, topic)
-        found = await self.editor.diff(title, from_version, to_version, guild_id=_guild(interaction))
+        title, guild_id = self.title(interaction, topic), _guild(interaction)
+        try:
+            found = await self.editor.diff(title, from_version, to_version, guild_id=guild_id)
+        except TopicNotFoundError:  # as in history: fall back to the shared topic
+            found = await self.editor.diff(title, from_version, to_version)
         heading = f"**{title}**, version {from_version} \u2192 {to_version}:\n"
         await self.reply(interaction, heading + format_diff(found, CONTENT_LIMIT - len(heading)))
 
