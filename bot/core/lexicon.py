@@ -5,6 +5,9 @@
   list); they steer the intent and are never evidence for a topic either.
 * ``ASPECT_WORDS``: things one can ask about almost any tracked subject (its news, price,
   earnings, plans). They neither count for nor against a topic that the question names.
+* ``COMMON_WORDS``: frequent English content words ("day", "real", "close", "work"). The index is
+  small, so a word few records happen to use looks rare to it; these words are rare in no English
+  text, and the matcher caps their IDF as if half the records used them.
 * ``ATTRIBUTE_CUES``: question words that point at kinds of attribute names ("who runs" → CEO,
   leader; "how tall" → height). Values are words that may appear in an attribute *name*.
 """
@@ -53,6 +56,23 @@ ASPECT_WORDS: Final = _word_set(
     earnings revenue revenues profit profits stock stocks share shares price prices valuation
     value worth market cap funding status deal deals plans plan future outlook impact effect
     effects situation drama controversy debate opinion opinions take thoughts doing up
+    """
+)
+
+#: Frequent English verbs, nouns, adjectives and adverbs that name no particular subject.
+COMMON_WORDS: Final = _word_set(
+    """
+    day days time times year years week weeks month months today tonight tomorrow yesterday night
+    morning evening weekend moment ago soon later lately currently nowadays anymore
+    way ways people person man men woman women guy thing part place case point lot lots bit group
+    fact idea question questions answer reason example problem problems world life home hand end
+    make makes making made work works working worked use used using take takes took see look
+    looking want wants need needs find found give gives call called feel keep kept put seem try
+    trying mean means turn help show play move live bring brought start begin stand hear meet
+    real close good bad great little big small large long short old young early late next last
+    same different able sure whole better best worse worst free full hard easy nice cool crazy
+    huge important possible likely certain simple
+    basically literally probably maybe definitely seriously honestly
     """
 )
 

@@ -31,7 +31,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from bot.core.lexicon import ASPECT_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
 from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, TopicDocument, build_document
@@ -52,9 +52,12 @@ NAME_BONUS: Final = 0.25
 #: A name counts towards the score only when the question says most of it (IDF-weighted): one
 #: shared word of a longer name ("google", "chips") is not naming the topic.
 MOST_OF_NAME: Final = 0.5
+#: A frequent English word is weighted as if this share of the topics used it (see ``idf``).
+COMMON_WORD_SHARE: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
 _LABEL_LIMIT: Final = 100
 _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
+_COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
 _CHATTER_CHOICES: Final = tuple(sorted(_CHATTER_WORDS))  # a fixed order: set order varies per process
 
 
@@ -273,9 +276,16 @@ class TopicIndex:
     # --- ranking -------------------------------------------------------------------------------
 
     def idf(self, stem_: str) -> float:
-        """Inverse document frequency of a stem over all indexed topics (unknown words score highest)."""
+        """Inverse document frequency of a stem over all indexed topics (unknown words score highest).
+
+        A frequent English word (``lexicon.COMMON_WORDS``, by its stem) counts as if at least
+        ``COMMON_WORD_SHARE`` of the topics used it, unless it is a word of some topic's name: a
+        small index cannot tell that "day" or "close" is common everywhere else.
+        """
         n = len(self._topics)
-        df = len(self._postings.get(stem_, ()))
+        df = float(len(self._postings.get(stem_, ())))
+        if stem_ in _COMMON_STEMS and stem_ not in self._name_words:
+            df = max(df, COMMON_WORD_SHARE * n)
         return max(0.1, math.log((n + 1) / (df + 0.5)))
 
     def _name_choices(self) -> list[str]:

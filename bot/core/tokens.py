@@ -58,9 +58,20 @@ def prefix_key(word: str) -> str | None:
     return word[:PREFIX_LEN] if len(word) >= PREFIX_LEN and not word.isdigit() else None
 
 
+#: Two stems that part ways after a shared prefix are forms of one word only when both endings are
+#: short, as derivational suffixes are ("-ic", "-ity", "-ment", "-ise"); longer tails make another
+#: word on the same root ("anthropic" / "anthropology").
+MAX_SUFFIX_GAP: Final = 4
+
+
 def prefix_related(a: str, b: str) -> bool:
-    """Two stems sharing a prefix key are related when one extends the other or six letters agree."""
-    return a.startswith(b) or b.startswith(a) or (len(a) > PREFIX_LEN and a[: PREFIX_LEN + 1] == b[: PREFIX_LEN + 1])
+    """Two stems sharing a prefix key are related when one extends the other (a clipping or a
+    compound: "crypto" / "cryptocurrency"), or when six letters agree and neither goes on for more
+    than ``MAX_SUFFIX_GAP`` letters past the prefix they share ("subsidy" / "subsidis")."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared > PREFIX_LEN and max(len(a), len(b)) - shared <= MAX_SUFFIX_GAP
 
 
 def stems(text: str) -> list[str]:

@@ -1,3 +1,9 @@
+import math
+
+import pytest
+
+from bot.core.matching import TopicIndex
+from bot.core.tokens import prefix_related
 from tests.unit.answer_fixtures import make_topic, sample_index
 
 
@@ -54,3 +60,23 @@ def test_rank_prefers_the_topic_the_question_names() -> None:
 
 def test_filter_titles_matches_word_prefixes() -> None:
     assert sample_index().filter_titles("lunar") == ["Lunar Gateway", "Lunar Rovers"]
+
+
+def test_a_common_english_word_weighs_as_if_half_the_topics_used_it() -> None:
+    index = TopicIndex([
+        (make_topic("Tidal Power", "Electricity from the tides, twice a day at the Rance barrage."), None),
+        (make_topic("Kelp Farming", "Growing seaweed on ropes offshore."), None),
+        (make_topic("Day Trading", "Buying and selling shares within one day."), None),
+        (make_topic("Peat Bogs", "Wetlands that store carbon."), None),
+    ])
+    assert index.idf("day") == pytest.approx(math.log(5 / 2.5))  # a name word keeps its own IDF (2 of 4)
+    no_name = TopicIndex([(make_topic("Tidal Power", "Tides, twice a day at the Rance barrage."), None),
+                          (make_topic("Kelp Farming", "Growing seaweed on ropes offshore."), None),
+                          (make_topic("Peat Bogs", "Wetlands that store carbon."), None)])
+    assert no_name.idf("day") < no_name.idf("barrag")  # one record each, but "day" is everywhere else
+
+
+def test_words_on_one_root_with_long_different_endings_are_not_forms_of_each_other() -> None:
+    assert prefix_related("subsidy", "subsidis")  # -y / -is: one word
+    assert prefix_related("crypto", "cryptocurrency")  # a clipping extends to the whole word
+    assert not prefix_related("anthropic", "anthropology")  # -ic / -ology: two words
