@@ -8,6 +8,8 @@ granting them in the integration settings), which is exactly when the run-time c
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -164,6 +166,7 @@ async def test_two_concurrent_edits_end_with_one_applied_and_one_refused(topicbo
     refused = [i for i, text in enumerate(replies) if "since you opened it" in text]
     assert len(applied) == 1 and len(refused) == 1, replies
     assert "nothing was overwritten" in replies[refused[0]]
+    assert summaries[applied[0]] in replies[refused[0]], "the refusal shows what the other edit changed"
     stored = await topicbot.services.editor.open(title, guild_id=fake.guild_id)
     assert stored.version == 2 and stored.topic.summary == summaries[applied[0]]
 
@@ -193,7 +196,32 @@ async def test_an_import_with_one_malformed_file_changes_nothing(topicbot: Runni
     assert embed_of(after)["description"] == embed_of(before)["description"]
 
 
+async def test_an_import_previews_and_applies_only_on_confirm(topicbot: RunningTopicBot) -> None:
+    fake = topicbot.fake
+    mark = fake.mark()
+    title = "Asteroid Prospecting Missions"
+    upload = Upload("prospecting.zip", zipped({"a.txt": record_text(title, "surveying asteroids for metals")}))
+    record = await admin(topicbot, "import", {"file": upload})
+    reply = await reply_of(fake, record)
+    assert "1 to add, 0 to change, 0 unchanged" in reply["content"] and f"+ {title}" in reply["content"]
+    assert topicbot.services.index.get(title, fake.guild_id) is None
+
+    followup = await fake.wait_for_route(FOLLOWUP_ROUTE, token=record.token)
+    preview = fake.message_of(followup)
+    confirm = next(b for row in preview["components"] for b in row["components"] if b.get("label") == "Import")
+    click = await fake.click(preview, confirm["custom_id"], user=fake.world.owner_user)
+    assert (await fake.wait_for_callback(click)).json["type"] == 6
+    edit = await fake.wait_for_route("PATCH /webhooks/{application_id}/{token}/messages/{message_id}",
+                                     token=click.token)
+    assert edit.json["content"] == "Imported: 1 added, 0 changed, 0 unchanged."
+    logged = await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=mod_log_channel(topicbot), after=mark)
+    assert f"added **{title}**" in logged.json["content"]
+    assert answered_title(await ask(fake, "what are asteroid prospecting missions?")) == title
+
+
 async def test_remove_needs_the_confirm_click_and_ask_stops_answering(topicbot: RunningTopicBot) -> None:
+    # Kept last in the module: on SQLite a topic added after the newest one is removed currently
+    # collides with the removed topic's revisions (see test_admin_cog's xfail).
     fake = topicbot.fake
     title = "Solar Sail Propulsion"
     await add_by_attachment(topicbot, title, "pushing spacecraft with sunlight")
@@ -211,3 +239,11 @@ async def test_remove_needs_the_confirm_click_and_ask_stops_answering(topicbot: 
     assert f"removed **{title}**" in edit.json["content"]
     assert f"/topic-admin revert topic:{title} to:1" in edit.json["content"]
     assert answered_title(await ask(fake, "what is solar sail propulsion?")) != title
+
+
+def zipped(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()

@@ -103,7 +103,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         if file is not None:
             kwargs["file"] = file
         if interaction.response.is_done():
-            await interaction.followup.send(clip(text, CONTENT_LIMIT), **kwargs)
+            await interaction.followup.send(clip(text, CONTENT_LIMIT), wait=True, **kwargs)
         else:
             await interaction.response.send_message(clip(text, CONTENT_LIMIT), **kwargs)
 
