@@ -211,6 +211,7 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
     best = ranking[0]
     close = [s for s in ranking if s.score >= MARGIN * best.score]
     close = [s for s in close if not any(s.names_less_than(o) for o in close)]
+    close = [s for s in close if not any(o.outexplains(s) for o in close)]
     best = close[0]
     if best.named:
         close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]

@@ -84,7 +84,19 @@ class TopicScore:
     matched_text: str | None
     name_words: frozenset[str] = frozenset()  # stems of the best-covered name
     lone_common_word: bool = False  # all the evidence is one common word in the record's prose
+    explained: frozenset[str] = frozenset()  # stems of the question words this topic has evidence for
+    defined_by: frozenset[str] = frozenset()  # those its title, aliases or description contain
 
+    def outexplains(self, other: TopicScore) -> bool:
+        """This topic explains every question word ``other`` does, and more: ``other`` is no rival.
+
+        A topic the question names still rivals one that merely explains more, unless that one is
+        defined in terms of the named topic ("satellite internet from SpaceX": Starlink's description
+        says it is SpaceX's): then the named topic only qualifies the subject.
+        """
+        if not other.explained < self.explained:
+            return False
+        return not other.named or other.name_words <= self.defined_by
     def names_less_than(self, other: TopicScore) -> bool:
         """Both are named and this name is part of the other's ("Robotaxis" in "Tesla Robotaxi")."""
         return self.named and other.named and self.name_words < other.name_words
@@ -446,8 +458,10 @@ class TopicIndex:
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
         matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True) if weight]
         lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0])
+        explained = frozenset(t.stem for t, (w, _) in zip(tokens, evidence, strict=True) if w > 0.0)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
-                          evidence[best_i][1], tokens[best_i].word, name_words, lone_common)
+                          evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
+                          explained & doc.defining)
 
 
 def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None) -> bool:

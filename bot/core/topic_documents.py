@@ -57,6 +57,7 @@ class TopicDocument:
     phrases: frozenset[tuple[str, str]]  # stem bigrams of title, aliases, description
     names: tuple[NameWords, ...]
     proper: frozenset[str] = frozenset()  # stems the record writes capitalised mid-sentence (names)
+    defining: frozenset[str] = frozenset()  # stems of the title, aliases and description
 
     @property
     def stems(self) -> frozenset[str]:
@@ -101,9 +102,11 @@ def build_document(topic: Topic) -> TopicDocument:
             by_prefix.setdefault(key, []).append((s, weight))
     prefix_evidence = {key: tuple(items) for key, items in by_prefix.items()}
     phrases: set[tuple[str, str]] = set()
+    defining: set[str] = set()
     for text in (topic.title, *topic.all_aliases, topic.description):
         seq = _content_stems(text)
         phrases.update(pairwise(seq))
+        defining.update(seq)
     names = [NameWords(topic.title, tuple(w for w in words(topic.title) if w not in FUNCTION_WORDS), True)]
     names.extend(
         NameWords(alias, tuple(w for w in words(alias) if w not in FUNCTION_WORDS), False)
@@ -113,7 +116,7 @@ def build_document(topic: Topic) -> TopicDocument:
     free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
-                         proper_stems(free_text))
+                         proper_stems(free_text), frozenset(defining))
 
 
 def proper_stems(texts: list[str]) -> frozenset[str]:

@@ -5,6 +5,8 @@ import pytest
 from bot.core.answering import Answerer, answer_to_json
 from bot.core.answers import DateRange
 from bot.core.errors import TopicNotFoundError
+from bot.core.matching import TopicIndex
+from bot.core.model import Attribute
 from tests.unit.answer_fixtures import make_topic, sample_index
 
 
@@ -130,3 +132,32 @@ def test_name_words_are_not_intent_or_date_cues() -> None:
     answer = Answerer(index).answer("tell me about the open-source seeds summit 2022")
     assert answer.topic is not None
     assert (answer.topic.title, answer.intent, answer.date_range) == ("Open-Source Seeds Summit 2022", "summary", None)
+
+
+def _space_index() -> TopicIndex:
+    fillers = [make_topic(title, f"{title} is a subject about {word} and nothing else.")
+               for title, word in (("Kelp Farms", "seaweed"), ("Peat Bogs", "wetlands"), ("Tidal Power", "tides"),
+                                   ("Glass Art", "furnaces"), ("Bee Keeping", "hives"), ("Salt Mines", "caverns"))]
+    return TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Skyforge", "Skyforge is a rocket maker that launches satellites and cargo to orbit.",
+                    attributes=(Attribute("Main Customers", "Weather agencies and telecoms."),)), None),
+        (make_topic("Orbital Relay", "Orbital Relay is an internet service run by Skyforge through satellites.",
+                    "Dishes on roofs connect to its satellites."), None),
+        (make_topic("Weather Agencies", "Weather agencies forecast storms for customers, the biggest of them by orbit.",
+                    "They are among the biggest customers of Skyforge rockets."), None),
+    ])
+
+
+def test_a_topic_that_explains_only_part_of_what_another_explains_is_no_alternative() -> None:
+    answer = Answerer(_space_index()).answer("satellite internet from skyforge")
+    assert not answer.is_disambiguation
+    assert answer.topic is not None
+    assert answer.topic.title == "Orbital Relay"  # defined as Skyforge's, so the named Skyforge only qualifies it
+
+
+def test_a_named_topic_stays_when_the_wider_one_is_not_defined_by_it() -> None:
+    # Weather Agencies explains more words, but only mentions Skyforge in passing: the named topic is
+    # still offered rather than replaced.
+    answer = Answerer(_space_index()).answer("who are skyforge's biggest customers")
+    offered = answer.candidates if answer.is_disambiguation else (answer.topic.title if answer.topic else "",)
+    assert "Skyforge" in offered
