@@ -1,7 +1,8 @@
 """The mod log: one message per applied change, in the guild's mod-log channel.
 
 The channel is the one set with ``/topic-admin config mod-log:``, else
-``settings.discord.mod_log_channel_id``, else there is no mod log. The change is already stored
+``settings.discord.mod_log_channel_id`` (used only for changes in the server that channel belongs
+to), else there is no mod log. The change is already stored
 when this runs, so a failure to post is logged and never undoes or hides it.
 """
 
@@ -64,6 +65,12 @@ class ModLog:
         try:
             channel = await _channel(self.client, channel_id)
             if channel is None:
+                return 0
+            guild = getattr(channel, "guild", None)
+            if guild is not None and guild.id != guild_settings.guild_id:
+                # The configured default channel belongs to another server: never leak changes there.
+                log.warning("mod-log channel %s is not in guild %s; not posting there", channel_id,
+                            guild_settings.guild_id)
                 return 0
             for text in texts:
                 await channel.send(text, allowed_mentions=no_pings())

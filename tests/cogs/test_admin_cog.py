@@ -42,6 +42,7 @@ def mod_log(cog: TopicAdminCog) -> Any:
     client = create_autospec(discord.Client, instance=True)
     channel = create_autospec(discord.TextChannel, instance=True)
     channel.id = MOD_LOG_CHANNEL
+    channel.guild.id = GUILD_ID
     client.get_channel.return_value = channel
     cog.mod_log = ModLog(client, MOD_LOG_CHANNEL)
     return channel.send
@@ -254,6 +255,14 @@ async def test_a_failed_mod_log_post_is_logged_and_keeps_the_change(
     assert "added **Lunar Regolith Mining**" in reply_text(interaction)
     assert cog.bot.services.index.get(NEW_TITLE, GUILD_ID) is not None
     assert any("mod-log" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_the_default_mod_log_channel_gets_nothing_from_another_server(
+    cog: TopicAdminCog, make_interaction: Any, mod_log: Any
+) -> None:
+    cog.mod_log.client.get_channel.return_value.guild.id = GUILD_ID + 1
+    await added(cog, make_interaction)
+    mod_log.assert_not_awaited()
 
 
 async def test_the_guilds_mod_log_channel_wins_over_the_default(cog: TopicAdminCog, make_interaction: Any,
