@@ -469,3 +469,13 @@ async def test_a_topic_can_be_added_after_the_newest_one_was_removed(cog: TopicA
     result = await editor.add(new_topic("Moon Base", "A crewed lunar base.", "Plans for a base.", datetime.now(UTC)),
                               author="alice", guild_id=GUILD_ID)
     assert result.version == 1
+
+
+async def test_the_edit_form_validates_like_the_add_form(cog: TopicAdminCog, make_interaction: Any) -> None:
+    await added(cog, make_interaction)
+    too_long = "T" * (LIMITS["title"] + 1)
+    interaction = await submit(await open_form(cog, make_interaction, NEW_TITLE), make_interaction, title=too_long)
+    assert reply_text(interaction) == user_message(FieldTooLongError("title", LIMITS["title"], len(too_long)))
+    blank = await submit(await open_form(cog, make_interaction, NEW_TITLE), make_interaction, summary="  ")
+    assert "summary cannot be empty" in reply_text(blank)
+    assert (await cog.bot.services.editor.open(NEW_TITLE, guild_id=GUILD_ID)).version == 1
