@@ -457,19 +457,26 @@ class TopicIndex:
         bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
         matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True) if weight]
-        lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0])
+        lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0],
+                                                                                    alone=len(tokens) == 1)
         explained = frozenset(t.stem for t, (w, _) in zip(tokens, evidence, strict=True) if w > 0.0)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
                           explained & doc.defining)
 
 
-def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None) -> bool:
-    """A word the record only mentions in passing, in lower case ("day" in a summary): not a name,
-    not a phrase, not a word the record keeps returning to (noisy-or weight below the description's)."""
+def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None, *,
+                       alone: bool) -> bool:
+    """An ordinary word of the record's prose, in lower case: not a name, not a phrase.
+
+    When it is the whole question it must also be a word the record only mentions in passing (noisy-or
+    weight below the description's: "day" in a summary). Next to other words the record does not
+    explain, even a prominent one is a shared word, not the subject ("wind energy" is not about the
+    rare earths whose description mentions wind turbines).
+    """
     if field in ("title", "alias", "typo", "phrase"):
         return False
-    return token.stem not in doc.proper and weight < FIELD_WEIGHTS["description"]
+    return token.stem not in doc.proper and (not alone or weight < FIELD_WEIGHTS["description"])
 
 
 def _compact(name: str) -> str:

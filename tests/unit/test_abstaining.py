@@ -65,3 +65,27 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def _metals_index() -> TopicIndex:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.", f"It takes energy, like {word} do.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    return TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Magnet Metals", "Metals that go into the magnets of motors and wind turbines.",
+                    "Most magnet metals are refined in one country; wind farms and cars need them."), None),
+        (make_topic("Grid Storage", "Batteries that store energy for the power grid.",
+                    "Energy storage smooths out supply."), None),
+    ])
+
+
+def test_one_prose_word_next_to_words_the_record_does_not_explain_is_not_its_subject() -> None:
+    answer = Answerer(_metals_index()).answer("wind energy")
+    assert answer.intent == "none"
+    assert answer.topic is None
+
+
+def test_the_same_word_alone_still_finds_the_record_that_keeps_returning_to_it() -> None:
+    answer = Answerer(_metals_index()).answer("wind")
+    assert answer.topic is not None
+    assert answer.topic.title == "Magnet Metals"
