@@ -294,11 +294,12 @@ class FakeDiscord:
         channel_id: int,
         subcommand: str | None = None,
         user: Json | None = None,
+        permission_override: bool = False,
     ) -> InteractionRecord:
         """Type into option ``focused`` of ``/name``; the client answers with a type 8 callback."""
-        data = command_data(
-            self.registered_command(name), options, subcommand=subcommand, focused=focused, members=self._members()
-        )
+        command = self.registered_command(name)
+        self._check_can_use(command, user or self.world.asker_user, permission_override)
+        data = command_data(command, options, subcommand=subcommand, focused=focused, members=self._members())
         return await self._interact(4, data, channel_id=channel_id, user=user)
 
     async def click(self, message_payload: Json, custom_id: str, *, user: Json | None = None) -> InteractionRecord:
