@@ -9,6 +9,7 @@ from unittest.mock import create_autospec
 import discord
 import pytest
 
+from bot.core.errors import TopicbotError
 from bot.core.storage import GuildSettings
 from bot.discord_adapter.cogs.admin import TopicAdminCog
 from bot.discord_adapter.moderators import NOT_MANAGER, NOT_MODERATOR, NotModeratorError
@@ -106,6 +107,7 @@ async def test_config_stores_the_role_and_keeps_the_mod_log_channel_when_left_ou
     role = create_autospec(discord.Role, instance=True)
     role.id = MOD_ROLE_ID
     role.mention = f"<@&{MOD_ROLE_ID}>"
+    role.is_default.return_value = False
     channel = create_autospec(discord.TextChannel, instance=True)
     channel.id = 555
     first = member_interaction(make_interaction, permissions=manager)
@@ -118,3 +120,13 @@ async def test_config_stores_the_role_and_keeps_the_mod_log_channel_when_left_ou
     role.id = 78
     await cog.config.callback(cog, member_interaction(make_interaction, permissions=manager), moderator_role=role)
     assert await repository.guild_settings(GUILD_ID) == GuildSettings(GUILD_ID, 78, 555)
+
+
+async def test_everyone_cannot_be_the_moderator_role(cog: TopicAdminCog, make_interaction: Any) -> None:
+    everyone = create_autospec(discord.Role, instance=True)
+    everyone.id = GUILD_ID
+    everyone.is_default.return_value = True
+    interaction = member_interaction(make_interaction, permissions=discord.Permissions(manage_guild=True))
+    with pytest.raises(TopicbotError, match="@everyone"):
+        await cog.config.callback(cog, interaction, moderator_role=everyone)
+    assert await cog.bot.services.repository.guild_settings(GUILD_ID) == GuildSettings(GUILD_ID)

@@ -119,11 +119,13 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
     async def applied(self, interaction: discord.Interaction, result: ChangeResult, note: str = "") -> None:
         """Tell the moderator what changed (headline and diff), then post it to the mod log."""
         room = CONTENT_LIMIT - len(note) - 1
-        await self.reply(interaction, f"{result.mod_log_text(room)}\n{note}".rstrip())
-        await self.log_changes(interaction, [result])
+        try:
+            await self.reply(interaction, f"{result.mod_log_text(room)}\n{note}".rstrip())
+        finally:  # the change is stored: the mod log hears of it even if the reply failed
+            await self.log_changes(interaction, [result])
 
     async def refuse_stale(self, interaction: discord.Interaction, error: StaleVersionError) -> None:
-        """"Changed by X at T since you opened it", with what they changed; nothing was written."""
+        """Refuse a stale edit: who changed the topic and when since it was opened, and what they changed."""
         log.info("stale edit of %r by %s refused (had version %s, now %s)", error.title, author_of(interaction),
                  error.expected_version, error.actual_version)
         text = user_message(error)
@@ -158,6 +160,8 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
     async def config(self, interaction: discord.Interaction, moderator_role: discord.Role,
                      mod_log: discord.TextChannel | None = None) -> None:
         check_manager(interaction)
+        if moderator_role.is_default():
+            raise EditError("@everyone cannot be the moderator role: that would let every member edit the topics")
         repository = self.bot.services.repository
         current = await repository.guild_settings(_guild(interaction))
         channel_id = mod_log.id if mod_log is not None else current.mod_log_channel_id
