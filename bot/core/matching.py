@@ -52,6 +52,10 @@ NAME_BONUS: Final = 0.25
 #: A name counts towards the score only when the question says most of it (IDF-weighted): one
 #: shared word of a longer name ("google", "chips") is not naming the topic.
 MOST_OF_NAME: Final = 0.5
+#: Least evidence of an acronym that no other record uses, wherever it appears (a law's acronym in an
+#: attribute). An acronym names one law, agency or product, so one only this record knows is as telling
+#: as a word of its description. (Other capitalised words may be places or people merely mentioned.)
+UNIQUE_NAME_WEIGHT: Final = FIELD_WEIGHTS["description"]
 #: A frequent English word is weighted as if this share of the topics used it (see ``idf``).
 COMMON_WORD_SHARE: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
@@ -436,6 +440,8 @@ class TopicIndex:
                 related = [w for s, w in doc.prefix_evidence.get(pkey or "", ()) if prefix_related(s, token.stem)]
                 if related:
                     weight, field = PREFIX_FACTOR * max(related), "prefix"
+            if weight < UNIQUE_NAME_WEIGHT and token.stem in doc.acronyms and len(self._postings[token.stem]) == 1:
+                weight, field = UNIQUE_NAME_WEIGHT, "unique acronym"
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
             if fuzzy > weight:
                 weight, field = fuzzy, "typo"
@@ -474,7 +480,7 @@ def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: 
     explain, even a prominent one is a shared word, not the subject ("wind energy" is not about the
     rare earths whose description mentions wind turbines).
     """
-    if field in ("title", "alias", "typo", "phrase"):
+    if field in ("title", "alias", "typo", "phrase", "unique acronym"):
         return False
     return token.stem not in doc.proper and (not alone or weight < FIELD_WEIGHTS["description"])
 

@@ -34,6 +34,7 @@ FIELD_WEIGHTS: Final = {
 }
 #: Weight of a bigram found in the title, an alias or the description ("satellite internet").
 PHRASE_WEIGHT: Final = 0.9
+MIN_ACRONYM_LETTERS: Final = 3
 _RAW_WORD_RE: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SENTENCE_END: Final = (".", "!", "?", ":", ";", "\"", "“", "(")
 
@@ -58,6 +59,7 @@ class TopicDocument:
     names: tuple[NameWords, ...]
     proper: frozenset[str] = frozenset()  # stems the record writes capitalised mid-sentence (names)
     defining: frozenset[str] = frozenset()  # stems of the title, aliases and description
+    acronyms: frozenset[str] = frozenset()  # stems of words written in capitals ("PAFACA", "CFTC")
 
     @property
     def stems(self) -> frozenset[str]:
@@ -116,7 +118,19 @@ def build_document(topic: Topic) -> TopicDocument:
     free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
-                         proper_stems(free_text), frozenset(defining))
+                         proper_stems(free_text), frozenset(defining), acronym_stems(free_text))
+
+
+def acronym_stems(texts: list[str]) -> frozenset[str]:
+    """Stems of the words ``texts`` write in capitals, three letters or more ("PAFACA", "CFTC"):
+    acronyms name one law, agency or product, wherever in a sentence they stand."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _RAW_WORD_RE.finditer(text):
+            raw = match.group(0)
+            if sum(ch.isalpha() for ch in raw) >= MIN_ACRONYM_LETTERS and raw.isupper():
+                found.update(stem(w) for w in words(raw))
+    return frozenset(found)
 
 
 def proper_stems(texts: list[str]) -> frozenset[str]:

@@ -10,6 +10,7 @@ from answer_fixtures import make_topic
 
 from bot.core.answering import Answerer
 from bot.core.matching import TopicIndex
+from bot.core.model import Attribute
 from bot.core.topic_documents import proper_stems
 
 
@@ -89,3 +90,22 @@ def test_the_same_word_alone_still_finds_the_record_that_keeps_returning_to_it()
     answer = Answerer(_metals_index()).answer("wind")
     assert answer.topic is not None
     assert answer.topic.title == "Magnet Metals"
+
+
+def _law_index() -> TopicIndex:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    law = make_topic("Drone Rules", "Limits on flying drones over cities.", attributes=(
+        Attribute("Law", "The Harbour Drone Restriction Act (HDRA), signed in Oslo in 2024."),))
+    return TopicIndex([(t, None) for t in (*fillers, law)])
+
+
+def test_an_acronym_only_one_record_uses_finds_it_wherever_it_appears() -> None:
+    answer = Answerer(_law_index()).answer("HDRA")
+    assert answer.topic is not None
+    assert answer.topic.title == "Drone Rules"
+
+
+def test_a_place_only_one_record_mentions_is_not_a_name_for_it() -> None:
+    assert Answerer(_law_index()).answer("what time is it in oslo").intent == "none"
