@@ -13,7 +13,6 @@ from unittest.mock import create_autospec
 
 import discord
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from bot.core.editing import new_topic
 from bot.core.errors import FieldTooLongError, RecordFormatError, TopicbotError
@@ -455,12 +454,8 @@ async def test_export_is_byte_identical_to_the_record_format(cog: TopicAdminCog,
     assert archive.read(name) == format_record(topic).encode("utf-8")
 
 
-SQLITE_ID_REUSE = ("core storage bug (reported; not this module's): the SQLite topics table has no AUTOINCREMENT, "
-                   "so the next topic reuses a removed newest topic's id, and its first revision collides with "
-                   "the removed one's (UNIQUE topic_revisions.topic_id, version)")
 
 
-@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=SQLITE_ID_REUSE)
 async def test_a_topic_can_be_added_after_the_newest_one_was_removed(cog: TopicAdminCog,
                                                                      make_interaction: Any) -> None:
     await added(cog, make_interaction)

@@ -197,6 +197,16 @@ async def test_revert_of_an_edit_is_a_new_version(repo: TopicRepository, make_to
     assert (await repo.get("Fusion Power")).topic.summary == make_topic().summary
 
 
+async def test_ids_of_removed_topics_are_not_reused(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
+    removed = await repo.add(make_topic(title="Tidal Power"))
+    await repo.remove("Tidal Power", author="carol")
+    added = await repo.add(make_topic(title="Kelp Farming"))
+    assert added.id != removed.id
+    assert (added.version, (await repo.history("Kelp Farming"))[0].version) == (1, 1)
+    restored = await repo.revert("Tidal Power", 1, author="dave")
+    assert restored.id == removed.id
+
+
 async def test_remove_with_stale_version_is_refused(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     await repo.add(make_topic())
     await repo.update(make_topic(summary="two"), expected_version=1, author="bob")

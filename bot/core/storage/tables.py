@@ -82,7 +82,8 @@ class Base(DeclarativeBase):
 
 class TopicRow(Base):
     __tablename__ = "topics"
-    __table_args__ = (UniqueConstraint("scope_key", "title_key"),)
+    # AUTOINCREMENT on SQLite: ids of removed topics are never reused, since revisions keep them.
+    __table_args__ = (UniqueConstraint("scope_key", "title_key"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     guild_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)

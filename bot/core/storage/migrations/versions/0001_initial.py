@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_topics")),
         sa.UniqueConstraint("scope_key", "title_key", name=op.f("uq_topics_scope_key_title_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("topics", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_topics_guild_id"), ["guild_id"], unique=False)
