@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 Key = tuple[int | None, str]
 
 PREFIX_FACTOR: Final = 0.8
+#: Shortest part of a word read as two known words run together; the compound counts as its more
+#: telling part at ``PREFIX_FACTOR``, as a longer form counts as its prefix.
+MIN_COMPOUND_PART: Final = 3
+_COMPOUND_CACHE_SIZE: Final = 10_000
 #: Numbers of up to this many digits are matched as words (longer ones are years or amounts).
 MAX_NUMBER_DIGITS: Final = 3
 #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
@@ -117,6 +121,7 @@ class _Token:
     stem: str
     idf: float
     fuzzy: tuple[tuple[str, float], ...] = ()  # name words this unknown word may be a typo of
+    part: str | None = None  # the telling part of a compound ("chip" of "chipmaking")
 
 
 class TopicIndex:
@@ -132,6 +137,7 @@ class TopicIndex:
         self._hidden: dict[int, set[str]] = defaultdict(set)
         self._name_vocab: list[str] | None = None
         self._compact: tuple[list[str], list[Key]] | None = None
+        self._compound_cache: dict[str, str | None] = {}
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
 
@@ -155,6 +161,7 @@ class TopicIndex:
                 self._name_pairs[a + b] = (a, b)
         self._name_vocab = None
         self._compact = None
+        self._compound_cache.clear()
 
     def remove(self, title: str, guild_id: int | None = None) -> bool:
         """Remove a topic; returns whether it was there."""
@@ -185,6 +192,7 @@ class TopicIndex:
                         del table[word]
         self._name_vocab = None
         self._compact = None
+        self._compound_cache.clear()
         return True
 
     # --- lookups -------------------------------------------------------------------------------
@@ -360,8 +368,9 @@ class TopicIndex:
             if word.isdigit() and (len(word) > MAX_NUMBER_DIGITS or not has_words):
                 continue
             s = stem(word)
-            if s in self._postings or word in self._name_words:
-                tokens.append(_Token(word, s, self.idf(s)))
+            part = None if word in self._name_words else self._compound_part(word)
+            if s in self._postings or word in self._name_words or part is not None:
+                tokens.append(_Token(word, s, self.idf(s), part=part))
                 continue
             fuzzy = self._typo_candidates(word)
             pkey = prefix_key(s)
@@ -371,6 +380,23 @@ class TopicIndex:
             elif (pkey is not None and pkey in self._prefix_postings) or not _is_chatter_typo(word):
                 tokens.append(_Token(word, s, self.idf(s)))
         return tokens
+
+    def _compound_part(self, word: str) -> str | None:
+        """For a word written as two known words run together ("chipmaking", "selfdriving"), the stem
+        of the more telling part (the higher IDF); each part has at least ``MIN_COMPOUND_PART`` letters
+        and the split with the longest first part wins."""
+        if word in self._compound_cache:
+            return self._compound_cache[word]
+        found = None
+        for i in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            left, right = stem(word[:i]), stem(word[i:])
+            if left in self._postings and right in self._postings:
+                found = max((left, right), key=lambda p: (self.idf(p), p))
+                break
+        if len(self._compound_cache) >= _COMPOUND_CACHE_SIZE:
+            self._compound_cache.clear()
+        self._compound_cache[word] = found
+        return found
 
     def _typo_candidates(self, word: str) -> tuple[tuple[str, float], ...]:
         cutoff = typo_cutoff(word)
@@ -397,6 +423,8 @@ class TopicIndex:
                 candidates |= self._prefix_postings.get(pkey, set())
             for name_word, _ in token.fuzzy:
                 candidates |= self._name_words.get(name_word, set())
+            if token.part is not None:
+                candidates |= self._postings.get(token.part, set())
         total = sum(t.idf for t in tokens)
         scores = [
             self._score(key, tokens, all_words, total, whole.get(key, 0.0))
@@ -440,6 +468,8 @@ class TopicIndex:
                 related = [w for s, w in doc.prefix_evidence.get(pkey or "", ()) if prefix_related(s, token.stem)]
                 if related:
                     weight, field = PREFIX_FACTOR * max(related), "prefix"
+            if token.part is not None and weight < PREFIX_FACTOR * doc.evidence.get(token.part, (0.0, None))[0]:
+                weight, field = PREFIX_FACTOR * doc.evidence[token.part][0], "compound"
             if weight < UNIQUE_NAME_WEIGHT and token.stem in doc.acronyms and len(self._postings[token.stem]) == 1:
                 weight, field = UNIQUE_NAME_WEIGHT, "unique acronym"
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)

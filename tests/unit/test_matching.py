@@ -80,3 +80,15 @@ def test_words_on_one_root_with_long_different_endings_are_not_forms_of_each_oth
     assert prefix_related("subsidy", "subsidis")  # -y / -is: one word
     assert prefix_related("crypto", "cryptocurrency")  # a clipping extends to the whole word
     assert not prefix_related("anthropic", "anthropology")  # -ic / -ology: two words
+
+
+def test_two_words_run_together_count_as_their_telling_part() -> None:
+    fillers = [make_topic(title, f"{title} is a subject about {word}; making things.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    index = TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Kiln Grants", "Public money for kiln factories and their workers."), None)])
+    ranking = index.rank("kilnmaking")  # not a word of any record, but "kiln" + "making" are
+    assert ranking
+    assert ranking[0].title == "Kiln Grants"
+    assert ranking[0].matched_field == "compound"
