@@ -25,6 +25,7 @@ from typing import Any, Final
 from bot.core.answers import Answer, DateRange, Explanation, Intent
 from bot.core.attribute_matching import match_attribute
 from bot.core.errors import TopicNotFoundError
+from bot.core.lexicon import ASPECT_WORDS
 from bot.core.matching import TopicIndex, TopicScore
 from bot.core.model import TimelineEvent, Topic
 from bot.core.question import Question, parse_question
@@ -72,6 +73,8 @@ class Answerer:
         exact = best.named and best.coverage >= 0.99 and not (
             runner_up and runner_up.named and not runner_up.names_less_than(best))
         if len(close) >= 2 and not exact:
+            if _asks_an_aspect(parsed) and _about_an_untracked_name(close):
+                return self._miss(parsed, ranking, guild_id)
             return self._disambiguation(parsed, close, runner_up)
         topic = self.index.get(best.title, guild_id)
         if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
@@ -216,6 +219,24 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
     if best.named:
         close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]
     return close
+
+
+def _asks_an_aspect(parsed: Question) -> bool:
+    """The question asks for a generic aspect of something (its earnings, price, stock, plans)."""
+    return any(w in ASPECT_WORDS for w in normalize(parsed.text).split())
+
+
+def _about_an_untracked_name(close: list[TopicScore]) -> bool:
+    """The close topics all rest on one and the same name that is none of theirs.
+
+    Asked with an aspect ("microsoft earnings", where several records mention Microsoft), the
+    question is about that name's own earnings, and no topic is that name: a miss (with the topics
+    as suggestions), not a choice between topics that merely mention it. A bare name ("spacex" when
+    only its rockets are tracked) still offers the topics.
+    """
+    first = close[0].explained
+    return len(first) == 1 and all(
+        s.explained == first and s.proper_explained == first and not first & s.name_words for s in close)
 
 
 def _accepted(score: TopicScore) -> bool:

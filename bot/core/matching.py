@@ -94,6 +94,7 @@ class TopicScore:
     lone_common_word: bool = False  # all the evidence is one common word in the record's prose
     explained: frozenset[str] = frozenset()  # stems of the question words this topic has evidence for
     defined_by: frozenset[str] = frozenset()  # those its title, aliases or description contain
+    proper_explained: frozenset[str] = frozenset()  # those its record writes as names (capitalised)
 
     def outexplains(self, other: TopicScore) -> bool:
         """This topic explains every question word ``other`` does, and more: ``other`` is no rival.
@@ -498,7 +499,7 @@ class TopicIndex:
         explained = frozenset(t.stem for t, (w, _) in zip(tokens, evidence, strict=True) if w > 0.0)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
-                          explained & doc.defining)
+                          explained & doc.defining, explained & (doc.proper | doc.acronyms))
 
 
 def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None, *,

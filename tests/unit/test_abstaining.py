@@ -109,3 +109,25 @@ def test_an_acronym_only_one_record_uses_finds_it_wherever_it_appears() -> None:
 
 def test_a_place_only_one_record_mentions_is_not_a_name_for_it() -> None:
     assert Answerer(_law_index()).answer("what time is it in oslo").intent == "none"
+
+
+def _mentions_index() -> TopicIndex:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    return TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Ice Drilling", "Deep cores drilled in glaciers, funded by Borealis."), None),
+        (make_topic("Polar Shipping", "Cargo routes through Arctic ice, insured by Borealis."), None),
+    ])
+
+
+def test_an_aspect_of_a_name_several_records_only_mention_is_a_miss() -> None:
+    answer = Answerer(_mentions_index()).answer("borealis earnings")
+    assert answer.intent == "none"
+    assert answer.topic is None
+
+
+def test_the_bare_name_still_offers_the_records_that_mention_it() -> None:
+    answer = Answerer(_mentions_index()).answer("borealis")
+    assert answer.is_disambiguation
+    assert set(answer.candidates) == {"Ice Drilling", "Polar Shipping"}
