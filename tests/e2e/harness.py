@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,10 @@ from fake_gateway import CALLBACK_ROUTE, FakeDiscord, RecordedRequest
 from fake_gateway.client_patch import running
 
 from bot.config import DiscordSettings, Settings
+from bot.core.answers import Answer
 
 RECORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "records"
 SEED_TITLE = "AI Training Data"
-# Two tracked topics (Starship, Starlink) answer to this; tests check that precondition in-process where they can.
-AMBIGUOUS_QUESTION = "tell me about spacex"
 FRESHNESS = re.compile(r"<t:(\d+):R>")
 GUILD_COMMANDS_ROUTE = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 
@@ -139,3 +139,23 @@ def assert_no_implicit_pings(fake: FakeDiscord, *, after: int = 0) -> None:
         pinged = fake.pings_of(request)
         assert not pinged.everyone and not pinged.roles, f"{request.path} pings @everyone/@here or roles"
         assert pinged.users <= explicit, f"{request.path} pings {sorted(pinged.users - explicit)} implicitly"
+
+
+def find_ambiguous_question(answer: Callable[[str], Answer]) -> tuple[str, tuple[str, ...]]:
+    """A question ``answer`` (the core's answer path) meets with a disambiguation, and its candidates.
+
+    Tries "tell me about <word>" for words that several test records share in their title or
+    description, so the tests do not hang on one phrasing the matcher may later resolve on its own.
+    """
+    counts: Counter[str] = Counter()
+    for path in sorted(RECORDS_DIR.glob("*.txt")):
+        title, _, rest = path.read_text(encoding="utf-8").partition("\n")
+        head = (title + " " + rest[:2000]).lower()
+        counts.update(set(re.findall(r"[a-z][a-z-]{3,}", head)))
+    shared = sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))
+    for word in shared:
+        question = f"tell me about {word}"
+        result = answer(question)
+        if result.is_disambiguation:
+            return question, result.candidates[:5]
+    raise AssertionError("no question over the test records gets a disambiguation; the e2e pick tests need one")

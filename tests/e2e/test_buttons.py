@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from fake_gateway import FakeDiscord
 from harness import (
-    AMBIGUOUS_QUESTION,
     RECORDS_DIR,
     RunningTopicBot,
     assert_every_message_is_safe,
     buttons,
     e2e_settings,
     embed_of,
+    find_ambiguous_question,
     pick_buttons,
     topicbot_on,
 )
@@ -28,17 +28,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module"), pytest.
 SEED_FILE = "000_d2cd8480304b6b42.txt"
 
 
-def expected_candidates(running: RunningTopicBot, question: str) -> tuple[str, ...]:
-    answer = running.services.answerer.answer(question, guild_id=running.fake.guild_id)
-    assert answer.is_disambiguation, f"precondition: {question!r} should be ambiguous over the test records"
-    return answer.candidates[:5]
+def ambiguous(running: RunningTopicBot) -> tuple[str, tuple[str, ...]]:
+    return find_ambiguous_question(lambda q: running.services.answerer.answer(q, guild_id=running.fake.guild_id))
 
 
 async def test_a_disambiguation_offers_buttons_and_a_click_edits_in_the_answer(topicbot: RunningTopicBot) -> None:
     fake = topicbot.fake
     mark = fake.mark()
-    candidates = expected_candidates(topicbot, AMBIGUOUS_QUESTION)
-    record = await fake.slash("ask", {"question": AMBIGUOUS_QUESTION}, channel_id=fake.new_channel())
+    question, candidates = ambiguous(topicbot)
+    record = await fake.slash("ask", {"question": question}, channel_id=fake.new_channel())
     callback = await fake.wait_for_callback(record)
     assert callback.json["type"] == 4
     sent = fake.message_of(callback)
@@ -62,8 +60,8 @@ async def test_pick_buttons_still_work_after_a_restart(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
         settings = e2e_settings(fake, tmp_path / "topics.db")
         async with topicbot_on(fake, settings) as first:
-            candidates = expected_candidates(first, AMBIGUOUS_QUESTION)
-            record = await fake.slash("ask", {"question": AMBIGUOUS_QUESTION}, channel_id=fake.new_channel())
+            question, candidates = ambiguous(first)
+            record = await fake.slash("ask", {"question": question}, channel_id=fake.new_channel())
             sent = fake.message_of(await fake.wait_for_callback(record))
         async with topicbot_on(fake, settings):
             click = await fake.click(sent, pick_buttons(sent)[0]["custom_id"])

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from fake_gateway import CHANNEL_MESSAGE_ROUTE, FakeDiscord
 from harness import (
-    AMBIGUOUS_QUESTION,
     GUILD_COMMANDS_ROUTE,
     RECORDS_DIR,
     SEED_TITLE,
     assert_every_message_is_safe,
+    e2e_settings,
     embed_of,
+    find_ambiguous_question,
     pick_buttons,
     require_services,
 )
@@ -99,6 +100,14 @@ def stderr_of(tmp_path: Path) -> str:
 
 async def test_topicbot_run_registers_commands_and_answers(fake: FakeDiscord, tmp_path: Path) -> None:
     require_services()
+    from bot.services import build_services
+
+    # The same core over the same records, in-process, to pick a question the bot will disambiguate.
+    services = await build_services(e2e_settings(fake, tmp_path / "probe.db"))
+    try:
+        question, _ = find_ambiguous_question(lambda q: services.answerer.answer(q, guild_id=fake.guild_id))
+    finally:
+        await services.close()
     async with topicbot_run(fake, tmp_path, token=fake.token) as process:
         try:
             sync = await fake.wait_for_route(GUILD_COMMANDS_ROUTE, guild_id=fake.guild_id, timeout=45)
@@ -132,7 +141,7 @@ async def test_topicbot_run_registers_commands_and_answers(fake: FakeDiscord, tm
         )
         assert embed_of(reply.json)["title"] == SEED_TITLE
 
-        ambiguous = await fake.slash("ask", {"question": AMBIGUOUS_QUESTION}, channel_id=channel)
+        ambiguous = await fake.slash("ask", {"question": question}, channel_id=channel)
         offered = fake.message_of(await fake.wait_for_callback(ambiguous))
         picks = pick_buttons(offered)
         assert len(picks) >= 2, f"expected candidate buttons, got {offered}"
