@@ -17,7 +17,8 @@ How a question is scored against a topic (``rank``):
   ``100 * coverage * (0.75 + 0.25 * name_cover)`` when the question says most of a name
   (``name_cover > 0.5``), else ``100 * coverage * 0.75``: explaining the question matters most,
   naming the topic breaks ties between topics that explain it equally (Tesla vs Tesla Robotaxi for
-  "tesla"), and one shared word of a longer name ("google") breaks none.
+  "tesla"), and one shared word of a longer name ("google") breaks none. Part of a name made only of
+  words other topics' names share ("nuclear" of Nuclear Power and Nuclear Fusion) names neither.
 """
 
 from __future__ import annotations
@@ -491,7 +492,8 @@ class TopicIndex:
         if whole_name > max(coverage, name_cover):  # the whole question is a misspelt name
             coverage = name_cover = whole_name
         best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
-        bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME else 0.0
+        distinctive = name_cover >= 0.999 or any(len(self._name_words.get(w, ())) == 1 for w in name_hits)
+        bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME and distinctive else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
         matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True) if weight]
         lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0],

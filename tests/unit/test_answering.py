@@ -161,3 +161,17 @@ def test_a_named_topic_stays_when_the_wider_one_is_not_defined_by_it() -> None:
     answer = Answerer(_space_index()).answer("who are skyforge's biggest customers")
     offered = answer.candidates if answer.is_disambiguation else (answer.topic.title if answer.topic else "",)
     assert "Skyforge" in offered
+
+
+def test_a_word_that_several_names_share_names_none_of_them() -> None:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"),
+                                   ("Wind Power", "turbines"), ("Tidal Power", "tides"))]
+    index = TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Solar Power", "Electricity from solar panels on roofs and in deserts."), None),
+        (make_topic("Solar Sails", "Spacecraft pushed by sunlight on thin solar sails."), None),
+    ])
+    answer = Answerer(index).answer("solar")
+    assert answer.is_disambiguation
+    assert set(answer.candidates) >= {"Solar Power", "Solar Sails"}
