@@ -35,9 +35,8 @@ async def topicbot(
     shared_fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[RunningTopicBot]:
     """This module's TopicBot, with a mod-log channel configured in its settings."""
-    settings = e2e_settings(
-        shared_fake, tmp_path_factory.mktemp("e2e-admin") / "topics.db", mod_log_channel_id=shared_fake.new_channel()
-    )
+    settings = e2e_settings(shared_fake, tmp_path_factory.mktemp("e2e-admin") / "topics.db",
+                            mod_log_channel_id=shared_fake.new_channel())
     async with topicbot_on(shared_fake, settings) as running:
         yield running
 
@@ -45,14 +44,8 @@ async def topicbot(
 def record_text(title: str, about: str) -> str:
     """A record of our own: a test record with a new title, description and summary."""
     base = parse_record((RECORDS_DIR / "012_nuclear_fusion.txt").read_text(encoding="utf-8"))
-    return format_record(
-        replace(
-            base,
-            title=title,
-            description=f"{title} is {about}.",
-            summary=f"{title}: {about}, tracked by the test moderators.",
-        )
-    )
+    return format_record(replace(base, title=title, description=f"{title} is {about}.",
+                                 summary=f"{title}: {about}, tracked by the test moderators."))
 
 
 def mod_log_channel(running: RunningTopicBot) -> int:
@@ -61,24 +54,12 @@ def mod_log_channel(running: RunningTopicBot) -> int:
     return int(channel_id)
 
 
-async def admin(
-    running: RunningTopicBot,
-    subcommand: str,
-    options: dict[str, Any],
-    *,
-    user: dict[str, Any] | None = None,
-    channel_id: int | None = None,
-    permission_override: bool = False,
-) -> InteractionRecord:
+async def admin(running: RunningTopicBot, subcommand: str, options: dict[str, Any], *,
+                user: dict[str, Any] | None = None, channel_id: int | None = None,
+                permission_override: bool = False) -> InteractionRecord:
     fake = running.fake
-    return await fake.slash(
-        "topic-admin",
-        options,
-        subcommand=subcommand,
-        user=user or fake.world.owner_user,
-        channel_id=channel_id or fake.new_channel(),
-        permission_override=permission_override,
-    )
+    return await fake.slash("topic-admin", options, subcommand=subcommand, user=user or fake.world.owner_user,
+                            channel_id=channel_id or fake.new_channel(), permission_override=permission_override)
 
 
 async def reply_of(fake: FakeDiscord, record: InteractionRecord) -> dict[str, Any]:
@@ -119,26 +100,9 @@ async def test_the_group_is_registered_for_manage_server_in_guilds_only(topicbot
     assert int(command["default_member_permissions"]) == MANAGE_GUILD
     assert command.get("dm_permission") is False or command.get("contexts") == [0]
     subcommands = {option["name"] for option in command["options"]}
-    assert {
-        "config",
-        "add",
-        "edit",
-        "attribute",
-        "event-add",
-        "event-remove",
-        "alias-add",
-        "alias-remove",
-        "result-add",
-        "result-remove",
-        "remove",
-        "import",
-        "export",
-        "history",
-        "diff",
-        "revert",
-        "hide",
-        "unhide",
-    } <= subcommands
+    assert {"config", "add", "edit", "attribute", "event-add", "event-remove", "alias-add", "alias-remove",
+            "result-add", "result-remove", "remove", "import", "export", "history", "diff", "revert", "hide",
+            "unhide"} <= subcommands
 
 
 async def test_a_moderator_adds_a_topic_by_attachment_and_ask_answers_from_it_at_once(
@@ -171,18 +135,15 @@ async def test_a_member_without_manage_server_or_the_role_is_refused(topicbot: R
 async def test_the_configured_moderator_role_may_use_the_commands(topicbot: RunningTopicBot) -> None:
     fake = topicbot.fake
     moderator = fake.world.add_user("modjane", role_ids=[fake.world.mod_role_id])
-    before = await reply_of(
-        fake, await admin(topicbot, "history", {"topic": "Waymo"}, user=moderator, permission_override=True)
-    )
+    before = await reply_of(fake, await admin(topicbot, "history", {"topic": "Waymo"}, user=moderator,
+                                              permission_override=True))
     assert before["content"] == NOT_MODERATOR
 
-    configured = await reply_of(
-        fake, await admin(topicbot, "config", {"moderator-role": fake.role(fake.world.mod_role_id)})
-    )
+    configured = await reply_of(fake, await admin(topicbot, "config",
+                                                  {"moderator-role": fake.role(fake.world.mod_role_id)}))
     assert f"<@&{fake.world.mod_role_id}>" in configured["content"]
-    after = await reply_of(
-        fake, await admin(topicbot, "history", {"topic": "Waymo"}, user=moderator, permission_override=True)
-    )
+    after = await reply_of(fake, await admin(topicbot, "history", {"topic": "Waymo"}, user=moderator,
+                                             permission_override=True))
     assert after["content"].startswith("**Waymo**: 1 versions")
 
 
@@ -197,12 +158,8 @@ async def test_two_concurrent_edits_end_with_one_applied_and_one_refused(topicbo
     mark = fake.mark()
 
     summaries = ["Summary written in the first form.", "Summary written in the second form."]
-    submits = await asyncio.gather(
-        *(
-            fake.submit_modal(record, {"topic:summary": summary})
-            for record, summary in zip(opened, summaries, strict=True)
-        )
-    )
+    submits = await asyncio.gather(*(fake.submit_modal(record, {"topic:summary": summary})
+                                     for record, summary in zip(opened, summaries, strict=True)))
     replies = [(await reply_of(fake, record))["content"] for record in submits]
 
     applied = [i for i, text in enumerate(replies) if f"edited **{title}** (version 2)" in text]
@@ -215,9 +172,8 @@ async def test_two_concurrent_edits_end_with_one_applied_and_one_refused(topicbo
 
     await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=mod_log_channel(topicbot), after=mark)
     await asyncio.sleep(0.2)  # let a (wrong) second mod-log post arrive if there were one
-    edits = [
-        r for r in fake.requests[mark:] if r.is_route(CHANNEL_MESSAGE_ROUTE, channel_id=str(mod_log_channel(topicbot)))
-    ]
+    edits = [r for r in fake.requests[mark:]
+             if r.is_route(CHANNEL_MESSAGE_ROUTE, channel_id=str(mod_log_channel(topicbot)))]
     assert len(edits) == 1 and f"edited **{title}**" in edits[0].json["content"]
 
 
@@ -255,9 +211,8 @@ async def test_an_import_previews_and_applies_only_on_confirm(topicbot: RunningT
     confirm = next(b for row in preview["components"] for b in row["components"] if b.get("label") == "Import")
     click = await fake.click(preview, confirm["custom_id"], user=fake.world.owner_user)
     assert (await fake.wait_for_callback(click)).json["type"] == 6
-    edit = await fake.wait_for_route(
-        "PATCH /webhooks/{application_id}/{token}/messages/{message_id}", token=click.token
-    )
+    edit = await fake.wait_for_route("PATCH /webhooks/{application_id}/{token}/messages/{message_id}",
+                                     token=click.token)
     assert edit.json["content"] == "Imported: 1 added, 0 changed, 0 unchanged."
     logged = await fake.wait_for_route(CHANNEL_MESSAGE_ROUTE, channel_id=mod_log_channel(topicbot), after=mark)
     assert f"added **{title}**" in logged.json["content"]
@@ -279,9 +234,8 @@ async def test_remove_needs_the_confirm_click_and_ask_stops_answering(topicbot: 
 
     click = await fake.click(message, confirm["custom_id"], user=fake.world.owner_user)
     assert (await fake.wait_for_callback(click)).json["type"] == 6
-    edit = await fake.wait_for_route(
-        "PATCH /webhooks/{application_id}/{token}/messages/{message_id}", token=click.token
-    )
+    edit = await fake.wait_for_route("PATCH /webhooks/{application_id}/{token}/messages/{message_id}",
+                                     token=click.token)
     assert f"removed **{title}**" in edit.json["content"]
     assert f"/topic-admin revert topic:{title} to:1" in edit.json["content"]
     assert answered_title(await ask(fake, "what is solar sail propulsion?")) != title
