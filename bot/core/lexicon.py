@@ -8,6 +8,9 @@
 * ``COMMON_WORDS``: frequent English content words ("day", "real", "close", "work"). The index is
   small, so a word few records happen to use looks rare to it; these words are rare in no English
   text, and the matcher caps their IDF as if half the records used them.
+* ``SYNONYM_GROUPS``: everyday words people use for the same thing ("driverless" / "autonomous",
+  "law" / "act" / "legislation"); a question word counts, more weakly, where the record uses another
+  word of its group.
 * ``ATTRIBUTE_CUES``: question words that point at kinds of attribute names ("who runs" → CEO,
   leader; "how tall" → height). Values are words that may appear in an attribute *name*.
 """
@@ -74,6 +77,41 @@ COMMON_WORDS: Final = _word_set(
     huge important possible likely certain simple
     basically literally probably maybe definitely seriously honestly
     """
+)
+
+#: Groups of interchangeable everyday words (general English, one group per line).
+SYNONYM_GROUPS: Final = tuple(
+    frozenset(line.split())
+    for line in """
+    car cars vehicle vehicles automobile automobiles auto autos
+    driverless autonomous selfdriving
+    law laws act acts bill bills legislation statute
+    ban bans banned prohibition prohibit prohibited
+    company companies firm firms business corporation startup
+    chatbot chatbots assistant assistants
+    smart intelligent
+    factory factories plant plants fab fabs facility facilities
+    maker makers manufacturer manufacturers producer producers
+    drug drugs medication medications medicine medicines treatment treatments therapy therapies
+    shot shots injection injections jab jabs
+    electricity power energy
+    tax taxes tariff tariffs duty duties levy levies
+    bet bets betting wager wagers gamble gambling
+    election elections vote votes voting
+    lawsuit lawsuits case cases suit trial
+    virus viruses flu influenza disease diseases outbreak
+    bird birds avian poultry
+    cow cows cattle dairy
+    people humans human person persons
+    video videos clip clips film
+    image images picture pictures photo photos
+    europe european eu
+    chip chips semiconductor semiconductors microchip microchips
+    metal metals element elements mineral minerals
+    rocket rockets launcher
+    money funding cash subsidy subsidies grant grants
+    rule rules regulation regulations
+    """.strip().splitlines()
 )
 
 #: Cue word (normalised, unstemmed) → words that may appear in a matching attribute's name.

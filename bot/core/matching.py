@@ -32,7 +32,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS, SYNONYM_GROUPS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
 from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, TopicDocument, build_document
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 Key = tuple[int | None, str]
 
 PREFIX_FACTOR: Final = 0.8
+#: A question word counts where the record uses an everyday synonym (``lexicon.SYNONYM_GROUPS``) at
+#: this share of that word's evidence outside the names (a name word counts as a partial name).
+SYNONYM_FACTOR: Final = 0.7
 #: Shortest part of a word read as two known words run together; the compound counts as its more
 #: telling part at ``PREFIX_FACTOR``, as a longer form counts as its prefix.
 MIN_COMPOUND_PART: Final = 3
@@ -66,6 +69,8 @@ COMMON_WORD_SHARE: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
 _LABEL_LIMIT: Final = 100
 _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
+_SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
+                    for group in SYNONYM_GROUPS for w in group}
 _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
 _CHATTER_CHOICES: Final = tuple(sorted(_CHATTER_WORDS))  # a fixed order: set order varies per process
 
@@ -124,6 +129,7 @@ class _Token:
     idf: float
     fuzzy: tuple[tuple[str, float], ...] = ()  # name words this unknown word may be a typo of
     part: str | None = None  # the telling part of a compound ("chip" of "chipmaking")
+    synonyms: frozenset[str] = frozenset()  # stems of everyday words for the same thing
 
 
 class TopicIndex:
@@ -371,8 +377,12 @@ class TopicIndex:
                 continue
             s = stem(word)
             part = None if word in self._name_words else self._compound_part(word)
+            synonyms = _SYNONYMS.get(s, frozenset())
             if s in self._postings or word in self._name_words or part is not None:
-                tokens.append(_Token(word, s, self.idf(s), part=part))
+                tokens.append(_Token(word, s, self.idf(s), part=part, synonyms=synonyms))
+                continue
+            if any(x in self._postings for x in synonyms):
+                tokens.append(_Token(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
                 continue
             fuzzy = self._typo_candidates(word)
             pkey = prefix_key(s)
@@ -427,6 +437,8 @@ class TopicIndex:
                 candidates |= self._name_words.get(name_word, set())
             if token.part is not None:
                 candidates |= self._postings.get(token.part, set())
+            for synonym in token.synonyms:
+                candidates |= self._postings.get(synonym, set())
         total = sum(t.idf for t in tokens)
         scores = [
             self._score(key, tokens, all_words, total, whole.get(key, 0.0))
@@ -472,6 +484,10 @@ class TopicIndex:
                     weight, field = PREFIX_FACTOR * max(related), "prefix"
             if token.part is not None and weight < PREFIX_FACTOR * doc.evidence.get(token.part, (0.0, None))[0]:
                 weight, field = PREFIX_FACTOR * doc.evidence[token.part][0], "compound"
+            if token.synonyms:
+                synonym = SYNONYM_FACTOR * max(_text_or_partial_name(doc, x) for x in token.synonyms)
+                if synonym > weight:
+                    weight, field = synonym, "synonym" if weight == 0.0 else field
             if weight < UNIQUE_NAME_WEIGHT and token.stem in doc.acronyms and len(self._postings[token.stem]) == 1:
                 weight, field = UNIQUE_NAME_WEIGHT, "unique acronym"
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
@@ -495,10 +511,13 @@ class TopicIndex:
         distinctive = name_cover >= 0.999 or any(len(self._name_words.get(w, ())) == 1 for w in name_hits)
         bonus = NAME_BONUS * name_cover if name_cover > MOST_OF_NAME and distinctive else 0.0
         score = 100.0 * coverage * (1.0 - NAME_BONUS + bonus)
-        matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True) if weight]
+        # A synonym adds to the coverage but is not the record explaining the asker's own word: it
+        # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
+        matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)
+                   if weight and field != "synonym"]
         lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0],
                                                                                     alone=len(tokens) == 1)
-        explained = frozenset(t.stem for t, (w, _) in zip(tokens, evidence, strict=True) if w > 0.0)
+        explained = frozenset(token.stem for token, _, _ in matched)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
                           explained & doc.defining, explained & (doc.proper | doc.acronyms))
@@ -516,6 +535,12 @@ def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: 
     if field in ("title", "alias", "typo", "phrase", "unique acronym"):
         return False
     return token.stem not in doc.proper and (not alone or weight < FIELD_WEIGHTS["description"])
+
+
+def _text_or_partial_name(doc: TopicDocument, stem_: str) -> float:
+    """Evidence of ``stem_`` for ``doc`` outside its names, or as one word of a name at most."""
+    in_name = PARTIAL_NAME_BASE if any(stem_ in (stem(w) for w in n.words) for n in doc.names) else 0.0
+    return max(doc.text_evidence.get(stem_, 0.0), in_name)
 
 
 def _compact(name: str) -> str:

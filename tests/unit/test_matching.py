@@ -92,3 +92,16 @@ def test_two_words_run_together_count_as_their_telling_part() -> None:
     assert ranking
     assert ranking[0].title == "Kiln Grants"
     assert ranking[0].matched_field == "compound"
+
+
+def test_an_everyday_synonym_counts_where_the_record_uses_another_word_of_its_group() -> None:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    index = TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Island Ferries", "Boats between islands, kept running by public subsidies."), None)])
+    ranking = index.rank("island ferry grants")
+    assert ranking[0].title == "Island Ferries"
+    # "grants" helps where an unknown word does not
+    assert ranking[0].coverage > index.rank("island ferry zorbles")[0].coverage
+    assert "grant" not in ranking[0].explained  # a synonym supports the topic without being its own word
