@@ -307,3 +307,17 @@ async def test_attachments_roles_and_permission_gates(fake: FakeDiscord) -> None
         )
         fetched = await bot.get_partial_messageable(channel).fetch_message(int(posted["id"]))
         assert await fetched.attachments[0].read() == b"hello"
+
+
+async def test_channel_messages_can_be_edited_and_fetched(fake: FakeDiscord) -> None:
+    bot = throwaway_bot()
+    channel = fake.new_channel()
+    async with running(bot, fake):
+        messageable = bot.get_partial_messageable(channel)
+        sent = await messageable.send("draft", allowed_mentions=discord.AllowedMentions.none())
+        await sent.edit(content="final")
+        edit = await fake.wait_for_route("PATCH /channels/{channel_id}/messages/{message_id}", message_id=sent.id)
+        assert edit.json["content"] == "final"
+        assert (await messageable.fetch_message(sent.id)).content == "final"
+        with pytest.raises(discord.NotFound):
+            await messageable.fetch_message(12345)
