@@ -22,6 +22,10 @@ from fake_gateway.client_patch import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(60)]
 
+# The fake sends its one GUILD_CREATE right after READY, so there is no need for discord.py's
+# default 2 s wait for more before on_ready.
+READY_WAIT = 0.1
+
 
 class PingView(discord.ui.View):
     def __init__(self) -> None:
@@ -35,7 +39,12 @@ class PingView(discord.ui.View):
 def throwaway_bot(*, message_content: bool = False) -> commands.Bot:
     intents = discord.Intents.default()
     intents.message_content = message_content
-    bot = commands.Bot(command_prefix="!", intents=intents, allowed_mentions=discord.AllowedMentions.none())
+    bot = commands.Bot(
+        command_prefix="!",
+        intents=intents,
+        allowed_mentions=discord.AllowedMentions.none(),
+        guild_ready_timeout=READY_WAIT,
+    )
 
     @bot.tree.command(name="ping", description="Reply pong")
     @app_commands.describe(word="Echoed back")
@@ -234,7 +243,12 @@ async def test_messages_reach_the_bot_only_with_the_matching_intent(fake: FakeDi
     intents = discord.Intents.none()
     intents.guilds = True
     intents.dm_messages = True  # but not guild_messages
-    bot = commands.Bot(command_prefix="!", intents=intents, allowed_mentions=discord.AllowedMentions.none())
+    bot = commands.Bot(
+        command_prefix="!",
+        intents=intents,
+        allowed_mentions=discord.AllowedMentions.none(),
+        guild_ready_timeout=READY_WAIT,
+    )
 
     @bot.event
     async def on_message(message: discord.Message) -> None:
