@@ -472,6 +472,9 @@ class TopicIndex:
             for name_word, ratio in token.fuzzy:
                 if any(name_word in n.words for n in doc.names):
                     name_hits[name_word] = max(name_hits.get(name_word, 0.0), ratio)
+            if token.synonyms:  # "electric cars" says most of "Electric Vehicles"
+                for w in (w for n in doc.names for w in n.words if stem(w) in token.synonyms):
+                    name_hits[w] = max(name_hits.get(w, 0.0), SYNONYM_FACTOR)
         name_cover, name_words = self._best_name(doc, name_hits, all_words)
         full_names = _full_names(doc, name_hits)
         evidence: list[tuple[float, str | None]] = []

@@ -105,3 +105,15 @@ def test_an_everyday_synonym_counts_where_the_record_uses_another_word_of_its_gr
     # "grants" helps where an unknown word does not
     assert ranking[0].coverage > index.rank("island ferry zorbles")[0].coverage
     assert "grant" not in ranking[0].explained  # a synonym supports the topic without being its own word
+
+
+def test_a_synonym_of_a_name_word_helps_say_the_name() -> None:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    index = TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Hydrogen Vehicles", "Trucks and buses that run on hydrogen fuel cells."), None),
+        (make_topic("Fuelco", "Fuelco sells hydrogen to trucking firms."), None)])
+    best = index.rank("hydrogen cars")[0]
+    assert best.title == "Hydrogen Vehicles"
+    assert best.name_cover > 0.5
