@@ -77,8 +77,11 @@ def parse_timestamp(text: str, tz: tzinfo = UTC, line: int = 0) -> datetime:
 class _Lines:
     """A cursor over the record's lines that reports 1-based line numbers in its errors."""
 
+    __slots__ = ("count", "index", "lines")
+
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
+        self.count = len(self.lines)
         self.index = 0
 
     @property
@@ -86,10 +89,11 @@ class _Lines:
         return self.index + 1
 
     def at_end(self) -> bool:
-        return self.index >= len(self.lines)
+        return self.index >= self.count
 
     def peek(self) -> str | None:
-        return None if self.at_end() else self.lines[self.index]
+        index = self.index
+        return self.lines[index] if index < self.count else None
 
     def found(self) -> str:
         line = self.peek()
@@ -101,31 +105,35 @@ class _Lines:
         return RecordFormatError(self.line_number, expected, self.found())
 
     def take(self, what: str) -> str:
-        line = self.peek()
-        if line is None:
+        index = self.index
+        if index >= self.count:
             raise self.fail(what)
-        self.index += 1
-        return line
+        self.index = index + 1
+        return self.lines[index]
 
     def take_text(self, what: str) -> str:
         """A line of free text: it may not be empty or look like a bullet."""
-        line = self.peek()
-        if line is None or line == "" or line.startswith(BULLET):
+        index = self.index
+        line = self.lines[index] if index < self.count else ""
+        if line == "" or line.startswith(BULLET):
             raise self.fail(what)
-        self.index += 1
+        self.index = index + 1
         return line
 
     def expect(self, literal: str) -> None:
-        if self.peek() != literal:
-            raise self.fail("an empty line" if literal == "" else repr(literal))
-        self.index += 1
+        index = self.index
+        if index < self.count and self.lines[index] == literal:
+            self.index = index + 1
+            return
+        raise self.fail("an empty line" if literal == "" else repr(literal))
 
     def take_indented(self, what: str) -> str:
-        line = self.peek()
+        index = self.index
+        line = self.lines[index] if index < self.count else None
         if line is None or not line.startswith(INDENT):
             raise self.fail(f"{what}, indented by four spaces")
-        self.index += 1
-        return line[len(INDENT):]
+        self.index = index + 1
+        return line[4:]
 
 
 def _shorten(line: str, width: int = 60) -> str:
