@@ -4,7 +4,8 @@
 * ``INTENT_WORDS``: words that say *what kind* of answer is wanted (summary, timeline, sources,
   list); they steer the intent and are never evidence for a topic either.
 * ``ASPECT_WORDS``: things one can ask about almost any tracked subject (its news, price,
-  earnings, plans). They neither count for nor against a topic that the question names.
+  earnings, plans, when it launched or was released). They neither count for nor against a
+  topic that the question names.
 * ``COMMON_WORDS``: frequent English content words ("day", "real", "close", "work"). The index is
   small, so a word few records happen to use looks rare to it; these words are rare in no English
   text, and the matcher caps their IDF as if half the records used them.
@@ -59,6 +60,8 @@ ASPECT_WORDS: Final = _word_set(
     earnings revenue revenues profit profits stock stocks share shares price prices valuation
     value worth market cap funding status deal deals plans plan future outlook impact effect
     effects situation drama controversy debate opinion opinions take thoughts doing up
+    launch launched launches release released releases announce announced announcement debut
+    debuted unveil unveiled introduce introduced
     """
 )
 

@@ -117,3 +117,9 @@ def test_a_synonym_of_a_name_word_helps_say_the_name() -> None:
     best = index.rank("hydrogen cars")[0]
     assert best.title == "Hydrogen Vehicles"
     assert best.name_cover > 0.5
+
+
+def test_when_something_launched_is_asked_of_it_not_evidence_for_it() -> None:
+    index = sample_index()
+    assert [t.word for t in index.question_tokens("when did skyleaf launch")] == ["skyleaf"]
+    assert [t.word for t in index.question_tokens("when was skyleaf released")] == ["skyleaf"]
