@@ -71,6 +71,8 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
     q_words = [w for w in words(question_text)
                if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
     content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    # An intent word may still name one of this record's attributes ("definition" → Definition).
+    askable = [w for w in q_words if w not in FUNCTION_WORDS]
     best: AttributeMatch | None = None
     for attribute in topic.attributes:
         attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
@@ -81,7 +83,7 @@ def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
             hit = 0.0
             for name_word in attr_words:
                 factor = GENERIC_FACTOR if name_word in GENERIC_NAME_WORDS else 1.0
-                if word in content and _word_matches(word, name_word):
+                if word in askable and _word_matches(word, name_word):
                     hit = max(hit, DIRECT_WEIGHT * factor)
                     direct = direct or factor == 1.0
                     hits.add(stem(word))

@@ -175,3 +175,15 @@ def test_a_word_that_several_names_share_names_none_of_them() -> None:
     answer = Answerer(index).answer("solar")
     assert answer.is_disambiguation
     assert set(answer.candidates) >= {"Solar Power", "Solar Sails"}
+
+
+def test_an_intent_word_that_names_an_attribute_asks_for_it() -> None:
+    index = sample_index()
+    index.upsert(make_topic("Sky Lanterns", "Paper lanterns lifted by a flame.", attributes=(
+        Attribute("Definition", "A small hot air balloon made of paper."),
+        Attribute("Fire Risk", "Banned in several countries."))))
+    answer = Answerer(index).answer("definition of sky lanterns")
+    assert answer.intent == "attribute"
+    assert answer.attribute is not None
+    assert answer.attribute.name == "Definition"
+    assert Answerer(index).answer("what are sky lanterns").intent == "summary"
