@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS, SYNONYM_GROUPS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
-from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, TopicDocument, build_document
+from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, NameWords, TopicDocument, build_document
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ SYNONYM_FACTOR: Final = 0.7
 #: telling part at ``PREFIX_FACTOR``, as a longer form counts as its prefix.
 MIN_COMPOUND_PART: Final = 3
 _COMPOUND_CACHE_SIZE: Final = 10_000
+#: Acronyms of up to this many letters are matched exactly, never as typos.
+MAX_EXACT_ACRONYM: Final = 4
 #: Numbers of up to this many digits are matched as words (longer ones are years or amounts).
 MAX_NUMBER_DIGITS: Final = 3
 #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
@@ -321,8 +323,12 @@ class TopicIndex:
         return max(0.1, math.log((n + 1) / (df + 0.5)))
 
     def _name_choices(self) -> list[str]:
+        """Name words a typo may be of: all but short acronyms ("RIE"), where one slip of the
+        keyboard makes another word ("rice"), not a misspelling."""
         if self._name_vocab is None:
-            self._name_vocab = sorted(self._name_words)
+            spelt = {w for doc in self._docs.values() for n in doc.names
+                     if not _is_short_acronym(n.text) for w in _name_vocabulary_of(n)}
+            self._name_vocab = sorted(w for w in self._name_words if w in spelt)
         return self._name_vocab
 
     def _compact_names(self) -> tuple[list[str], list[Key]]:
@@ -331,8 +337,9 @@ class TopicIndex:
             keys: list[Key] = []
             for key, topic in self._topics.items():
                 for name in (topic.title, *topic.all_aliases):
-                    names.append(_compact(name))
-                    keys.append(key)
+                    if not _is_short_acronym(name):
+                        names.append(_compact(name))
+                        keys.append(key)
             self._compact = (names, keys)
         return self._compact
 
@@ -559,9 +566,17 @@ def _name_vocabulary(doc: TopicDocument) -> set[str]:
     """Words of the topic's names, plus adjacent pairs written together ("glp 1" → "glp1")."""
     vocab: set[str] = set()
     for name in doc.names:
-        vocab.update(name.words)
-        vocab.update(a + b for a, b in zip(name.words, name.words[1:], strict=False))
+        vocab.update(_name_vocabulary_of(name))
     return vocab
+
+
+def _name_vocabulary_of(name: NameWords) -> set[str]:
+    return {*name.words, *(a + b for a, b in zip(name.words, name.words[1:], strict=False))}
+
+
+def _is_short_acronym(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) <= MAX_EXACT_ACRONYM and "".join(letters).isupper() and " " not in name.strip()
 
 
 def _is_chatter_typo(word: str) -> bool:

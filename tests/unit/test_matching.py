@@ -123,3 +123,10 @@ def test_when_something_launched_is_asked_of_it_not_evidence_for_it() -> None:
     index = sample_index()
     assert [t.word for t in index.question_tokens("when did skyleaf launch")] == ["skyleaf"]
     assert [t.word for t in index.question_tokens("when was skyleaf released")] == ["skyleaf"]
+
+
+def test_a_short_acronym_is_matched_exactly_not_as_a_typo() -> None:
+    index = sample_index()
+    index.upsert(make_topic("Kestrel Orbital Relay", "Kestrel Orbital Relay (KOR), a chain of weather satellites."))
+    assert index.rank("KOR")[0].title == "Kestrel Orbital Relay"
+    assert all(s.title != "Kestrel Orbital Relay" for s in index.rank("kora"))  # a word, not a slip of "KOR"
