@@ -65,18 +65,20 @@ ASPECT_WORDS: Final = _word_set(
     """
 )
 
-#: Frequent English verbs, nouns, adjectives and adverbs that name no particular subject.
+#: Frequent English verbs, nouns, adjectives and adverbs that name no particular subject. The cap is
+#: applied by stem, so words whose stem is also another word's are left out ("better" → "bet",
+#: "same" → "sam", "time" → "tim", "made" → "mad").
 COMMON_WORDS: Final = _word_set(
     """
-    day days time times year years week weeks month months today tonight tomorrow yesterday night
-    morning evening weekend moment ago soon later lately currently nowadays anymore
+    day days year years week weeks month months today tonight tomorrow yesterday night
+    morning weekend moment ago soon lately currently nowadays anymore
     way ways people person man men woman women guy thing part place case point lot lots bit group
-    fact idea question questions answer reason example problem problems world life home hand end
-    make makes making made work works working worked use used using take takes took see look
+    fact idea question questions answer reason example problem problems world life hand end
+    make makes making work works working worked use used using take takes took see look
     looking want wants need needs find found give gives call called feel keep kept put seem try
-    trying mean means turn help show play move live bring brought start begin stand hear meet
-    real close good bad great little big small large long short old young early late next last
-    same different able sure whole better best worse worst free full hard easy nice cool crazy
+    trying mean means turn help show play move bring brought start begin stand hear meet
+    real close good bad great little big small large long short old young early next last
+    different able sure whole best worse worst full hard easy nice cool crazy
     huge important possible likely certain simple
     basically literally probably maybe definitely seriously honestly
     """
@@ -92,7 +94,7 @@ SYNONYM_GROUPS: Final = tuple(
     ban bans banned prohibition prohibit prohibited
     company companies firm firms business corporation startup
     chatbot chatbots assistant assistants
-    smart intelligent
+    smart intelligent intelligence
     factory factories plant plants fab fabs facility facilities
     maker makers manufacturer manufacturers producer producers
     drug drugs medication medications medicine medicines treatment treatments therapy therapies
