@@ -31,11 +31,19 @@ from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS, SYNONYM_GROUPS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
-from bot.core.topic_documents import FIELD_WEIGHTS, PHRASE_WEIGHT, NameWords, TopicDocument, build_document
+from bot.core.topic_documents import (
+    FIELD_WEIGHTS,
+    PHRASE_WEIGHT,
+    NameWords,
+    TopicDocument,
+    build_document,
+    is_short_acronym,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +57,6 @@ SYNONYM_FACTOR: Final = 0.7
 #: telling part at ``PREFIX_FACTOR``, as a longer form counts as its prefix.
 MIN_COMPOUND_PART: Final = 3
 _COMPOUND_CACHE_SIZE: Final = 10_000
-#: Acronyms of up to this many letters are matched exactly, never as typos.
-MAX_EXACT_ACRONYM: Final = 4
 #: Numbers of up to this many digits are matched as words (longer ones are years or amounts).
 MAX_NUMBER_DIGITS: Final = 3
 #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
@@ -74,7 +80,10 @@ _CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
 _SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
                     for group in SYNONYM_GROUPS for w in group}
 _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
-_CHATTER_CHOICES: Final = tuple(sorted(_CHATTER_WORDS))  # a fixed order: set order varies per process
+#: Longest unknown word checked for being a slip of a chatter word.
+CHATTER_TYPO_MAX_LEN: Final = 6
+#: Chatter words long enough to have a recognisable slip: "dog" is not a misspelt "do".
+_CHATTER_CHOICES: Final = tuple(sorted(w for w in _CHATTER_WORDS if len(w) >= 3))  # fixed order, not set order
 
 
 def typo_cutoff(word: str) -> float | None:
@@ -132,6 +141,11 @@ class _Token:
     fuzzy: tuple[tuple[str, float], ...] = ()  # name words this unknown word may be a typo of
     part: str | None = None  # the telling part of a compound ("chip" of "chipmaking")
     synonyms: frozenset[str] = frozenset()  # stems of everyday words for the same thing
+    exact: str | None = None  # the word as written, when a record indexes it so (a short acronym)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.stem,) if self.exact is None else (self.stem, self.exact)
 
 
 class TopicIndex:
@@ -148,6 +162,7 @@ class TopicIndex:
         self._name_vocab: list[str] | None = None
         self._compact: tuple[list[str], list[Key]] | None = None
         self._compound_cache: dict[str, str | None] = {}
+        self._exact_words: dict[str, set[Key]] = defaultdict(set)
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
 
@@ -164,6 +179,8 @@ class TopicIndex:
             self._postings[s].add(key)
         for p in doc.prefix_evidence:
             self._prefix_postings[p].add(key)
+        for w in doc.exact:
+            self._exact_words[w].add(key)
         for word in _name_vocabulary(doc):
             self._name_words[word].add(key)
         for name in doc.names:
@@ -193,6 +210,7 @@ class TopicIndex:
             (self._postings, doc.evidence),
             (self._prefix_postings, doc.prefix_evidence),
             (self._name_words, _name_vocabulary(doc)),
+            (self._exact_words, doc.exact),
         ):
             for word in words_:
                 keys = table.get(word)
@@ -327,7 +345,7 @@ class TopicIndex:
         keyboard makes another word ("rice"), not a misspelling."""
         if self._name_vocab is None:
             spelt = {w for doc in self._docs.values() for n in doc.names
-                     if not _is_short_acronym(n.text) for w in _name_vocabulary_of(n)}
+                     if not is_short_acronym(n.text) for w in _name_vocabulary_of(n)}
             self._name_vocab = sorted(w for w in self._name_words if w in spelt)
         return self._name_vocab
 
@@ -337,7 +355,7 @@ class TopicIndex:
             keys: list[Key] = []
             for key, topic in self._topics.items():
                 for name in (topic.title, *topic.all_aliases):
-                    if not _is_short_acronym(name):
+                    if not is_short_acronym(name):
                         names.append(_compact(name))
                         keys.append(key)
             self._compact = (names, keys)
@@ -383,8 +401,12 @@ class TopicIndex:
             if word.isdigit() and (len(word) > MAX_NUMBER_DIGITS or not has_words):
                 continue
             s = stem(word)
+            exact = word if word in self._exact_words else None  # "doge" of DOGE, not the stem "dog"
             part = None if word in self._name_words else self._compound_part(word)
             synonyms = _SYNONYMS.get(s, frozenset())
+            if exact is not None:
+                tokens.append(_Token(word, s, self.idf(exact), exact=exact))
+                continue
             if s in self._postings or word in self._name_words or part is not None:
                 tokens.append(_Token(word, s, self.idf(s), part=part, synonyms=synonyms))
                 continue
@@ -435,7 +457,8 @@ class TopicIndex:
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
         candidates: set[Key] = set(whole)
         for token in tokens:
-            candidates |= self._postings.get(token.stem, set())
+            for k in token.keys:
+                candidates |= self._postings.get(k, set())
             candidates |= self._name_words.get(token.word, set())
             pkey = prefix_key(token.stem)
             if pkey is not None:
@@ -460,21 +483,21 @@ class TopicIndex:
         name_cover = 0.0
         best_words: frozenset[str] = frozenset()
         for name in doc.names:
-            weights = [self.idf(stem(w)) for w in name.words]
+            weights = [self.idf(name.key(w)) for w in name.words]
             matched = sum(wt * name_hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
             for a, b in zip(name.words, name.words[1:], strict=False):
                 if a + b in all_words and name_hits.get(a, 0.0) == 0.0 and name_hits.get(b, 0.0) == 0.0:
-                    matched += self.idf(stem(a)) + self.idf(stem(b))
+                    matched += self.idf(name.key(a)) + self.idf(name.key(b))
             cover = min(1.0, matched / sum(weights))
             if cover > name_cover:
-                name_cover, best_words = cover, frozenset(stem(w) for w in name.words)
+                name_cover, best_words = cover, frozenset(name.key(w) for w in name.words)
         return name_cover, best_words
 
     def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float,
                whole_name: float = 0.0) -> TopicScore:
         doc = self._docs[key]
-        q_stems = {t.stem for t in tokens}
-        name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or stem(w) in q_stems}
+        q_stems = {k for t in tokens for k in t.keys}
+        name_hits = {w: 1.0 for n in doc.names for w in n.words if w in all_words or n.key(w) in q_stems}
         for token in tokens:
             for name_word, ratio in token.fuzzy:
                 if any(name_word in n.words for n in doc.names):
@@ -486,7 +509,7 @@ class TopicIndex:
         full_names = _full_names(doc, name_hits)
         evidence: list[tuple[float, str | None]] = []
         for token in tokens:
-            weight, field = doc.evidence.get(token.stem, (0.0, None))
+            weight, field = max((doc.evidence.get(k, (0.0, None)) for k in token.keys), key=lambda e: e[0])
             if weight == 0.0:
                 pkey = prefix_key(token.stem)
                 related = [w for s, w in doc.prefix_evidence.get(pkey or "", ()) if prefix_related(s, token.stem)]
@@ -498,15 +521,16 @@ class TopicIndex:
                 synonym = SYNONYM_FACTOR * max(_text_or_partial_name(doc, x) for x in token.synonyms)
                 if synonym > weight:
                     weight, field = synonym, "synonym" if weight == 0.0 else field
-            if weight < UNIQUE_NAME_WEIGHT and token.stem in doc.acronyms and len(self._postings[token.stem]) == 1:
+            if weight < UNIQUE_NAME_WEIGHT and any(k in doc.acronyms and len(self._postings[k]) == 1
+                                                   for k in token.keys):
                 weight, field = UNIQUE_NAME_WEIGHT, "unique acronym"
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
             if fuzzy > weight:
                 weight, field = fuzzy, "typo"
-            if field in ("title", "alias") and token.stem not in full_names:
+            if field in ("title", "alias") and not any(k in full_names for k in token.keys):
                 # A word of a longer name alone ("google" of Google Gemini) says less than the name.
                 partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * name_cover
-                other = doc.text_evidence.get(token.stem, 0.0)
+                other = max(doc.text_evidence.get(k, 0.0) for k in token.keys)
                 weight = 1.0 - (1.0 - partial) * (1.0 - other)
             evidence.append((weight, field))
         for i in range(len(tokens) - 1):
@@ -544,7 +568,8 @@ def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: 
     """
     if field in ("title", "alias", "typo", "phrase", "unique acronym"):
         return False
-    return token.stem not in doc.proper and (not alone or weight < FIELD_WEIGHTS["description"])
+    proper = any(k in doc.proper or k in doc.acronyms for k in token.keys)
+    return not proper and (not alone or weight < FIELD_WEIGHTS["description"])
 
 
 def _text_or_partial_name(doc: TopicDocument, stem_: str) -> float:
@@ -559,7 +584,7 @@ def _compact(name: str) -> str:
 
 def _full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:
     """Words of the topic's names that the question mentions in full."""
-    return {stem(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
+    return {n.key(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
 
 
 def _name_vocabulary(doc: TopicDocument) -> set[str]:
@@ -574,22 +599,21 @@ def _name_vocabulary_of(name: NameWords) -> set[str]:
     return {*name.words, *(a + b for a, b in zip(name.words, name.words[1:], strict=False))}
 
 
-def _is_short_acronym(name: str) -> bool:
-    letters = [ch for ch in name if ch.isalpha()]
-    return len(letters) <= MAX_EXACT_ACRONYM and "".join(letters).isupper() and " " not in name.strip()
+
 
 
 def _is_chatter_typo(word: str) -> bool:
-    cutoff = typo_cutoff(word)
-    if cutoff is None or len(word) > 6:
+    """An unknown short word one slip (a letter changed, added, dropped or two swapped) away from a
+    chatter word with the same first letter ("wat", "teh", "thnks"), not two ("dog" is no "doing")."""
+    if typo_cutoff(word) is None or len(word) > CHATTER_TYPO_MAX_LEN:
         return False
-    hits = process.extract(word, _CHATTER_CHOICES, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
+    hits = process.extract(word, _CHATTER_CHOICES, scorer=OSA.distance, processor=None, score_cutoff=1,
                            limit=None)
     if not hits:
         return False
-    best = hits[0][1]
+    best = min(distance for _, distance, _ in hits)
     # Among equally close chatter words, one with the same first letter makes it a slip of chatter.
-    return any(choice[0] == word[0] for choice, score, _ in hits if score == best)
+    return any(choice[0] == word[0] for choice, distance, _ in hits if distance == best)
 
 
 def _label(text: str) -> str:

@@ -35,6 +35,9 @@ FIELD_WEIGHTS: Final = {
 #: Weight of a bigram found in the title, an alias or the description ("satellite internet").
 PHRASE_WEIGHT: Final = 0.9
 MIN_ACRONYM_LETTERS: Final = 3
+#: Acronyms of up to this many letters are matched exactly: one letter more or less, or a stripped
+#: ending, makes another word ("RIE" / "rice", "DOGE" / "dog").
+MAX_EXACT_ACRONYM: Final = 4
 _RAW_WORD_RE: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SENTENCE_END: Final = (".", "!", "?", ":", ";", "\"", "“", "(")
 
@@ -46,6 +49,14 @@ class NameWords:
     text: str
     words: tuple[str, ...]
     is_title: bool
+
+    @property
+    def exact(self) -> bool:
+        """A short acronym: matched letter for letter, never by stem or as a typo."""
+        return is_short_acronym(self.text)
+
+    def key(self, word: str) -> str:
+        return word_key(word, exact=self.exact)
 
 
 @dataclass(frozen=True)
@@ -60,14 +71,32 @@ class TopicDocument:
     proper: frozenset[str] = frozenset()  # stems the record writes capitalised mid-sentence (names)
     defining: frozenset[str] = frozenset()  # stems of the title, aliases and description
     acronyms: frozenset[str] = frozenset()  # stems of words written in capitals ("PAFACA", "CFTC")
+    exact: frozenset[str] = frozenset()  # short acronyms indexed as written, not by stem ("doge")
 
     @property
     def stems(self) -> frozenset[str]:
         return frozenset(self.evidence)
 
 
+def is_short_acronym(text: str) -> bool:
+    """One word of at most ``MAX_EXACT_ACRONYM`` letters, all capitals ("DOGE", "RIE")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return 0 < len(letters) <= MAX_EXACT_ACRONYM and "".join(letters).isupper() and " " not in text.strip()
+
+
+def word_key(word: str, *, exact: bool = False) -> str:
+    """The key a normalised word is indexed under: its stem, or the word itself for a short acronym
+    (stemming "DOGE" would make it "dog")."""
+    return word if exact else stem(word)
+
+
 def _content_stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in FUNCTION_WORDS]
+    out: list[str] = []
+    for match in _RAW_WORD_RE.finditer(text):
+        raw = match.group(0)
+        exact = is_short_acronym(raw)
+        out.extend(word_key(w, exact=exact) for w in words(raw) if w not in FUNCTION_WORDS)
+    return out
 
 
 def build_document(topic: Topic) -> TopicDocument:
@@ -118,7 +147,14 @@ def build_document(topic: Topic) -> TopicDocument:
     free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
-                         proper_stems(free_text), frozenset(defining), acronym_stems(free_text))
+                         proper_stems(free_text), frozenset(defining), acronym_stems(free_text),
+                         exact_keys([t for texts in per_field.values() for t in texts]))
+
+
+def exact_keys(texts: list[str]) -> frozenset[str]:
+    """Short acronyms of ``texts`` that their stem would change ("DOGE" → "doge", not "dog")."""
+    return frozenset(w for text in texts for match in _RAW_WORD_RE.finditer(text)
+                     if is_short_acronym(match.group(0)) for w in words(match.group(0)) if stem(w) != w)
 
 
 def acronym_stems(texts: list[str]) -> frozenset[str]:
@@ -129,7 +165,7 @@ def acronym_stems(texts: list[str]) -> frozenset[str]:
         for match in _RAW_WORD_RE.finditer(text):
             raw = match.group(0)
             if sum(ch.isalpha() for ch in raw) >= MIN_ACRONYM_LETTERS and raw.isupper():
-                found.update(stem(w) for w in words(raw))
+                found.update(word_key(w, exact=is_short_acronym(raw)) for w in words(raw))
     return frozenset(found)
 
 
@@ -150,7 +186,7 @@ def proper_stems(texts: list[str]) -> frozenset[str]:
             starts_sentence = previous == "." or (gap != "" and gap[-1] in _SENTENCE_END)
             previous = ""
             for word in words(raw):
-                key = stem(word)
+                key = word_key(word, exact=is_short_acronym(raw))
                 if raw[0].isupper() and not starts_sentence:
                     upper[key] = upper.get(key, 0) + 1
                 elif raw[0].islower():

@@ -131,3 +131,24 @@ def test_the_bare_name_still_offers_the_records_that_mention_it() -> None:
     answer = Answerer(_mentions_index()).answer("borealis")
     assert answer.is_disambiguation
     assert set(answer.candidates) == {"Ice Drilling", "Polar Shipping"}
+
+
+def _office_index() -> TopicIndex:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    office = make_topic("Office of Road Efficiency", "The Office of Road Efficiency (CONE) audits road budgets.")
+    return TopicIndex([(t, None) for t in (*fillers, office)])
+
+
+def test_a_short_acronym_is_not_found_through_the_word_its_stem_would_make() -> None:
+    answerer = Answerer(_office_index())
+    assert answerer.answer("CONE").topic is not None  # the acronym itself
+    assert answerer.answer("who runs cone").topic is not None
+    assert answerer.answer("traffic con tips").intent == "none"  # "con" is not CONE with its "e" stripped
+
+
+def test_an_unknown_word_two_slips_from_chatter_is_still_a_word() -> None:
+    index = TopicIndex([(make_topic("Bee Keeping", "Hives and honey."), None)])
+    assert [t.word for t in index.question_tokens("how to feed my dog")] == ["feed", "dog"]
+    assert [t.word for t in index.question_tokens("teh bees")] == ["bees"]  # one swap away from "the"
