@@ -46,6 +46,12 @@ _BEFORE_RE: Final = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH
 _MONTH_YEAR_RE: Final = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")
 _DECADE_RE: Final = re.compile(r"\b((?:19|20)\d)0s\b")
 _YEAR_RE: Final = re.compile(rf"\b{_YEAR}\b")
+#: A year between a determiner and a noun names a thing ("the 2022 law", "the 2024 election"), not
+#: the time a question asks about; "the 2024 timeline" still asks about 2024.
+_ATTRIBUTIVE_YEAR_RE: Final = re.compile(
+    rf"\b(?:the|a|an|its|their|this|that)\s+{_YEAR}\s+"
+    r"(?!(?:timeline|events?|news|history|updates?|milestones?|chronology)\b)(?=[a-z])"
+)
 
 _LIST_RE: Final = re.compile(
     r"\b(?:list\b.*\btopics?|(?:what|which)\s+(?:\w+\s+){0,2}topics|topics?\s+(?:do|does|are|you)\b|"
@@ -128,7 +134,7 @@ def parse_date_range(text: str) -> DateRange | None:
     Understands "2024", "from 2024" (that year), "the 2020s", "March 2024", "since 2023", "after March 2023",
     "before 2020", "2022-2024" / "from 2022 to 2024". Ranges are inclusive.
     """
-    lowered = text.casefold()
+    lowered = _ATTRIBUTIVE_YEAR_RE.sub(" ", text.casefold())
     if match := _RANGE_RE.search(lowered):
         first, last = sorted((int(match.group(1)), int(match.group(2))))
         return DateRange(date(first, 1, 1), date(last, 12, 31), match.group(0).strip())

@@ -70,3 +70,10 @@ def test_list_filter_and_versus_parts() -> None:
     assert parse_question("what farming topics do you track").list_filter == "farming"
     assert parse_question("list topics about the moon").list_filter == "moon"
     assert parse_question("lunar gateway vs lunar rovers").versus == ("lunar gateway", "lunar rovers")
+
+
+def test_a_year_between_a_determiner_and_a_noun_names_a_thing_not_a_time() -> None:
+    assert parse_date_range("the 2019 treaty on ocean plastic") is None
+    assert parse_question("the 2019 treaty on ocean plastic").intent_cue is None
+    assert parse_date_range("the 2019 timeline of the treaty") == parse_date_range("2019")
+    assert parse_date_range("what happened to the treaty in 2019") == parse_date_range("2019")
