@@ -72,9 +72,9 @@ class Answerer:
         runner_up = next((s for s in ranking if s is not best), None)
         exact = best.named and best.coverage >= 0.99 and not (
             runner_up and runner_up.named and not runner_up.names_less_than(best))
+        if not exact and _asks_an_aspect(parsed) and _about_an_untracked_name(close, ranking):
+            return self._miss(parsed, ranking, guild_id)
         if len(close) >= 2 and not exact:
-            if _asks_an_aspect(parsed) and _about_an_untracked_name(close):
-                return self._miss(parsed, ranking, guild_id)
             return self._disambiguation(parsed, close, runner_up)
         topic = self.index.get(best.title, guild_id)
         if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
@@ -226,17 +226,25 @@ def _asks_an_aspect(parsed: Question) -> bool:
     return any(w in ASPECT_WORDS for w in normalize(parsed.text).split())
 
 
-def _about_an_untracked_name(close: list[TopicScore]) -> bool:
-    """The close topics all rest on one and the same name that is none of theirs.
+def _about_an_untracked_name(close: list[TopicScore], ranking: list[TopicScore]) -> bool:
+    """The best topics rest on one and the same name that is none of theirs, and that other records
+    mention too: an outside company or person, not one of ours.
 
     Asked with an aspect ("microsoft earnings", where several records mention Microsoft), the
     question is about that name's own earnings, and no topic is that name: a miss (with the topics
-    as suggestions), not a choice between topics that merely mention it. A bare name ("spacex" when
-    only its rockets are tracked) still offers the topics.
+    as suggestions), not an answer or a choice between topics that merely mention it. A lone best
+    topic whose own definition (title, aliases, description) uses the name still answers ("chatgpt
+    price" is OpenAI's); a bare name ("spacex" when only its rockets are tracked) offers the topics.
     """
     first = close[0].explained
-    return len(first) == 1 and all(
-        s.explained == first and s.proper_explained == first and not first & s.name_words for s in close)
+    if len(first) != 1 or not all(s.explained == first and not first & s.name_words for s in close):
+        return False
+    if not any(first <= s.proper_explained for s in ranking):  # a record writes it as a name
+        return False
+    if len(close) >= 2:
+        return True
+    mentioned_elsewhere = any(first <= s.explained for s in ranking if s is not close[0])
+    return mentioned_elsewhere and not first & close[0].defined_by
 
 
 def _accepted(score: TopicScore) -> bool:

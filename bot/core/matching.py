@@ -516,7 +516,10 @@ class TopicIndex:
                 if related:
                     weight, field = PREFIX_FACTOR * max(related), "prefix"
             if token.part is not None and weight < PREFIX_FACTOR * doc.evidence.get(token.part, (0.0, None))[0]:
-                weight, field = PREFIX_FACTOR * doc.evidence[token.part][0], "compound"
+                part_weight, part_field = doc.evidence[token.part]
+                # "chipmaking" holds a word of the CHIPS Act's name: it names the topic in part.
+                named_part = part_field in ("title", "alias")
+                weight, field = PREFIX_FACTOR * part_weight, "compound name" if named_part else "compound"
             if token.synonyms:
                 synonym = SYNONYM_FACTOR * max(_text_or_partial_name(doc, x) for x in token.synonyms)
                 if synonym > weight:
@@ -566,7 +569,7 @@ def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: 
     explain, even a prominent one is a shared word, not the subject ("wind energy" is not about the
     rare earths whose description mentions wind turbines).
     """
-    if field in ("title", "alias", "typo", "phrase", "unique acronym"):
+    if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
         return False
     proper = any(k in doc.proper or k in doc.acronyms for k in token.keys)
     return not proper and (not alone or weight < FIELD_WEIGHTS["description"])

@@ -152,3 +152,23 @@ def test_an_unknown_word_two_slips_from_chatter_is_still_a_word() -> None:
     index = TopicIndex([(make_topic("Bee Keeping", "Hives and honey."), None)])
     assert [t.word for t in index.question_tokens("how to feed my dog")] == ["feed", "dog"]
     assert [t.word for t in index.question_tokens("teh bees")] == ["bees"]  # one swap away from "the"
+
+
+def test_an_aspect_of_an_outside_name_is_a_miss_even_when_one_record_mentions_it_more() -> None:
+    fillers = [make_topic(title, f"{title} is a subject about {word}.")
+               for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
+                                   ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
+    index = TopicIndex([(t, None) for t in fillers] + [
+        (make_topic("Ice Drilling", "Deep cores drilled in glaciers.", "Borealis pays for most drilling seasons.",
+                    attributes=(
+            Attribute("Investors", "Borealis, with a stake of a third."),
+            Attribute("Partners", "Labs in Oslo; the insurer is Borealis."))), None),
+        (make_topic("Polar Shipping", "Cargo routes through Arctic ice.", "Its ships are insured by Borealis."),
+         None),
+    ])
+    answerer = Answerer(index)
+    assert answerer.answer("borealis earnings").intent == "none"
+    index.upsert(make_topic("Snow Radar", "Radar that maps snow depth, built for Borealis."))
+    own = answerer.answer("borealis earnings")  # a record whose own definition uses the name answers
+    assert own.topic is not None
+    assert own.topic.title == "Snow Radar"
