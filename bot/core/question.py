@@ -67,7 +67,8 @@ _SOURCES_RE: Final = re.compile(
 _TIMELINE_RE: Final = re.compile(
     r"\b(?:when\s+(?:did|was|were|is|does|do|had|has)|what\s+happened|what\s+has\s+happened|happened|"
     r"timeline|history|chronology|milestones?|events?|news|latest|recent(?:ly)?|updates?|"
-    r"since\s+when|flights?\s+in|launch(?:es)?\s+in|anything\s+new|whats\s+new|what\s+is\s+new)\b"
+    r"since\s+when|flights?\s+in|launch(?:es)?\s+in|anything\s+new|whats?\s+new|what\s+is\s+new|"
+    r"(?:whats?|what\s+is)\s+happening)\b"
 )
 _WHEN_WILL_RE: Final = re.compile(r"\bwhen\s+(?:will|would|could|might|can|should)\b")
 _SUMMARY_RE: Final = re.compile(

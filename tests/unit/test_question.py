@@ -77,3 +77,8 @@ def test_a_year_between_a_determiner_and_a_noun_names_a_thing_not_a_time() -> No
     assert parse_question("the 2019 treaty on ocean plastic").intent_cue is None
     assert parse_date_range("the 2019 timeline of the treaty") == parse_date_range("2019")
     assert parse_date_range("what happened to the treaty in 2019") == parse_date_range("2019")
+
+
+@pytest.mark.parametrize("raw", ["what's new with skyleaf", "whats new with skyleaf", "what's happening with skyleaf"])
+def test_whats_new_asks_for_the_timeline(raw: str) -> None:
+    assert parse_question(raw).intent_cue == "timeline"
