@@ -192,7 +192,7 @@ def test_an_intent_word_that_names_an_attribute_asks_for_it() -> None:
 def test_where_something_operates_asks_for_its_areas() -> None:
     index = sample_index()
     index.upsert(make_topic("Night Buses", "Buses that run after midnight.", attributes=(
-        Attribute("Operator", "The city transit agency."),
+        Attribute("Founded", "In 1998, by the city transit agency."),
         Attribute("Service Areas", "The old town, the harbour and the airport."))))
     answer = Answerer(index).answer("where do night buses operate")
     assert answer.attribute is not None
