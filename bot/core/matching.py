@@ -345,7 +345,7 @@ class TopicIndex:
         keyboard makes another word ("rice"), not a misspelling."""
         if self._name_vocab is None:
             spelt = {w for doc in self._docs.values() for n in doc.names
-                     if not is_short_acronym(n.text) for w in _name_vocabulary_of(n)}
+                     if not n.exact for w in _name_vocabulary_of(n)}
             self._name_vocab = sorted(w for w in self._name_words if w in spelt)
         return self._name_vocab
 
@@ -503,7 +503,7 @@ class TopicIndex:
                 if any(name_word in n.words for n in doc.names):
                     name_hits[name_word] = max(name_hits.get(name_word, 0.0), ratio)
             if token.synonyms:  # "electric cars" says most of "Electric Vehicles"
-                for w in (w for n in doc.names for w in n.words if stem(w) in token.synonyms):
+                for w in (w for n in doc.names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
                     name_hits[w] = max(name_hits.get(w, 0.0), SYNONYM_FACTOR)
         name_cover, name_words = self._best_name(doc, name_hits, all_words)
         full_names = _full_names(doc, name_hits)
@@ -577,7 +577,7 @@ def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: 
 
 def _text_or_partial_name(doc: TopicDocument, stem_: str) -> float:
     """Evidence of ``stem_`` for ``doc`` outside its names, or as one word of a name at most."""
-    in_name = PARTIAL_NAME_BASE if any(stem_ in (stem(w) for w in n.words) for n in doc.names) else 0.0
+    in_name = PARTIAL_NAME_BASE if any(stem_ in n.keys for n in doc.names) else 0.0
     return max(doc.text_evidence.get(stem_, 0.0), in_name)
 
 

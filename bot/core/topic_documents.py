@@ -49,13 +49,19 @@ class NameWords:
     text: str
     words: tuple[str, ...]
     is_title: bool
+    exact: bool = False  # a short acronym: matched letter for letter, never by stem or as a typo
+    keys: tuple[str, ...] = ()  # the index key of each word (see ``word_key``)
 
-    @property
-    def exact(self) -> bool:
-        """A short acronym: matched letter for letter, never by stem or as a typo."""
-        return is_short_acronym(self.text)
+    @classmethod
+    def of(cls, text: str, *, is_title: bool) -> NameWords:
+        name_words = tuple(w for w in words(text) if w not in FUNCTION_WORDS)
+        exact = is_short_acronym(text)
+        return cls(text, name_words, is_title, exact, tuple(word_key(w, exact=exact) for w in name_words))
 
     def key(self, word: str) -> str:
+        for w, k in zip(self.words, self.keys, strict=True):
+            if w == word:
+                return k
         return word_key(word, exact=self.exact)
 
 
@@ -138,11 +144,8 @@ def build_document(topic: Topic) -> TopicDocument:
         seq = _content_stems(text)
         phrases.update(pairwise(seq))
         defining.update(seq)
-    names = [NameWords(topic.title, tuple(w for w in words(topic.title) if w not in FUNCTION_WORDS), True)]
-    names.extend(
-        NameWords(alias, tuple(w for w in words(alias) if w not in FUNCTION_WORDS), False)
-        for alias in topic.all_aliases
-    )
+    names = [NameWords.of(topic.title, is_title=True)]
+    names.extend(NameWords.of(alias, is_title=False) for alias in topic.all_aliases)
     named = tuple(n for n in names if n.words)
     free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
