@@ -9,7 +9,11 @@ Decisions, in order, for a free-text question (``answer``):
    ``ACCEPT_SCORE`` or, for a topic the question names in full, when it explains at least
    ``NAMED_MIN_COVERAGE`` of the question (so "tesla coil" is not Tesla). Below that: a miss.
 5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
-   make a disambiguation, never a pick. A question that is exactly one topic's name is exempt.
+   make a disambiguation, never a pick. A question that is exactly one topic's name is exempt. A
+   topic that explains only some of the words another close topic explains is no alternative
+   (``TopicScore.outexplains``); a named topic yields so only to one defined in terms of it
+   ("satellite internet from SpaceX" is Starlink). An aspect ("earnings") of an outside name that
+   several records merely mention ("microsoft earnings") is a miss, not a pick among them.
 6. For the chosen topic the intent comes from the wording (sources, timeline) or from the
    attribute matcher. A bare phrase that neither names the topic nor asks a question is a summary
    when the words that matched the attribute also describe the topic ("weight loss injections like

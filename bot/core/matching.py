@@ -19,6 +19,20 @@ How a question is scored against a topic (``rank``):
   naming the topic breaks ties between topics that explain it equally (Tesla vs Tesla Robotaxi for
   "tesla"), and one shared word of a longer name ("google") breaks none. Part of a name made only of
   words other topics' names share ("nuclear" of Nuclear Power and Nuclear Fusion) names neither.
+
+Generalising past the records' own wording, each with the reason it is general:
+
+* A frequent English word ("day", "close", "work"; ``lexicon.COMMON_WORDS``) is weighted as if half
+  the topics used it: a small index sees it as rare only because few records happen to use it.
+* An everyday synonym (``lexicon.SYNONYM_GROUPS``: "law" / "act", "car" / "vehicle") counts at
+  ``SYNONYM_FACTOR`` of the record's evidence for the other word, but never as the record explaining
+  the asker's own word (the lone-mention and outexplaining checks ignore it).
+* A word written as two known words ("chipmaking") counts as its more telling part, like a prefix.
+* An acronym only one record uses ("PAFACA" in an attribute) counts like a word of its description;
+  a short acronym ("DOGE") is indexed and matched as written, never by stem ("dog") or as a typo.
+* One ordinary prose word shared with a record is a lone mention, not evidence of the subject:
+  always when the rest of a multi-word question is unexplained, and when it is the whole question
+  unless the record keeps returning to it.
 """
 
 from __future__ import annotations
