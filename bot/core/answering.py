@@ -30,10 +30,11 @@ from bot.core.answers import Answer, DateRange, Explanation, Intent
 from bot.core.attribute_matching import match_attribute
 from bot.core.errors import TopicNotFoundError
 from bot.core.lexicon import ASPECT_WORDS
-from bot.core.matching import TopicIndex, TopicScore
+from bot.core.matching import TopicIndex
 from bot.core.model import TimelineEvent, Topic
 from bot.core.question import Question, parse_question
 from bot.core.tokens import normalize, stems
+from bot.core.topic_scores import TopicScore
 
 log = logging.getLogger(__name__)
 

@@ -41,22 +41,33 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
-from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS, SYNONYM_GROUPS
+from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, SYNONYM_GROUPS
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, prefix_related, stem
 from bot.core.topic_documents import (
     FIELD_WEIGHTS,
     PHRASE_WEIGHT,
-    NameWords,
     TopicDocument,
     build_document,
     is_short_acronym,
+)
+from bot.core.topic_scores import (
+    CHATTER_WORDS,
+    PARTIAL_NAME_BASE,
+    QuestionToken,
+    TopicScore,
+    compact_name,
+    full_names,
+    is_chatter_typo,
+    is_common_mention,
+    name_vocabulary,
+    name_vocabulary_of,
+    text_or_partial_name,
+    typo_cutoff,
 )
 
 log = logging.getLogger(__name__)
@@ -76,8 +87,6 @@ MAX_NUMBER_DIGITS: Final = 3
 #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
 WHOLE_NAME_MAX_WORDS: Final = 4
 WHOLE_NAME_CUTOFF: Final = 80.0
-#: Evidence of one word of a longer name, before adding the share of the name the question covers.
-PARTIAL_NAME_BASE: Final = 0.6
 NAME_BONUS: Final = 0.25
 #: A name counts towards the score only when the question says most of it (IDF-weighted): one
 #: shared word of a longer name ("google", "chips") is not naming the topic.
@@ -90,76 +99,9 @@ UNIQUE_NAME_WEIGHT: Final = FIELD_WEIGHTS["description"]
 COMMON_WORD_SHARE: Final = 0.5
 AUTOCOMPLETE_LIMIT: Final = 25
 _LABEL_LIMIT: Final = 100
-_CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
 _SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
                     for group in SYNONYM_GROUPS for w in group}
 _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
-#: Longest unknown word checked for being a slip of a chatter word.
-CHATTER_TYPO_MAX_LEN: Final = 6
-#: Chatter words long enough to have a recognisable slip: "dog" is not a misspelt "do".
-_CHATTER_CHOICES: Final = tuple(sorted(w for w in _CHATTER_WORDS if len(w) >= 3))  # fixed order, not set order
-
-
-def typo_cutoff(word: str) -> float | None:
-    """The ``fuzz.ratio`` a typo of ``word`` must reach: about one slip (a swap, a missing or an extra
-    letter) in a word of its length, which scores ``100 * (1 - 1/n)`` for an n-letter word."""
-    n = len(word)
-    if n <= 2:
-        return None
-    if n == 3:
-        return 66.0
-    return 100.0 * (1.0 - 1.0 / n) - 1.0
-
-
-@dataclass(frozen=True)
-class TopicScore:
-    """How well one topic explains a question (``score`` 0..100)."""
-
-    title: str
-    score: float
-    coverage: float
-    name_cover: float
-    matched_field: str | None
-    matched_text: str | None
-    name_words: frozenset[str] = frozenset()  # stems of the best-covered name
-    lone_common_word: bool = False  # all the evidence is one common word in the record's prose
-    explained: frozenset[str] = frozenset()  # stems of the question words this topic has evidence for
-    defined_by: frozenset[str] = frozenset()  # those its title, aliases or description contain
-    proper_explained: frozenset[str] = frozenset()  # those its record writes as names (capitalised)
-
-    def outexplains(self, other: TopicScore) -> bool:
-        """This topic explains every question word ``other`` does, and more: ``other`` is no rival.
-
-        A topic the question names still rivals one that merely explains more, unless that one is
-        defined in terms of the named topic ("satellite internet from SpaceX": Starlink's description
-        says it is SpaceX's): then the named topic only qualifies the subject.
-        """
-        if not other.explained < self.explained:
-            return False
-        return not other.named or other.name_words <= self.defined_by
-    def names_less_than(self, other: TopicScore) -> bool:
-        """Both are named and this name is part of the other's ("Robotaxis" in "Tesla Robotaxi")."""
-        return self.named and other.named and self.name_words < other.name_words
-
-    @property
-    def named(self) -> bool:
-        """The question contains one of the topic's names in full (allowing typos)."""
-        return self.name_cover >= 0.999
-
-
-@dataclass(frozen=True)
-class _Token:
-    word: str
-    stem: str
-    idf: float
-    fuzzy: tuple[tuple[str, float], ...] = ()  # name words this unknown word may be a typo of
-    part: str | None = None  # the telling part of a compound ("chip" of "chipmaking")
-    synonyms: frozenset[str] = frozenset()  # stems of everyday words for the same thing
-    exact: str | None = None  # the word as written, when a record indexes it so (a short acronym)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.stem,) if self.exact is None else (self.stem, self.exact)
 
 
 class TopicIndex:
@@ -195,7 +137,7 @@ class TopicIndex:
             self._prefix_postings[p].add(key)
         for w in doc.exact:
             self._exact_words[w].add(key)
-        for word in _name_vocabulary(doc):
+        for word in name_vocabulary(doc):
             self._name_words[word].add(key)
         for name in doc.names:
             for a, b in zip(name.words, name.words[1:], strict=False):
@@ -223,7 +165,7 @@ class TopicIndex:
         for table, words_ in (
             (self._postings, doc.evidence),
             (self._prefix_postings, doc.prefix_evidence),
-            (self._name_words, _name_vocabulary(doc)),
+            (self._name_words, name_vocabulary(doc)),
             (self._exact_words, doc.exact),
         ):
             for word in words_:
@@ -329,7 +271,7 @@ class TopicIndex:
     def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
         """Titles of topics whose title, aliases or description has a word starting with a word of
         ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
-        wanted = [w for w in normalize(text).split() if w not in _CHATTER_WORDS and len(w) >= 3]
+        wanted = [w for w in normalize(text).split() if w not in CHATTER_WORDS and len(w) >= 3]
         wanted_stems = [stem(w) for w in wanted]
         out: list[str] = []
         for topic in self.topics(guild_id):
@@ -359,7 +301,7 @@ class TopicIndex:
         keyboard makes another word ("rice"), not a misspelling."""
         if self._name_vocab is None:
             spelt = {w for doc in self._docs.values() for n in doc.names
-                     if not n.exact for w in _name_vocabulary_of(n)}
+                     if not n.exact for w in name_vocabulary_of(n)}
             self._name_vocab = sorted(w for w in self._name_words if w in spelt)
         return self._name_vocab
 
@@ -370,7 +312,7 @@ class TopicIndex:
             for key, topic in self._topics.items():
                 for name in (topic.title, *topic.all_aliases):
                     if not is_short_acronym(name):
-                        names.append(_compact(name))
+                        names.append(compact_name(name))
                         keys.append(key)
             self._compact = (names, keys)
         return self._compact
@@ -378,7 +320,7 @@ class TopicIndex:
     def _whole_name_typos(self, text: str) -> dict[Key, float]:
         """Short questions compared with whole names, spaces ignored: typos that move letters across
         words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
-        content = [w for w in normalize(text).split() if w not in _CHATTER_WORDS]
+        content = [w for w in normalize(text).split() if w not in CHATTER_WORDS]
         if not content or len(content) > WHOLE_NAME_MAX_WORDS:
             return {}
         names, keys = self._compact_names()
@@ -389,7 +331,7 @@ class TopicIndex:
             found[keys[i]] = max(found.get(keys[i], 0.0), score / 100.0)
         return found
 
-    def question_tokens(self, text: str) -> list[_Token]:
+    def question_tokens(self, text: str) -> list[QuestionToken]:
         """The content words of ``text`` as the ranker sees them (typos of names resolved)."""
         raw = normalize(text).split()
         joined: list[str] = []
@@ -405,12 +347,12 @@ class TopicIndex:
             else:
                 joined.append(raw[i])
             i += 1
-        tokens: list[_Token] = []
+        tokens: list[QuestionToken] = []
         # Short numbers ("Quill 9", "llama 4") count next to words; years are dates, and a question of
         # numbers alone ("2+2") has nothing to match.
-        has_words = any(not w.isdigit() and w not in _CHATTER_WORDS for w in joined)
+        has_words = any(not w.isdigit() and w not in CHATTER_WORDS for w in joined)
         for word in joined:
-            if word in _CHATTER_WORDS or (word in ASPECT_WORDS and word not in self._name_words):
+            if word in CHATTER_WORDS or (word in ASPECT_WORDS and word not in self._name_words):
                 continue
             if word.isdigit() and (len(word) > MAX_NUMBER_DIGITS or not has_words):
                 continue
@@ -419,21 +361,21 @@ class TopicIndex:
             part = None if word in self._name_words else self._compound_part(word)
             synonyms = _SYNONYMS.get(s, frozenset())
             if exact is not None:
-                tokens.append(_Token(word, s, self.idf(exact), exact=exact))
+                tokens.append(QuestionToken(word, s, self.idf(exact), exact=exact))
                 continue
             if s in self._postings or word in self._name_words or part is not None:
-                tokens.append(_Token(word, s, self.idf(s), part=part, synonyms=synonyms))
+                tokens.append(QuestionToken(word, s, self.idf(s), part=part, synonyms=synonyms))
                 continue
             if any(x in self._postings for x in synonyms):
-                tokens.append(_Token(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
+                tokens.append(QuestionToken(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
                 continue
             fuzzy = self._typo_candidates(word)
             pkey = prefix_key(s)
             if fuzzy:
                 best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
-                tokens.append(_Token(word, s, best_idf, fuzzy))
-            elif (pkey is not None and pkey in self._prefix_postings) or not _is_chatter_typo(word):
-                tokens.append(_Token(word, s, self.idf(s)))
+                tokens.append(QuestionToken(word, s, best_idf, fuzzy))
+            elif (pkey is not None and pkey in self._prefix_postings) or not is_chatter_typo(word):
+                tokens.append(QuestionToken(word, s, self.idf(s)))
         return tokens
 
     def _compound_part(self, word: str) -> str | None:
@@ -507,7 +449,7 @@ class TopicIndex:
                 name_cover, best_words = cover, frozenset(name.key(w) for w in name.words)
         return name_cover, best_words
 
-    def _score(self, key: Key, tokens: list[_Token], all_words: set[str], total: float,
+    def _score(self, key: Key, tokens: list[QuestionToken], all_words: set[str], total: float,
                whole_name: float = 0.0) -> TopicScore:
         doc = self._docs[key]
         q_stems = {k for t in tokens for k in t.keys}
@@ -520,7 +462,7 @@ class TopicIndex:
                 for w in (w for n in doc.names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
                     name_hits[w] = max(name_hits.get(w, 0.0), SYNONYM_FACTOR)
         name_cover, name_words = self._best_name(doc, name_hits, all_words)
-        full_names = _full_names(doc, name_hits)
+        said_in_full = full_names(doc, name_hits)
         evidence: list[tuple[float, str | None]] = []
         for token in tokens:
             weight, field = max((doc.evidence.get(k, (0.0, None)) for k in token.keys), key=lambda e: e[0])
@@ -535,7 +477,7 @@ class TopicIndex:
                 named_part = part_field in ("title", "alias")
                 weight, field = PREFIX_FACTOR * part_weight, "compound name" if named_part else "compound"
             if token.synonyms:
-                synonym = SYNONYM_FACTOR * max(_text_or_partial_name(doc, x) for x in token.synonyms)
+                synonym = SYNONYM_FACTOR * max(text_or_partial_name(doc, x) for x in token.synonyms)
                 if synonym > weight:
                     weight, field = synonym, "synonym" if weight == 0.0 else field
             if weight < UNIQUE_NAME_WEIGHT and any(k in doc.acronyms and len(self._postings[k]) == 1
@@ -544,7 +486,7 @@ class TopicIndex:
             fuzzy = max((r for w, r in token.fuzzy if w in name_hits), default=0.0)
             if fuzzy > weight:
                 weight, field = fuzzy, "typo"
-            if field in ("title", "alias") and not any(k in full_names for k in token.keys):
+            if field in ("title", "alias") and not any(k in said_in_full for k in token.keys):
                 # A word of a longer name alone ("google" of Google Gemini) says less than the name.
                 partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * name_cover
                 other = max(doc.text_evidence.get(k, 0.0) for k in token.keys)
@@ -566,71 +508,12 @@ class TopicIndex:
         # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
         matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)
                    if weight and field != "synonym"]
-        lone_common = whole_name == 0.0 and len(matched) == 1 and _is_common_mention(doc, *matched[0],
+        lone_common = whole_name == 0.0 and len(matched) == 1 and is_common_mention(doc, *matched[0],
                                                                                     alone=len(tokens) == 1)
         explained = frozenset(token.stem for token, _, _ in matched)
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
                           explained & doc.defining, explained & (doc.proper | doc.acronyms))
-
-
-def _is_common_mention(doc: TopicDocument, token: _Token, weight: float, field: str | None, *,
-                       alone: bool) -> bool:
-    """An ordinary word of the record's prose, in lower case: not a name, not a phrase.
-
-    When it is the whole question it must also be a word the record only mentions in passing (noisy-or
-    weight below the description's: "day" in a summary). Next to other words the record does not
-    explain, even a prominent one is a shared word, not the subject ("wind energy" is not about the
-    rare earths whose description mentions wind turbines).
-    """
-    if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
-        return False
-    proper = any(k in doc.proper or k in doc.acronyms for k in token.keys)
-    return not proper and (not alone or weight < FIELD_WEIGHTS["description"])
-
-
-def _text_or_partial_name(doc: TopicDocument, stem_: str) -> float:
-    """Evidence of ``stem_`` for ``doc`` outside its names, or as one word of a name at most."""
-    in_name = PARTIAL_NAME_BASE if any(stem_ in n.keys for n in doc.names) else 0.0
-    return max(doc.text_evidence.get(stem_, 0.0), in_name)
-
-
-def _compact(name: str) -> str:
-    return "".join(w for w in normalize(name).split() if w not in FUNCTION_WORDS)
-
-
-def _full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:
-    """Words of the topic's names that the question mentions in full."""
-    return {n.key(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
-
-
-def _name_vocabulary(doc: TopicDocument) -> set[str]:
-    """Words of the topic's names, plus adjacent pairs written together ("glp 1" → "glp1")."""
-    vocab: set[str] = set()
-    for name in doc.names:
-        vocab.update(_name_vocabulary_of(name))
-    return vocab
-
-
-def _name_vocabulary_of(name: NameWords) -> set[str]:
-    return {*name.words, *(a + b for a, b in zip(name.words, name.words[1:], strict=False))}
-
-
-
-
-
-def _is_chatter_typo(word: str) -> bool:
-    """An unknown short word one slip (a letter changed, added, dropped or two swapped) away from a
-    chatter word with the same first letter ("wat", "teh", "thnks"), not two ("dog" is no "doing")."""
-    if typo_cutoff(word) is None or len(word) > CHATTER_TYPO_MAX_LEN:
-        return False
-    hits = process.extract(word, _CHATTER_CHOICES, scorer=OSA.distance, processor=None, score_cutoff=1,
-                           limit=None)
-    if not hits:
-        return False
-    best = min(distance for _, distance, _ in hits)
-    # Among equally close chatter words, one with the same first letter makes it a slip of chatter.
-    return any(choice[0] == word[0] for choice, distance, _ in hits if distance == best)
 
 
 def _label(text: str) -> str:
