@@ -511,9 +511,11 @@ class TopicIndex:
         lone_common = whole_name == 0.0 and len(matched) == 1 and is_common_mention(doc, *matched[0],
                                                                                     alone=len(tokens) == 1)
         explained = frozenset(token.stem for token, _, _ in matched)
+        written_as_names = frozenset(token.stem for token, _, _ in matched
+                                     if token.word in doc.proper or any(k in doc.acronyms for k in token.keys))
         return TopicScore(self._topics[key].title, round(score, 2), coverage, name_cover,
                           evidence[best_i][1], tokens[best_i].word, name_words, lone_common, explained,
-                          explained & doc.defining, explained & (doc.proper | doc.acronyms))
+                          explained & doc.defining, written_as_names)
 
 
 def _label(text: str) -> str:

@@ -47,10 +47,19 @@ def stem(word: str) -> str:
             base = base[: -len(suffix)]
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
                 base = base[:-1]  # running → run, betting → bet
+            elif len(base) == 3 and _is_short_syllable(base):
+                base += "e"  # making → make, timed → time (as "makes" → "make")
             break
-    if base.endswith("e") and len(base) > 3:
+    if base.endswith("e") and len(base) > 4:
+        # Not from four-letter words: "same" is not "Sam", "time" not "Tim", "made" not "mad".
         base = base[:-1]
     return base
+
+
+def _is_short_syllable(base: str) -> bool:
+    """Consonant, vowel, consonant other than w, x or y: the stem of a word ending in a silent e."""
+    vowels = "aeiou"
+    return base[0] not in vowels and base[1] in vowels and base[2] not in vowels and base[2] not in "wxy"
 
 
 def prefix_key(word: str) -> str | None:

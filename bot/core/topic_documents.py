@@ -74,7 +74,7 @@ class TopicDocument:
     prefix_evidence: dict[str, tuple[tuple[str, float], ...]]  # prefix key -> ((stem, weight), ...)
     phrases: frozenset[tuple[str, str]]  # stem bigrams of title, aliases, description
     names: tuple[NameWords, ...]
-    proper: frozenset[str] = frozenset()  # stems the record writes capitalised mid-sentence (names)
+    proper: frozenset[str] = frozenset()  # words (as written, normalised) the record capitalises mid-sentence
     defining: frozenset[str] = frozenset()  # stems of the title, aliases and description
     acronyms: frozenset[str] = frozenset()  # stems of words written in capitals ("PAFACA", "CFTC")
     exact: frozenset[str] = frozenset()  # short acronyms indexed as written, not by stem ("doge")
@@ -150,7 +150,7 @@ def build_document(topic: Topic) -> TopicDocument:
     free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
-                         proper_stems(free_text), frozenset(defining), acronym_stems(free_text),
+                         proper_words(free_text), frozenset(defining), acronym_stems(free_text),
                          exact_keys([t for texts in per_field.values() for t in texts]))
 
 
@@ -172,8 +172,9 @@ def acronym_stems(texts: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def proper_stems(texts: list[str]) -> frozenset[str]:
-    """Stems of the words that ``texts`` mostly write capitalised where a sentence does not start.
+def proper_words(texts: list[str]) -> frozenset[str]:
+    """The words (normalised, not stemmed) that ``texts`` mostly write capitalised where a sentence
+    does not start. Surface forms, not stems: "Sam" is a name, "same" (stemmed alike) is not.
 
     Product names, places and acronyms ("Casgevy", "ITER", "Austin") are written that way; common
     words ("day", "same") are not. A lone common word shared with a record is weak evidence that
@@ -189,7 +190,7 @@ def proper_stems(texts: list[str]) -> frozenset[str]:
             starts_sentence = previous == "." or (gap != "" and gap[-1] in _SENTENCE_END)
             previous = ""
             for word in words(raw):
-                key = word_key(word, exact=is_short_acronym(raw))
+                key = raw.lower() if is_short_acronym(raw) else word
                 if raw[0].isupper() and not starts_sentence:
                     upper[key] = upper.get(key, 0) + 1
                 elif raw[0].islower():

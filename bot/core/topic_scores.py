@@ -95,7 +95,7 @@ def is_common_mention(doc: TopicDocument, token: QuestionToken, weight: float, f
     """
     if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
         return False
-    proper = any(k in doc.proper or k in doc.acronyms for k in token.keys)
+    proper = token.word in doc.proper or any(k in doc.acronyms for k in token.keys)
     return not proper and (not alone or weight < FIELD_WEIGHTS["description"])
 
 

@@ -11,7 +11,7 @@ from answer_fixtures import make_topic
 from bot.core.answering import Answerer
 from bot.core.matching import TopicIndex
 from bot.core.model import Attribute
-from bot.core.topic_documents import proper_stems
+from bot.core.topic_documents import proper_words
 
 
 def _index() -> TopicIndex:
@@ -30,11 +30,17 @@ def _index() -> TopicIndex:
     ])
 
 
-def test_proper_stems_keep_names_and_drop_common_words() -> None:
-    found = proper_stems(["Tidal stations such as Rance turn tides into power twice a day. Output is high."])
-    assert "ranc" in found or "rance" in found
+def test_proper_words_keep_names_and_drop_common_words() -> None:
+    found = proper_words(["Tidal stations such as Rance turn tides into power twice a day. Output is high."])
+    assert "rance" in found
     assert "day" not in found
     assert "output" not in found  # capitalised only where a sentence starts
+
+
+def test_a_common_word_stemmed_like_a_name_is_not_that_name() -> None:
+    found = proper_words(["Its chief, Sam Reyes, said the same plan would ship. Sam Reyes repeated it."])
+    assert "sam" in found
+    assert "same" not in found
 
 
 def test_one_ordinary_word_from_the_prose_is_not_a_question_about_the_topic() -> None:
@@ -172,3 +178,22 @@ def test_an_aspect_of_an_outside_name_is_a_miss_even_when_one_record_mentions_it
     own = answerer.answer("borealis earnings")  # a record whose own definition uses the name answers
     assert own.topic is not None
     assert own.topic.title == "Snow Radar"
+
+
+def test_chatter_stemmed_like_a_person_in_a_record_is_not_about_it() -> None:
+    index = TopicIndex([(make_topic(
+        "Orbital Freight",
+        "Cargo flights to low orbit run by Skylane, whose chief executive is Sam Reyes.",
+        "Skylane, led by Sam Reyes, flies cargo to stations; Sam Reyes says prices will fall.",
+    ), None)])
+    assert Answerer(index).answer("ok same").intent == "none"
+    assert Answerer(index).answer("who is sam reyes").topic is not None
+
+
+def test_stems_keep_the_silent_e_of_short_words() -> None:
+    from bot.core.tokens import stem
+
+    assert stem("same") != stem("sam")
+    assert stem("making") == stem("makes") == stem("make")
+    assert stem("timed") == stem("time")
+    assert stem("betting") == stem("bet")
