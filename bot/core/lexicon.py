@@ -34,7 +34,7 @@ FUNCTION_WORDS: Final = _word_set(
     i me my mine we us our you your u ur yours he him his she her they them their what whats
     which who whom whose when where why how whos wheres hows any some all every each much many
     more most very just also too really actually even still again now not no yes yeah ok okay
-    please pls plz thanks thank thx ty lol lmao lmfao haha hah omg wow hey hi hello yo sup guys
+    please pls plz thanks thank thx ty lol lmao lmfao haha hah omg wow hey hi hello yo sup gm gn guys
     everyone anyone someone bot topicbot ask like kind sort thing things stuff going get got
     gonna wanna let lets if whether up out true right say said tell know think im ive id youre
     dont doesnt didnt cant isnt arent wasnt one ones abt bout wat wut wht r n thats theres

@@ -9,7 +9,7 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.lexicon import FUNCTION_WORDS, INTENT_WORDS
+from bot.core.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.tokens import normalize
 from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
 
@@ -88,15 +88,20 @@ def is_common_mention(doc: TopicDocument, token: QuestionToken, weight: float, f
                        alone: bool) -> bool:
     """An ordinary word of the record's prose, in lower case: not a name, not a phrase.
 
-    When it is the whole question it must also be a word the record only mentions in passing (noisy-or
-    weight below the description's: "day" in a summary). Next to other words the record does not
-    explain, even a prominent one is a shared word, not the subject ("wind energy" is not about the
-    rare earths whose description mentions wind turbines).
+    When it is the whole question it must also be a word the record does not return to (noisy-or
+    weight at most the description's alone: "day" in a summary, "made" in a description), or a
+    frequent English word (``lexicon.COMMON_WORDS``) however often the record uses it. Next to other
+    words the record does not explain, even a prominent one is a shared word, not the subject
+    ("wind energy" is not about the rare earths whose description mentions wind turbines).
     """
     if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
         return False
-    proper = token.word in doc.proper or any(k in doc.acronyms for k in token.keys)
-    return not proper and (not alone or weight < FIELD_WEIGHTS["description"])
+    # A frequent English word capitalised inside a name ("Day" of "Liberation Day") is still that word.
+    proper = (token.word in doc.proper and token.word not in COMMON_WORDS) or any(
+        k in doc.acronyms for k in token.keys)
+    if proper:
+        return False
+    return not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS
 
 
 def text_or_partial_name(doc: TopicDocument, stem_: str) -> float:

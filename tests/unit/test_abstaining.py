@@ -197,3 +197,14 @@ def test_stems_keep_the_silent_e_of_short_words() -> None:
     assert stem("making") == stem("makes") == stem("make")
     assert stem("timed") == stem("time")
     assert stem("betting") == stem("bet")
+
+
+def test_a_frequent_word_alone_is_chatter_even_inside_a_record_name() -> None:
+    index = TopicIndex([(make_topic(
+        "Harbour Tariffs",
+        "Port fees announced on Harbour Day, raised again each day of the strike.",
+        "After Harbour Day the fees doubled; every day ships queued outside.",
+    ), None)])
+    assert Answerer(index).answer("what a day").intent == "none"
+    assert Answerer(index).answer("gm gm").intent == "none"
+    assert Answerer(index).answer("harbour day fees").topic is not None
