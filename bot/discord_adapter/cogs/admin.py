@@ -34,11 +34,12 @@ from bot.discord_adapter.admin_views import (
     parse_day,
     read_attachment,
 )
+from bot.discord_adapter.choices import topic_choices
 from bot.discord_adapter.error_messages import user_message
 from bot.discord_adapter.mod_log import ModLog
 from bot.discord_adapter.moderators import check_manager, check_moderator
 from bot.discord_adapter.replies import CONTENT_LIMIT, clip, no_pings
-from bot.discord_adapter.topic_keys import resolve_key, topic_key
+from bot.discord_adapter.topic_keys import resolve_key
 
 if TYPE_CHECKING:
     from bot.core.moderation import Change, ChangeResult, TopicEditor
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_CHOICES: Final = 25
-CHOICE_LIMIT: Final = 100
 TOPIC_HELP: Final = "The topic (start typing to search)"
 
 # Option types whose length limits are the core's (``LIMITS``).
@@ -389,9 +388,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
     @export.autocomplete("topic")
     async def topic_autocomplete(self, interaction: discord.Interaction,
                                  current: str) -> list[app_commands.Choice[str]]:
-        pairs = self.bot.services.index.autocomplete(current, guild_id=interaction.guild_id, limit=MAX_CHOICES)
-        return [app_commands.Choice(name=clip(label, CHOICE_LIMIT), value=topic_key(title, CHOICE_LIMIT))
-                for label, title in list(pairs)[:MAX_CHOICES]]
+        return topic_choices(self.bot.services.index, current, interaction.guild_id)
 
 
 async def setup(bot: TopicBot) -> None:

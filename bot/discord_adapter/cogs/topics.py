@@ -18,8 +18,9 @@ from bot.core.answers import Answer
 from bot.core.errors import TopicbotError
 from bot.core.explaining import format_explanation
 from bot.core.question import parse_date_range
+from bot.discord_adapter.choices import CHOICE_LIMIT, MAX_CHOICES, topic_choices
 from bot.discord_adapter.replies import clip, no_pings, text_embed
-from bot.discord_adapter.topic_keys import resolve_key, topic_key
+from bot.discord_adapter.topic_keys import resolve_key
 
 if TYPE_CHECKING:
     from bot.core.answers import DateRange, Intent
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_CHOICES: Final = 25
-CHOICE_LIMIT: Final = 100
 BAD_DATE: Final = "I couldn't read that date; try a year (`2023`) or a month and year (`March 2023`)."
 
 
@@ -102,9 +101,7 @@ class TopicsCog(commands.GroupCog, group_name="topic", group_description="Look u
     @sources.autocomplete("topic")
     async def topic_autocomplete(self, interaction: discord.Interaction,
                                  current: str) -> list[app_commands.Choice[str]]:
-        pairs = self.bot.services.index.autocomplete(current, guild_id=interaction.guild_id, limit=MAX_CHOICES)
-        return [app_commands.Choice(name=clip(label, CHOICE_LIMIT), value=topic_key(title, CHOICE_LIMIT))
-                for label, title in list(pairs)[:MAX_CHOICES]]
+        return topic_choices(self.bot.services.index, current, interaction.guild_id)
 
     @attribute.autocomplete("attribute")
     async def attribute_autocomplete(self, interaction: discord.Interaction,
