@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="answer a question from the topic store",
         description="Answer a free-text question, as the bot would in Discord.",
     )
-    parser.add_argument("question", nargs="?", help="the question, e.g. \"who runs openai\"")
+    parser.add_argument("question", nargs="?", help="the question, e.g. \"who is the ceo of anthropic\"")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON object per question")
     output.add_argument("--explain", action="store_true", help="print how the question was matched")

@@ -2,7 +2,7 @@
 
 Decisions, in order, for a free-text question (``answer``):
 
-1. A list question ("what topics do you track", "which topics are about crypto") lists titles.
+1. A list question ("which topics do you have", "list the energy topics") lists titles.
 2. Nothing left after removing noise, function and intent words: chatter, answered with ``none``.
 3. "X vs Y" / "X or Y" naming two different topics: a disambiguation between them.
 4. Topics are ranked by ``TopicIndex.rank``. The best one is answered when its score reaches
@@ -12,8 +12,8 @@ Decisions, in order, for a free-text question (``answer``):
    make a disambiguation, never a pick. A question that is exactly one topic's name is exempt. A
    topic that explains only some of the words another close topic explains is no alternative
    (``TopicScore.outexplains``); a named topic yields so only to one defined in terms of it
-   ("satellite internet from SpaceX" is Starlink). An aspect ("earnings") of an outside name that
-   several records merely mention ("microsoft earnings") is a miss, not a pick among them.
+   ("the broadband service run by the rocket company" names its owner only as a qualifier). An aspect ("earnings") of an outside name that
+   several records merely mention ("acme corp revenue") is a miss, not a pick among them.
 6. For the chosen topic the intent comes from the wording (sources, timeline) or from the
    attribute matcher. A bare phrase that neither names the topic nor asks a question is a summary
    when the words that matched the attribute also describe the topic ("weight loss injections like
@@ -235,7 +235,7 @@ def _about_an_untracked_name(close: list[TopicScore], ranking: list[TopicScore])
     """The best topics rest on one and the same name that is none of theirs, and that other records
     mention too: an outside company or person, not one of ours.
 
-    Asked with an aspect ("microsoft earnings", where several records mention Microsoft), the
+    Asked with an aspect ("acme corp revenue", where several records mention Acme), the
     question is about that name's own earnings, and no topic is that name: a miss (with the topics
     as suggestions), not an answer or a choice between topics that merely mention it. A lone best
     topic whose own definition (title, aliases, description) uses the name still answers ("chatgpt
@@ -281,7 +281,7 @@ def timeline_events(topic: Topic, date_range: DateRange | None) -> tuple[tuple[T
 
 
 def is_filtered_list(answer: Answer) -> bool:
-    """A list answer narrowed by the question's words ("which topics are about crypto")."""
+    """A list answer narrowed by the question's words ("list the energy topics")."""
     return answer.intent == "list" and answer.explanation.matched_field == "filter"
 
 

@@ -5,7 +5,7 @@ a word equal to a name word (same stem, a shared prefix, or a typo at ``fuzz.rat
 1.0; a question word whose cue list (``lexicon.ATTRIBUTE_CUES``: "who runs" → CEO, leadership …)
 contains a name word counts 0.6. Generic name words ("key", "main", "other") count a third. When no
 name matches, the attribute values are tried: the IDF-free share of the remaining words found in a
-value, which finds "how much water do data centers use" → Water Use through its value.
+value, which finds "how much coolant do the reactors need" → Cooling through its value.
 """
 
 from __future__ import annotations

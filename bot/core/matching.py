@@ -339,7 +339,7 @@ class TopicIndex:
         while i < len(raw):
             pair = raw[i] + raw[i + 1] if i + 1 < len(raw) else ""
             if pair in self._name_words and pair not in self._name_pairs:
-                joined.append(pair)  # "robo taxis" → the single name word "robotaxis"
+                joined.append(pair)  # "sky lane" → the single name word "skylane"
                 i += 2
                 continue
             if raw[i] in self._name_pairs and raw[i] not in self._name_words:

@@ -53,7 +53,7 @@ class TopicScore:
         """This topic explains every question word ``other`` does, and more: ``other`` is no rival.
 
         A topic the question names still rivals one that merely explains more, unless that one is
-        defined in terms of the named topic ("satellite internet from SpaceX": Starlink's description
+        defined in terms of the named topic ("the broadband service from Orbitco": its description
         says it is SpaceX's): then the named topic only qualifies the subject.
         """
         if not other.explained < self.explained:
@@ -92,7 +92,7 @@ def is_common_mention(doc: TopicDocument, token: QuestionToken, weight: float, f
     weight at most the description's alone: "day" in a summary, "made" in a description), or a
     frequent English word (``lexicon.COMMON_WORDS``) however often the record uses it. Next to other
     words the record does not explain, even a prominent one is a shared word, not the subject
-    ("wind energy" is not about the rare earths whose description mentions wind turbines).
+    ("tidal energy" is not about the metals whose description mentions tidal turbines).
     """
     if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
         return False

@@ -120,10 +120,10 @@ async def test_list_answers_with_the_catalogue(cog, make_interaction, sent_kwarg
 
 async def test_why_explains_privately(cog, make_interaction, sent_kwargs) -> None:
     interaction = make_interaction()
-    await cog.why.callback(cog, interaction, question="who runs openai")
+    await cog.why.callback(cog, interaction, question="who leads anthropic")
     kwargs = sent_kwargs(interaction.response.send_message)
     assert kwargs["ephemeral"] is True
-    assert "OpenAI" in (kwargs["embed"].description or "")
+    assert "Anthropic" in (kwargs["embed"].description or "")
     assert "runner-up" in (kwargs["embed"].description or "")
 
 

@@ -79,21 +79,21 @@ def _metals_index() -> TopicIndex:
                for title, word in (("Kelp Farms", "seaweeds"), ("Peat Bogs", "wetlands"), ("Glass Art", "furnaces"),
                                    ("Bee Keeping", "hives"), ("Salt Mines", "caverns"), ("Tea Trade", "leaves"))]
     return TopicIndex([(t, None) for t in fillers] + [
-        (make_topic("Magnet Metals", "Metals that go into the magnets of motors and wind turbines.",
-                    "Most magnet metals are refined in one country; wind farms and cars need them."), None),
+        (make_topic("Magnet Metals", "Metals that go into the magnets of motors and tidal turbines.",
+                    "Most magnet metals are refined in one country; tidal farms and cars need them."), None),
         (make_topic("Grid Storage", "Batteries that store energy for the power grid.",
                     "Energy storage smooths out supply."), None),
     ])
 
 
 def test_one_prose_word_next_to_words_the_record_does_not_explain_is_not_its_subject() -> None:
-    answer = Answerer(_metals_index()).answer("wind energy")
+    answer = Answerer(_metals_index()).answer("tidal energy")
     assert answer.intent == "none"
     assert answer.topic is None
 
 
 def test_the_same_word_alone_still_finds_the_record_that_keeps_returning_to_it() -> None:
-    answer = Answerer(_metals_index()).answer("wind")
+    answer = Answerer(_metals_index()).answer("tidal")
     assert answer.topic is not None
     assert answer.topic.title == "Magnet Metals"
 

@@ -24,7 +24,7 @@ _AT = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
 def make_topic(**changes: object) -> Topic:
     fields: dict[str, object] = {
         "title": "Starlink",
-        "description": "Satellite internet from SpaceX in low Earth orbit (LEO).",
+        "description": "Broadband from a swarm of satellites in low Earth orbit (LEO).",
         "first_mentioned": _AT,
         "last_updated": _AT,
         "research_retrieved": _AT,
