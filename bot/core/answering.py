@@ -12,8 +12,9 @@ Decisions, in order, for a free-text question (``answer``):
    make a disambiguation, never a pick. A question that is exactly one topic's name is exempt. A
    topic that explains only some of the words another close topic explains is no alternative
    (``TopicScore.outexplains``); a named topic yields so only to one defined in terms of it
-   ("the broadband service run by the rocket company" names its owner only as a qualifier). An aspect ("earnings") of an outside name that
-   several records merely mention ("acme corp revenue") is a miss, not a pick among them.
+   ("the broadband service run by the rocket company" names its owner only as a qualifier). An
+   aspect ("earnings") of an outside name that several records merely mention ("acme corp
+   revenue") is a miss, not a pick among them.
 6. For the chosen topic the intent comes from the wording (sources, timeline) or from the
    attribute matcher. A bare phrase that neither names the topic nor asks a question is a summary
    when the words that matched the attribute also describe the topic ("weight loss injections like
