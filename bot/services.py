@@ -20,6 +20,7 @@ from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
 from bot.core.storage.repository import TopicRepository
+from bot.core.storage.stored import StoredTopic
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,14 @@ class Services:
         await self.engine.dispose()
 
 
-async def _load_index(repository: TopicRepository) -> TopicIndex:
-    """The index of every scope (global topics and each guild's own), with each guild's hidden topics."""
-    index = TopicIndex((stored.topic, stored.guild_id) for stored in await repository.list_all())
+async def _load_index(repository: TopicRepository, stored: list[StoredTopic] | None = None) -> TopicIndex:
+    """The index of every scope (global topics and each guild's own), with each guild's hidden topics.
+
+    ``stored`` is ``repository.list_all()`` when the caller has just read it (loading is the slow part).
+    """
+    if stored is None:
+        stored = await repository.list_all()
+    index = TopicIndex((topic.topic, topic.guild_id) for topic in stored)
     for guild_id, title in await repository.hidden_pairs():
         index.hide(guild_id, title)
     return index
@@ -63,13 +69,16 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         await migrate(engine)
         session_factory = make_session_factory(engine)
         repository = TopicRepository(session_factory, tz=settings.tz)
-        if seed_knowledge and not await repository.list() and settings.knowledge_dir.is_dir() \
+        stored = await repository.list_all()
+        no_global_topics = not any(topic.guild_id is None for topic in stored)
+        if seed_knowledge and no_global_topics and settings.knowledge_dir.is_dir() \
                 and record_files(settings.knowledge_dir):
             started = time.perf_counter()
             diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author="knowledge")
             log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
                      time.perf_counter() - started)
-        index = await _load_index(repository)
+            stored = await repository.list_all()
+        index = await _load_index(repository, stored)
     except BaseException:
         await engine.dispose()
         raise
