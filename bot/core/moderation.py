@@ -214,12 +214,19 @@ class TopicEditor:
 
     # --- reading ------------------------------------------------------------------------------
 
-    async def open(self, title: str, *, guild_id: int | None = None) -> StoredTopic:
-        """The topic as stored in this scope, with the version an edit form must send back."""
+    async def open(self, title: str, *, guild_id: int | None = None,
+                   expected_version: int | None = None) -> StoredTopic:
+        """The topic as stored in this scope, with the version an edit form must send back.
+
+        With ``expected_version``, raises ``StaleVersionError`` (naming who changed it and when) unless
+        the topic is still at that version.
+        """
         stored = await self.repository.get(title, guild_id=guild_id)
         if stored.guild_id != guild_id:
             raise EditError(f"{stored.title!r} is a shared topic; this server can hide it or add its own "
                             "topic with that title")
+        if expected_version is not None and expected_version != stored.version:
+            raise _stale(stored, expected_version)
         return stored
 
     async def history(self, title: str, *, guild_id: int | None = None) -> list[Revision]:
@@ -266,9 +273,7 @@ class TopicEditor:
         Raises ``StaleVersionError`` naming who changed it and when; nothing is overwritten. An edit
         that changes nothing writes no revision (``ChangeResult.changed`` is false).
         """
-        stored = await self.open(title, guild_id=guild_id)
-        if expected_version is not None and expected_version != stored.version:
-            raise _stale(stored, expected_version)
+        stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
         after = checked(change if isinstance(change, Topic) else change(stored.topic))
         if after == stored.topic:
             return self._result("edit", stored.topic, stored, author)
@@ -282,9 +287,7 @@ class TopicEditor:
         self, title: str, *, author: str, guild_id: int | None = None, expected_version: int | None = None
     ) -> ChangeResult:
         """Remove the topic; the removal is a revision, so ``revert`` to the version before undoes it."""
-        stored = await self.open(title, guild_id=guild_id)
-        if expected_version is not None and expected_version != stored.version:
-            raise _stale(stored, expected_version)
+        stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
         await self.repository.remove(stored.title, guild_id=guild_id, author=author, expected_version=stored.version)
         self.index.remove(stored.title, guild_id)
         removal = await self.repository.revision(stored.title, stored.version + 1, guild_id=guild_id)
