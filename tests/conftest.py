@@ -10,6 +10,7 @@ in which case they fail.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -176,3 +177,21 @@ def records_dir(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return write
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
+    """``topicbot`` in-process against a fresh SQLite store: ``cli("list")`` returns the exit code."""
+    from bot.cli import main
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def run(*args: str) -> int:
+        return main(["--database-url", url, *args])
+
+    yield run
+    # main() configures logging for a process; give the test session its own back.
+    root.handlers[:] = handlers
+    root.setLevel(level)

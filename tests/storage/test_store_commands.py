@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import filecmp
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.core.model import Topic
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-
-    def run(*args: str) -> int:
-        return main(["--database-url", url, *args])
-
-    yield run
-    # main() configures logging for a process; give the test session its own back.
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def test_check_reports_each_bad_file_with_its_line_and_fails(

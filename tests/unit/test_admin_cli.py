@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.core.model import Topic
 
 Cli = Callable[..., int]
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> Iterator[Cli]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'admin' / 'topics.db'}"
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-
-    def run(*args: str) -> int:
-        return main(["--database-url", url, *args])
-
-    yield run
-    # main() configures logging for a process; give the test session its own back.
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture
