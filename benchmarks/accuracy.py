@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import statistics
 import tempfile
 import time
 from collections import defaultdict
@@ -36,6 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.figures import latency
+from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
 from bot.core.answering import Answerer
 from bot.core.answers import Answer
@@ -60,21 +60,12 @@ async def _load_through_store(knowledge_dir: Path) -> TopicIndex:
             await services.close()
 
 
-def _abstained(answer: Answer) -> bool:
-    return answer.intent == "none" and answer.topic is None
-
-
-def _topic_ok(label: dict[str, Any], answer: Answer) -> bool:
-    wanted = {label["topic"], *label.get("alt", [])}
-    return answer.topic is not None and answer.topic.title in wanted
-
-
 def is_correct(label: dict[str, Any], answer: Answer) -> bool:
     """Whether ``answer`` is right for ``label`` (see the module docstring)."""
     if label["style"] == "ambiguous":
         return answer.is_disambiguation and len(set(answer.candidates) & set(label["candidates"])) >= 2
     if label["intent"] == "none":
-        return _abstained(answer)
+        return abstained(answer)
     if label["intent"] == "list":
         if answer.intent != "list":
             return False
@@ -83,7 +74,7 @@ def is_correct(label: dict[str, Any], answer: Answer) -> bool:
             return True
         got = set(answer.candidates)
         return wanted <= got and len(wanted & got) * 2 >= len(got)
-    if not _topic_ok(label, answer) or answer.intent != label["intent"]:
+    if not topic_ok(label, answer) or answer.intent != label["intent"]:
         return False
     if label["intent"] == "attribute":
         return answer.attribute is not None and answer.attribute.name == label["attribute"]
@@ -92,7 +83,7 @@ def is_correct(label: dict[str, Any], answer: Answer) -> bool:
 
 def _year_ok(label: dict[str, Any], answer: Answer) -> bool:
     year = label["year"]
-    return (_topic_ok(label, answer) and answer.intent == "timeline" and answer.date_range is not None
+    return (topic_ok(label, answer) and answer.intent == "timeline" and answer.date_range is not None
             and answer.date_range.start == date(year, 1, 1) and answer.date_range.end == date(year, 12, 31)
             and (bool(answer.events) or bool(answer.nearest_events)))
 
@@ -123,7 +114,7 @@ def run(knowledge_dir: Path, questions_file: Path) -> None:
     index = load_index(knowledge_dir)
     load_ms = (time.perf_counter() - started) * 1000.0
     answerer = Answerer(index)
-    labels = [json.loads(line) for line in questions_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = read_labels(questions_file)
     results: list[tuple[dict[str, Any], Answer]] = []
     latencies: list[float] = []
     for label in labels:
@@ -134,7 +125,7 @@ def run(knowledge_dir: Path, questions_file: Path) -> None:
 
     correct = [is_correct(lab, ans) for lab, ans in results]
     answerable = [(lab, ans) for lab, ans in results if lab["topic"] is not None]
-    abstained = [(lab, ans) for lab, ans in results if _abstained(ans)]
+    abstentions = [(lab, ans) for lab, ans in results if abstained(ans)]
     none_labels = [(lab, ans) for lab, ans in results if lab["intent"] == "none"]
     attribute_labels = [(lab, ans) for lab, ans in results if lab["intent"] == "attribute"]
     ambiguous = [(lab, ans) for lab, ans in results if lab["style"] == "ambiguous"]
@@ -143,9 +134,9 @@ def run(knowledge_dir: Path, questions_file: Path) -> None:
     print(f"records: {len(index)} (imported into a temporary SQLite store and indexed in {load_ms:.0f} ms)")
     print(f"questions: {len(labels)}")
     print(f"overall                 {_pct(sum(correct), len(results))}")
-    print(f"answerable top-1        {_pct(sum(_topic_ok(lab, ans) for lab, ans in answerable), len(answerable))}")
-    print(f"no-match precision      {_pct(sum(lab['intent'] == 'none' for lab, _ in abstained), len(abstained))}")
-    print(f"no-match recall         {_pct(sum(_abstained(ans) for _, ans in none_labels), len(none_labels))}")
+    print(f"answerable top-1        {_pct(sum(topic_ok(lab, ans) for lab, ans in answerable), len(answerable))}")
+    print(f"no-match precision      {_pct(sum(lab['intent'] == 'none' for lab, _ in abstentions), len(abstentions))}")
+    print(f"no-match recall         {_pct(sum(abstained(ans) for _, ans in none_labels), len(none_labels))}")
     print(f"intent accuracy         {_pct(sum(ans.intent == lab['intent'] for lab, ans in results), len(results))}")
     attribute_ok = sum(is_correct(lab, ans) for lab, ans in attribute_labels)
     print(f"attribute accuracy      {_pct(attribute_ok, len(attribute_labels))}")
@@ -157,10 +148,8 @@ def run(knowledge_dir: Path, questions_file: Path) -> None:
         by_style[lab["style"]].append(ok)
     for style in sorted(by_style):
         print(f"  {style:14} {_pct(sum(by_style[style]), len(by_style[style]))}")
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    print(f"latency of answer(): p50 {p50:.2f} ms  p99 {p99:.2f} ms  (n={len(ordered)})")
+    timing = latency(latencies)
+    print(f"latency of answer(): p50 {timing.p50:.2f} ms  p99 {timing.p99:.2f} ms  (n={timing.n})")
     mistakes = [(lab, ans) for (lab, ans), ok in zip(results, correct, strict=True) if not ok]
     print(f"mistakes ({len(mistakes)}):")
     for lab, ans in mistakes:

@@ -16,36 +16,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
+from benchmarks.figures import peak_rss_mb
+from benchmarks.stores import fresh_postgres, records_dir
 from bot.core.importing import import_folder
 from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/topicbot_ingest_bench"
-
-
-def _records_dir(folder: Path) -> Path:
-    return folder / "topics" if (folder / "topics").is_dir() else folder
-
-
-async def _fresh_postgres(url: str) -> None:
-    target = make_url(url)
-    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
-    try:
-        async with admin.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
-            await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await admin.dispose()
 
 
 async def _run_one(records: Path, n: int, backend: str, pg_url: str, chunk: int) -> dict[str, float | int | str]:
@@ -54,7 +36,7 @@ async def _run_one(records: Path, n: int, backend: str, pg_url: str, chunk: int)
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         else:
             url = pg_url
-            await _fresh_postgres(url)
+            await fresh_postgres(url)
         engine = make_engine(url)
         try:
             await migrate(engine)
@@ -62,20 +44,19 @@ async def _run_one(records: Path, n: int, backend: str, pg_url: str, chunk: int)
             start = time.perf_counter()
             diff = await import_folder(repo, records, limit=n, chunk_size=chunk)
             seconds = time.perf_counter() - start
-            import_peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            import_peak_mb = peak_rss_mb()
             check_start = time.perf_counter()
             loaded = len(await repo.list())
             list_seconds = time.perf_counter() - check_start
         finally:
             await engine.dispose()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "backend": backend,
         "n": len(diff.added),
         "seconds": seconds,
         "records_per_s": len(diff.added) / seconds if seconds else 0.0,
-        "peak_rss_mb": import_peak_kb / 1024,
-        "peak_rss_with_list_mb": peak_kb / 1024,
+        "peak_rss_mb": import_peak_mb,
+        "peak_rss_with_list_mb": peak_rss_mb(),
         "list_seconds": list_seconds,
         "listed": loaded,
     }
@@ -90,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=1000, help="records per chunk")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    records = _records_dir(args.folder)
+    records = records_dir(args.folder)
     if args.one:
         result = asyncio.run(_run_one(records, args.n[0], args.backend[0], args.postgres_url, args.chunk))
         print(json.dumps(result))
