@@ -62,6 +62,23 @@ async def _load_index(repository: TopicRepository, stored: list[StoredTopic] | N
     return index
 
 
+async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
+    """Import ``settings.knowledge_dir`` into a store that has no global topics yet; whether it did.
+
+    Every front end calls this first, so a fresh install sees the shipped topics whatever the first
+    command is.
+    """
+    if await repository.search_titles("", limit=1):
+        return False
+    if not settings.knowledge_dir.is_dir() or not record_files(settings.knowledge_dir):
+        return False
+    started = time.perf_counter()
+    diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author="knowledge")
+    log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
+             time.perf_counter() - started)
+    return True
+
+
 async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
     """Migrate the store, import ``settings.knowledge_dir`` into an empty store, and load the index."""
     engine = make_engine(settings.database_url)
@@ -69,16 +86,9 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         await migrate(engine)
         session_factory = make_session_factory(engine)
         repository = TopicRepository(session_factory, tz=settings.tz)
-        stored = await repository.list_all()
-        no_global_topics = not any(topic.guild_id is None for topic in stored)
-        if seed_knowledge and no_global_topics and settings.knowledge_dir.is_dir() \
-                and record_files(settings.knowledge_dir):
-            started = time.perf_counter()
-            diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author="knowledge")
-            log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
-                     time.perf_counter() - started)
-            stored = await repository.list_all()
-        index = await _load_index(repository, stored)
+        if seed_knowledge:
+            await seed_store(repository, settings)
+        index = await _load_index(repository)
     except BaseException:
         await engine.dispose()
         raise

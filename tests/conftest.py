@@ -181,15 +181,22 @@ def records_dir(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
-    """``topicbot`` in-process against a fresh SQLite store: ``cli("list")`` returns the exit code."""
+    """``topicbot`` in-process against a fresh SQLite store: ``cli("list")`` returns the exit code.
+
+    The store starts empty: its config points ``knowledge_dir`` at an empty folder (the shipped
+    topics are tested on their own).
+    """
     from bot.cli import main
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"
+    (tmp_path / "no-knowledge").mkdir()
+    config = tmp_path / "cli.toml"
+    config.write_text(f'[topicbot]\nknowledge_dir = "{(tmp_path / "no-knowledge").as_posix()}"\n', encoding="utf-8")
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
 
     def run(*args: str) -> int:
-        return main(["--database-url", url, *args])
+        return main(["--config", str(config), "--database-url", url, *args])
 
     yield run
     # main() configures logging for a process; give the test session its own back.

@@ -15,16 +15,20 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bot.cli.store_commands import with_repository
+from bot.cli.terminal import plain_text
 from bot.config import Settings
 from bot.core import editing
 from bot.core.errors import StaleVersionError
-from bot.core.matching import TopicIndex
 from bot.core.model import Topic
-from bot.core.moderation import ChangeResult, TopicEditor
-from bot.core.storage import Revision, TopicRepository
 from bot.core.topic_diff import TopicDiff, format_diff
+
+if TYPE_CHECKING:
+    # Imported where used: they load SQLAlchemy and the matching engine, which `--help` does not need.
+    from bot.core.moderation import ChangeResult, TopicEditor
+    from bot.core.storage import Revision, TopicRepository
 
 Edit = Callable[[Topic], Topic]
 
@@ -155,11 +159,14 @@ def _apply_all(edits: list[Edit], topic: Topic) -> Topic:
 
 
 def _editor(repo: TopicRepository) -> TopicEditor:
+    from bot.core.matching import TopicIndex
+    from bot.core.moderation import TopicEditor
+
     return TopicEditor(repo, TopicIndex())
 
 
 def _print_change(result: ChangeResult) -> None:
-    _out(result.headline())
+    _out(plain_text(result.headline()))
     if result.changed and result.action not in {"hide", "unhide"}:
         for line in format_diff(result.diff, _TERMINAL_LIMIT).splitlines()[1:]:
             _out(f"  {line}")
@@ -231,7 +238,7 @@ def diff_command(args: argparse.Namespace, settings: Settings) -> int:
 
     diff = asyncio.run(with_repository(settings, work))
     _out(f"version {args.from_version} \u2192 {args.to_version}")
-    _out(format_diff(diff, _TERMINAL_LIMIT))
+    _out(plain_text(format_diff(diff, _TERMINAL_LIMIT)))
     return 0
 
 
@@ -257,7 +264,8 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
                                          expected_version=args.expect_version)
         except StaleVersionError as error:
             return _refused(error, await _changes_since(editor, args))
-        _out(f"{result.headline()}; undo with: topicbot revert {shlex.quote(result.title)} {result.version - 1}")
+        undo = f"topicbot revert {shlex.quote(result.title)} {result.version - 1}"
+        _out(f"{plain_text(result.headline())}; undo with: {undo}")
         return 0
 
     return asyncio.run(with_repository(settings, work))

@@ -8,13 +8,14 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings
-from bot.core.answering import Answerer, answer_to_json
 from bot.core.errors import TopicbotError
-from bot.core.explaining import format_explanation
-from bot.core.rendering import Renderer
+
+if TYPE_CHECKING:
+    from bot.core.answering import Answerer
+    from bot.core.rendering import Renderer
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,9 +41,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is not None and args.question:
         sys.stderr.write("topicbot ask: give either a QUESTION or --batch FILE, not both\n")
         return 2
-    questions: Iterator[str] = _read_batch(args.batch) if args.batch is not None else iter([args.question])
+    if args.batch is not None:
+        stream = _open_batch(args.batch)
+        if stream is None:
+            return 2
+        questions: Iterator[str] = _read_batch(args.batch, stream)
+    else:
+        questions = iter([args.question])
+    from bot.cli.terminal import Printer
+    from bot.core.answering import answer_to_json
+    from bot.core.explaining import format_explanation
+
     answerer, renderer = asyncio.run(_load(settings))
     out = sys.stdout
+    printer = Printer(out)
     for question in questions:
         answer = answerer.answer(question, guild_id=args.guild)
         if args.json:
@@ -50,23 +62,38 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.explain:
             out.write(format_explanation(answer) + "\n\n")
         else:
-            out.write(renderer.render(answer).text + "\n")
+            printer.markdown(renderer.render(answer).text)
         out.flush()
     return 0
 
 
+def _open_batch(path: Path) -> IO[str] | None:
+    """The ``--batch`` file opened for reading (stdin for ``-``), or ``None`` after saying why it cannot be."""
+    if str(path) == "-":
+        return sys.stdin
+    try:
+        return path.open(encoding="utf-8")
+    except IsADirectoryError:
+        reason = "is a folder; give a JSON Lines file"
+    except OSError as error:
+        reason = f"cannot be read ({error.strerror})"
+    sys.stderr.write(f"topicbot ask: --batch file {path} {reason}\n")
+    return None
+
+
 async def _load(settings: Settings) -> tuple[Answerer, Renderer]:
+    from bot.core.rendering import CLI_COMMANDS, Renderer
     from bot.services import build_services
 
     services = await build_services(settings)
     try:
-        return services.answerer, services.renderer
+        return services.answerer, Renderer(commands=CLI_COMMANDS)
     finally:
         await services.close()
 
 
-def _read_batch(path: Path) -> Iterator[str]:
-    stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+def _read_batch(path: Path, stream: IO[str]) -> Iterator[str]:
+    number = 0
     try:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -78,6 +105,8 @@ def _read_batch(path: Path) -> Iterator[str]:
             if not isinstance(item, dict) or not isinstance(item.get("q"), str):
                 raise BatchFormatError(f"{path}: line {number}: expected an object with a string \"q\" field")
             yield item["q"]
+    except UnicodeDecodeError:
+        raise BatchFormatError(f"{path}: line {number + 1}: not UTF-8 text") from None
     finally:
         if stream is not sys.stdin:
             stream.close()

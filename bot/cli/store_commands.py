@@ -1,55 +1,83 @@
 """The store commands: ``check``, ``import``, ``export``, ``list`` and ``show``.
 
-Each handler migrates the database first (so a fresh SQLite file just works), then runs one async
-unit of work with ``asyncio.run``. Errors are ``TopicbotError``s; ``bot.cli.main`` prints them.
+Each handler migrates the database first (so a fresh SQLite file just works) and fills an empty
+store from the shipped ``knowledge/`` folder (so every command sees the shipped topics on a fresh
+install, as ``ask`` does), then runs one async unit of work with ``asyncio.run``. Errors are
+``TopicbotError``s; ``bot.cli.main`` prints them. The store, the record format and the importer are
+imported inside the handlers, so that ``topicbot --help`` does not load SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from bot.cli.wording import counted
 from bot.config import Settings
-from bot.core.errors import FieldTooLongError, RecordFormatError
-from bot.core.importing import ImportDiff, export_topics, import_folder, record_files
-from bot.core.record_format import format_record, parse_record
-from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
+from bot.core.errors import ImportAbortedError, RecordFormatError, TopicbotError
+
+if TYPE_CHECKING:
+    from bot.core.importing import ImportDiff
+    from bot.core.storage import StoredTopic, TopicRepository
 
 T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = subparsers.add_parser("check", help="validate record files (line-numbered errors)")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="record files or folders of them")
+    check = subparsers.add_parser(
+        "check", help="validate record files (line-numbered errors)",
+        description="Check record files without touching the store. Every bad file is listed with its line, what "
+                    "was expected and what was found; the exit code is 1 if any file is bad or none was found.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="record files, or folders of *.txt records")
     check.set_defaults(handler=check_command)
 
-    importing = subparsers.add_parser("import", help="import a folder of records (all or nothing)")
-    importing.add_argument("folder", type=Path, metavar="DIR")
+    importing = subparsers.add_parser(
+        "import", help="import a folder of records (all or nothing)",
+        description="Import every *.txt record in DIR in one transaction: topics are matched by title, new ones "
+                    "added, changed ones replaced (keeping moderator aliases). One bad file aborts the import and "
+                    "changes nothing; every bad file is then listed.",
+    )
+    importing.add_argument("folder", type=Path, metavar="DIR", help="folder of *.txt record files")
     importing.add_argument("--dry-run", action="store_true", help="show what would be added/changed; change nothing")
     importing.set_defaults(handler=import_command)
 
-    export = subparsers.add_parser("export", help="write every topic to DIR, one record file each")
-    export.add_argument("folder", type=Path, metavar="DIR")
+    export = subparsers.add_parser(
+        "export", help="write every topic to DIR, one record file each",
+        description="Write every global topic to DIR as one record file each, atomically, byte-identical to what "
+                    "was imported. Exporting again into the same folder removes the files of topics that no "
+                    "longer exist (only files an earlier export wrote).",
+    )
+    export.add_argument("folder", type=Path, metavar="DIR", help="folder to write to (created if missing)")
     export.set_defaults(handler=export_command)
 
-    listing = subparsers.add_parser("list", help="list the stored topic titles")
+    listing = subparsers.add_parser("list", help="list the stored topic titles",
+                                    description="Print the title of every global topic, one per line.")
     listing.set_defaults(handler=list_command)
 
-    show = subparsers.add_parser("show", help="print one stored topic as a record")
-    show.add_argument("title", metavar="TITLE")
+    show = subparsers.add_parser("show", help="print one stored topic as a record",
+                                 description="Print one topic in the record format. TITLE may be any of its "
+                                             "names: its title or an alias, in any case.")
+    show.add_argument("title", metavar="TITLE", help="the topic's title or one of its aliases")
     show.set_defaults(handler=show_command)
 
 
 async def with_repository(settings: Settings, work: Callable[[TopicRepository], Awaitable[T]]) -> T:
-    """Run ``work`` against the configured store, migrated to the latest schema first."""
+    """Run ``work`` against the configured store, migrated to the latest schema and seeded first."""
+    from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
+    from bot.services import seed_store
+
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
-        return await work(TopicRepository(make_session_factory(engine), tz=settings.tz))
+        repository = TopicRepository(make_session_factory(engine), tz=settings.tz)
+        await seed_store(repository, settings)
+        return await work(repository)
     finally:
         await engine.dispose()
 
@@ -59,6 +87,8 @@ def _out(line: str = "") -> None:
 
 
 def _expand(paths: list[Path]) -> Iterator[Path]:
+    from bot.core.importing import record_files
+
     for path in paths:
         if path.is_dir():
             yield from record_files(path)
@@ -66,31 +96,43 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def check_command(args: argparse.Namespace, settings: Settings) -> int:
-    bad = 0
+def check_files(paths: list[Path], settings: Settings) -> tuple[int, list[str]]:
+    """Parse each record file; the number checked and one line per bad file."""
+    from bot.core.errors import FieldTooLongError
+    from bot.core.record_format import parse_record
+
+    problems: list[str] = []
     checked = 0
-    for path in _expand(args.files):
+    for path in _expand(paths):
         checked += 1
         try:
             parse_record(path.read_bytes().decode("utf-8"), settings.tz)
         except RecordFormatError as error:
-            bad += 1
-            _out(f"{path}: line {error.line}: expected {error.expected}, found {error.found}")
+            problems.append(f"{path}: line {error.line}: expected {error.expected}, found {error.found}")
         except FieldTooLongError as error:
-            bad += 1
-            _out(f"{path}: {error}")
+            problems.append(f"{path}: {error}")
         except UnicodeDecodeError as error:
-            bad += 1
-            _out(f"{path}: not UTF-8 text ({error.reason})")
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            problems.append(f"{path}: line {line}: not UTF-8 text ({error.reason})")
+        except IsADirectoryError:
+            problems.append(f"{path}: is a folder inside a folder (only *.txt files directly in it are read)")
         except OSError as error:
-            bad += 1
-            _out(f"{path}: cannot read ({error.strerror})")
-    _out(f"{checked - bad} of {checked} records ok")
-    return 1 if bad else 0
+            problems.append(f"{path}: cannot read ({error.strerror})")
+    return checked, problems
+
+
+def check_command(args: argparse.Namespace, settings: Settings) -> int:
+    checked, problems = check_files(args.files, settings)
+    for line in problems:
+        _out(line)
+    if checked == 0:
+        sys.stderr.write(f"topicbot check: no record files (*.txt) in {', '.join(map(str, args.files))}\n")
+        return 1
+    _out(f"{checked - len(problems)} of {counted(checked, 'record')} ok")
+    return 1 if problems else 0
 
 
 def _print_diff(diff: ImportDiff, *, dry_run: bool) -> None:
-    verb = "would be" if dry_run else "were"
     for title in diff.added:
         _out(f"+ {title}")
     for change in diff.changed:
@@ -98,12 +140,22 @@ def _print_diff(diff: ImportDiff, *, dry_run: bool) -> None:
     if dry_run:
         for title in diff.unchanged:
             _out(f"= {title}")
-    _out(f"{len(diff.added)} {verb} added, {len(diff.changed)} {verb} changed, {len(diff.unchanged)} unchanged")
+    added, changed = counted(len(diff.added), "topic"), counted(len(diff.changed), "topic")
+    unchanged = f"{len(diff.unchanged)} unchanged"
+    if dry_run:
+        _out(f"would add {added}, change {changed}; {unchanged} (dry run: nothing was written)")
+    else:
+        _out(f"added {added}, changed {changed}; {unchanged}")
 
 
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.importing import import_folder, record_files
+
     folder: Path = args.folder
     total = len(record_files(folder))
+    if total == 0:
+        sys.stderr.write(f"topicbot import: no record files (*.txt) in {folder}\n")
+        return 1
 
     async def work(repo: TopicRepository) -> ImportDiff:
         if not sys.stdout.isatty():
@@ -116,17 +168,41 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 repo, folder, tz=settings.tz, dry_run=args.dry_run, progress=lambda n: bar.advance(task, n)
             )
 
-    diff = asyncio.run(with_repository(settings, work))
+    try:
+        diff = asyncio.run(with_repository(settings, work))
+    except (RecordFormatError, ImportAbortedError) as error:
+        _report_bad_files(folder, settings, error)
+        return 1
     _print_diff(diff, dry_run=args.dry_run)
     return 0
 
 
-def export_command(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(repo: TopicRepository) -> list[Path]:
-        return await export_topics(repo, args.folder, settings.tz)
+def _report_bad_files(folder: Path, settings: Settings, error: TopicbotError) -> None:
+    """After an aborted import: every bad file (as ``check`` lists them), or the one error if none is."""
+    _, problems = check_files([folder], settings)
+    for line in problems or [str(error)]:
+        sys.stderr.write(f"topicbot import: {line}\n")
+    sys.stderr.write(f"topicbot import: nothing was imported ({counted(len(problems) or 1, 'problem')})\n")
 
-    written = asyncio.run(with_repository(settings, work))
-    _out(f"exported {len(written)} topics to {args.folder}")
+
+def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    folder: Path = args.folder
+    if folder.exists() and not folder.is_dir():
+        sys.stderr.write(f"topicbot export: {folder} exists and is not a folder; give a folder to write into\n")
+        return 1
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        sys.stderr.write(f"topicbot export: cannot write into {folder} (permission denied)\n")
+        return 1
+
+    async def work(repo: TopicRepository) -> tuple[list[Path], list[Path]]:
+        from bot.core.importing import export_topics, remove_stale_exports
+
+        written = await export_topics(repo, folder, settings.tz)
+        return written, remove_stale_exports(folder, written)
+
+    written, removed = asyncio.run(with_repository(settings, work))
+    gone = f"; removed {counted(len(removed), 'file')} of topics that no longer exist" if removed else ""
+    _out(f"exported {counted(len(written), 'topic')} to {folder}{gone}")
     return 0
 
 
@@ -139,9 +215,26 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def find_topic(repo: TopicRepository, name: str, *, guild_id: int | None = None) -> StoredTopic:
+    """The topic titled ``name``, else the one with ``name`` among its aliases; else the title lookup's error."""
+    from bot.core.errors import TopicNotFoundError
+    from bot.core.names import name_key
+
+    try:
+        return await repo.get(name, guild_id=guild_id)
+    except TopicNotFoundError:
+        wanted = name_key(name)
+        for stored in await repo.list(guild_id=guild_id):
+            if any(name_key(alias) == wanted for alias in stored.topic.all_aliases):
+                return stored
+        raise
+
+
 def show_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.record_format import format_record
+
     async def work(repo: TopicRepository) -> str:
-        stored = await repo.get(args.title)
+        stored = await find_topic(repo, args.title)
         return format_record(stored.topic, settings.tz)
 
     _out(asyncio.run(with_repository(settings, work)))

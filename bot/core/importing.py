@@ -28,6 +28,8 @@ from bot.core.storage import StoredTopic, TopicBatch, TopicRepository, TopicWrit
 log = logging.getLogger(__name__)
 
 RECORD_SUFFIX: Final = ".txt"
+#: The file in an export folder that lists the record files the last export wrote.
+EXPORT_MANIFEST: Final = ".topicbot-export"
 #: Records parsed and written per round trip to the database.
 DEFAULT_CHUNK: Final = 1000
 _COMPARED_FIELDS: Final = (
@@ -121,8 +123,17 @@ def record_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ImportAbortedError(f"{folder} is not a folder")
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and e.is_file())
+        names = sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and _is_file(e))
     return [folder / name for name in names]
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a file; one that cannot be inspected (a symlink loop) counts, so that
+    reading it reports the problem instead of it being skipped silently."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
 
 
 def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
@@ -316,3 +327,23 @@ async def export_topics(
         written.append(path)
     log.debug("exported %d topics to %s", len(written), folder)
     return written
+
+
+def remove_stale_exports(folder: Path, written: Sequence[Path]) -> list[Path]:
+    """Remove the files an earlier export into ``folder`` wrote that this one (``written``) did not.
+
+    Each export lists its files in ``EXPORT_MANIFEST``; only files named there are ever removed, so
+    anything else in the folder is left alone. Returns the removed paths.
+    """
+    manifest = folder / EXPORT_MANIFEST
+    previous = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    current = {path.name for path in written}
+    removed: list[Path] = []
+    for name in previous:
+        path = folder / name
+        if name in current or Path(name).name != name or not name.endswith(RECORD_SUFFIX) or not path.is_file():
+            continue
+        path.unlink()
+        removed.append(path)
+    write_atomically(manifest, "\n".join(sorted(current)))
+    return removed

@@ -35,6 +35,15 @@ LIMITS: Final = MappingProxyType(
 )
 
 _URL_RE: Final = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+#: A link a record may give for a web result: http(s), a host name (no user name before an ``@``, which
+#: can make one address look like another), an optional port, then a path without spaces, quotes or
+#: angle brackets (which would end the link early in Markdown).
+STRICT_URL_RE: Final = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][^\s<>\"]*)?")
+
+
+def is_valid_url(text: str) -> bool:
+    """Whether ``text`` is exactly one link of the form ``STRICT_URL_RE`` allows."""
+    return STRICT_URL_RE.fullmatch(text) is not None
 
 
 def check_length(field_name: str, value: str) -> None:
@@ -80,9 +89,9 @@ class WebResult:
     @property
     def links(self) -> tuple[str, ...]:
         """Every link of this result: its own URL first, then URLs found inline in the snippet."""
-        found = [self.url] if self.url else []
+        found = [self.url] if self.url and is_valid_url(self.url) else []
         for match in _URL_RE.finditer(self.snippet):
-            if match.group(0) not in found:
+            if match.group(0) not in found and is_valid_url(match.group(0)):
                 found.append(match.group(0))
         return tuple(found)
 

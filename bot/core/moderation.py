@@ -234,9 +234,17 @@ class TopicEditor:
         return await self.repository.history(title, guild_id=guild_id)
 
     async def diff(self, title: str, from_version: int, to_version: int, *, guild_id: int | None = None) -> TopicDiff:
-        """What changed from one revision to another (either way round)."""
-        old = await self.repository.revision(title, from_version, guild_id=guild_id)
-        new = await self.repository.revision(title, to_version, guild_id=guild_id)
+        """What changed from one revision to another (either way round).
+
+        Raises ``EditError`` naming the versions there are when either version does not exist.
+        """
+        history = await self.repository.history(title, guild_id=guild_id)
+        by_version = {revision.version: revision for revision in history}
+        for version in (from_version, to_version):
+            if version not in by_version:
+                raise EditError(f"{history[-1].title!r} has no version {version} "
+                                f"(it has versions 1 to {history[-1].version})")
+        old, new = by_version[from_version], by_version[to_version]
         return diff_topics(_revision_topic(old, self.tz), _revision_topic(new, self.tz), self.tz)
 
     async def changes_since(self, title: str, version: int, *, guild_id: int | None = None) -> TopicDiff:

@@ -36,14 +36,14 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Final
 
 from bot.core.errors import RecordFormatError, UnrepresentableTopicError
-from bot.core.model import Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
+from bot.core.model import STRICT_URL_RE, Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
 
 BULLET: Final = "  \u2022 "
 INDENT: Final = "    "
 _TIMESTAMP_RE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}), (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)")
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SOURCE_RE: Final = re.compile(r"(?P<text>.*) \(Source: (?P<source>[^()]*)\)")
-_LONE_URL_RE: Final = re.compile(r"https?://\S+")
+_LONE_URL_RE: Final = STRICT_URL_RE
 _WEB_RESULTS: Final = "Web Search Results"
 _TIMESTAMP_EXAMPLE: Final = "a timestamp like '1/6/2026, 5:05:08 AM'"
 

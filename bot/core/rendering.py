@@ -17,6 +17,7 @@ from typing import Final
 import jinja2
 
 from bot.core.answers import Answer
+from bot.core.markdown import escape_markdown
 from bot.core.model import Topic
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,18 @@ log = logging.getLogger(__name__)
 MESSAGE_LIMIT: Final = 2000
 PAGE_LIMIT: Final = 4096
 SHORTENED_NOTE: Final = "… (shortened; ask about one part, or use /topic, for the rest)"
+
+
+@dataclass(frozen=True)
+class CommandNames:
+    """How a front end names the commands its hints point to (slash commands in Discord, CLI commands)."""
+
+    list_topics: str
+    show_topic: str
+
+
+DISCORD_COMMANDS: Final = CommandNames(list_topics="/topic list", show_topic="/topic")
+CLI_COMMANDS: Final = CommandNames(list_topics="`topicbot list`", show_topic="`topicbot show TITLE`")
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,9 @@ def paginate(body: str, limit: int = PAGE_LIMIT) -> tuple[str, ...]:
 class Renderer:
     """Renders answers; build one and reuse it (the Jinja2 environment is built once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, commands: CommandNames = DISCORD_COMMANDS) -> None:
+        self.commands = commands
+        self.shortened_note = SHORTENED_NOTE.replace("/topic", commands.show_topic)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("bot.core", "templates"),
             autoescape=False,  # noqa: S701 - the output is Discord Markdown, not HTML
@@ -98,6 +113,9 @@ class Renderer:
             keep_trailing_newline=False,
             undefined=jinja2.StrictUndefined,
         )
+        # Record text is literal: every template passes it through ``md`` (see bot.core.markdown).
+        self.env.filters["md"] = escape_markdown
+        self.env.globals["commands"] = commands
 
     def _render(self, name: str, **context: object) -> str:
         return self.env.get_template(f"{name}.md.j2").render(**context).strip()
@@ -132,14 +150,14 @@ class Renderer:
             else:
                 body = self._render("summary", topic=topic)
         pages = paginate(body)
-        first = pages[0] if len(pages) == 1 else shorten(body, PAGE_LIMIT)
+        first = pages[0] if len(pages) == 1 else shorten(body, PAGE_LIMIT, self.shortened_note)
         return Reply(title=title, body=first, pages=pages, text=self._message(title, body, freshness, links,
                                                                              answer.intent),
                      links=links, freshness=freshness)
 
-    @staticmethod
-    def _message(title: str | None, body: str, freshness: str | None, links: tuple[str, ...], intent: str) -> str:
-        head = f"**{title}**\n\n" if title else ""
+    def _message(self, title: str | None, body: str, freshness: str | None, links: tuple[str, ...],
+                 intent: str) -> str:
+        head = f"**{escape_markdown(title)}**\n\n" if title else ""
         tail = f"\n\n_{freshness}_" if freshness else ""
         if links and intent != "sources":
             tail += "\nSources: " + " ".join(f"<{link}>" for link in links[:3])
@@ -148,5 +166,6 @@ class Renderer:
             tail = f"\n_{freshness}_" if freshness and len(freshness) < 300 else ""
             head = shorten(head, 200, note="…")
             room = MESSAGE_LIMIT - len(head) - len(tail)
-        return shorten(f"{head}{body}{tail}" if len(body) <= room else f"{head}{shorten(body, room)}{tail}",
-                       MESSAGE_LIMIT)
+        note = self.shortened_note
+        return shorten(f"{head}{body}{tail}" if len(body) <= room else f"{head}{shorten(body, room, note)}{tail}",
+                       MESSAGE_LIMIT, note)

@@ -36,9 +36,9 @@ def test_import_dry_run_then_import_list_show_and_export(
     assert capsys.readouterr().out == ""
 
     assert cli("import", str(folder)) == 0
-    assert "2 were added" in capsys.readouterr().out
+    assert "added 2 topics, changed 0 topics; 0 unchanged" in capsys.readouterr().out
     assert cli("import", str(folder)) == 0
-    assert "0 were added, 0 were changed, 2 unchanged" in capsys.readouterr().out
+    assert "added 0 topics, changed 0 topics; 2 unchanged" in capsys.readouterr().out
 
     assert cli("list") == 0
     assert capsys.readouterr().out.splitlines() == ["Fusion Power", "Solar Panels"]

@@ -49,7 +49,7 @@ def test_edit_applies_every_option_as_one_revision(
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert out.startswith("alice edited **Fusion Power** (version 2)\n")
+    assert out.startswith("alice edited Fusion Power (version 2)\n")
     assert "~ Status: \u201cExperimental\u201d \u2192 \u201cOperational\u201d" in out
     assert "+ Budget: Unknown" in out
     assert "- Lead Lab: Test Lab One" in out
@@ -102,14 +102,14 @@ def test_diff_revert_and_remove_round_trip(cli: Cli, stored: str, capsys: pytest
 
     assert cli("diff", stored, "1", "2") == 0
     out = capsys.readouterr().out
-    assert out.startswith("version 1 \u2192 2\n**Fusion Power**\n")
+    assert out.startswith("version 1 \u2192 2\nFusion Power\n")
     assert "- Status: Experimental" in out
 
     assert cli("revert", stored, "1", "--author", "carol") == 0
-    assert capsys.readouterr().out.startswith("carol reverted **Fusion Power** to version 1 (now version 3)")
+    assert capsys.readouterr().out.startswith("carol reverted Fusion Power to version 1 (now version 3)")
     after = tmp_path / "after"
     assert cli("export", str(after)) == 0
-    [before_file] = export.iterdir()
+    [before_file] = export.glob("*.txt")
     assert (after / before_file.name).read_bytes() == before_file.read_bytes()
 
     assert cli("remove", stored, "--expect-version", "3") == 0

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import FieldTooLongError, RecordFormatError, UnrepresentableTopicError
-from bot.core.model import LIMITS, Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
+from bot.core.model import LIMITS, STRICT_URL_RE, Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
 from bot.core.record_format import BULLET, INDENT, format_record, parse_record
 
 RECORDS_DIR = Path(__file__).resolve().parents[1] / "data" / "records"
 RECORD_PATHS = sorted(RECORDS_DIR.glob("*.txt"))
 SEED = RECORDS_DIR / "000_d2cd8480304b6b42.txt"
-LONE_URL = re.compile(r"https?://\S+")
+LONE_URL = STRICT_URL_RE
 SOURCE_SUFFIX = re.compile(r".* \(Source: [^()]*\)")
 
 
@@ -136,8 +136,9 @@ _sections = st.builds(
 _urls = st.builds(
     lambda scheme, host, path: f"{scheme}://{host}/{path}",
     st.sampled_from(["http", "https"]),
-    st.from_regex(r"[a-z0-9-]{1,20}(\.[a-z]{2,6}){1,2}", fullmatch=True),
-    st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=40),
+    st.from_regex(r"[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?(\.[a-z]{2,6}){1,2}", fullmatch=True),
+    # Any printable ASCII but the quote and angle brackets, which a link may not contain.
+    st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters='"<>'), max_size=40),
 )
 
 
