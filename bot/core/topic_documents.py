@@ -96,12 +96,41 @@ def word_key(word: str, *, exact: bool = False) -> str:
     return word if exact else stem(word)
 
 
+@dataclass(frozen=True, slots=True)
+class RawWord:
+    """What indexing needs of one word as written: its normalised words, their index keys (function
+    words left out) and whether it is a short acronym. Computed once per distinct spelling."""
+
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+    short_acronym: bool
+    acronym: bool  # three letters or more, all capitals ("PAFACA")
+
+
+_RAW_CACHE: dict[str, RawWord] = {}
+_RAW_CACHE_SIZE: Final = 200_000
+
+
+def raw_word(raw: str) -> RawWord:
+    """The analysis of one raw word, memoised: a corpus repeats its vocabulary, and normalising and
+    stemming every occurrence again was most of the cost of indexing a topic."""
+    found = _RAW_CACHE.get(raw)
+    if found is None:
+        exact = is_short_acronym(raw)
+        normal = tuple(words(raw))
+        keys = tuple(word_key(w, exact=exact) for w in normal if w not in FUNCTION_WORDS)
+        acronym = sum(ch.isalpha() for ch in raw) >= MIN_ACRONYM_LETTERS and raw.isupper()
+        found = RawWord(normal, keys, exact, acronym)
+        if len(_RAW_CACHE) >= _RAW_CACHE_SIZE:
+            _RAW_CACHE.clear()
+        _RAW_CACHE[raw] = found
+    return found
+
+
 def _content_stems(text: str) -> list[str]:
     out: list[str] = []
-    for match in _RAW_WORD_RE.finditer(text):
-        raw = match.group(0)
-        exact = is_short_acronym(raw)
-        out.extend(word_key(w, exact=exact) for w in words(raw) if w not in FUNCTION_WORDS)
+    for raw in _RAW_WORD_RE.findall(text):
+        out.extend(raw_word(raw).keys)
     return out
 
 
@@ -156,8 +185,13 @@ def build_document(topic: Topic) -> TopicDocument:
 
 def exact_keys(texts: list[str]) -> frozenset[str]:
     """Short acronyms of ``texts`` that their stem would change ("DOGE" → "doge", not "dog")."""
-    return frozenset(w for text in texts for match in _RAW_WORD_RE.finditer(text)
-                     if is_short_acronym(match.group(0)) for w in words(match.group(0)) if stem(w) != w)
+    found: set[str] = set()
+    for text in texts:
+        for raw in _RAW_WORD_RE.findall(text):
+            analysed = raw_word(raw)
+            if analysed.short_acronym:
+                found.update(w for w in analysed.words if stem(w) != w)
+    return frozenset(found)
 
 
 def acronym_stems(texts: list[str]) -> frozenset[str]:
@@ -165,10 +199,10 @@ def acronym_stems(texts: list[str]) -> frozenset[str]:
     acronyms name one law, agency or product, wherever in a sentence they stand."""
     found: set[str] = set()
     for text in texts:
-        for match in _RAW_WORD_RE.finditer(text):
-            raw = match.group(0)
-            if sum(ch.isalpha() for ch in raw) >= MIN_ACRONYM_LETTERS and raw.isupper():
-                found.update(word_key(w, exact=is_short_acronym(raw)) for w in words(raw))
+        for raw in _RAW_WORD_RE.findall(text):
+            analysed = raw_word(raw)
+            if analysed.acronym:
+                found.update(word_key(w, exact=analysed.short_acronym) for w in analysed.words)
     return frozenset(found)
 
 
@@ -183,16 +217,20 @@ def proper_words(texts: list[str]) -> frozenset[str]:
     upper: dict[str, int] = {}
     lower: dict[str, int] = {}
     for text in texts:
-        previous = "."
+        first = True
         for match in _RAW_WORD_RE.finditer(text):
             raw = match.group(0)
-            gap = text[max(0, match.start() - 3):match.start()].strip()
-            starts_sentence = previous == "." or (gap != "" and gap[-1] in _SENTENCE_END)
-            previous = ""
-            for word in words(raw):
-                key = raw.lower() if is_short_acronym(raw) else word
-                if raw[0].isupper() and not starts_sentence:
-                    upper[key] = upper.get(key, 0) + 1
-                elif raw[0].islower():
-                    lower[key] = lower.get(key, 0) + 1
+            initial = raw[0]
+            if initial.islower():
+                for word in raw_word(raw).words:
+                    lower[word] = lower.get(word, 0) + 1
+            elif initial.isupper():
+                start = match.start()
+                gap = text[max(0, start - 3):start].strip()
+                if not first and not (gap != "" and gap[-1] in _SENTENCE_END):
+                    analysed = raw_word(raw)
+                    for word in analysed.words:
+                        key = raw.lower() if analysed.short_acronym else word
+                        upper[key] = upper.get(key, 0) + 1
+            first = False
     return frozenset(key for key, count in upper.items() if count > lower.get(key, 0))
