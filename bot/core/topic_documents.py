@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Final
+from typing import Final, Protocol
 
 from bot.core.lexicon import FUNCTION_WORDS
 from bot.core.model import Topic
@@ -82,6 +82,50 @@ class TopicDocument:
     @property
     def stems(self) -> frozenset[str]:
         return frozenset(self.evidence)
+
+    # --- DocumentView ------------------------------------------------------------------------------
+
+    def evidence_of(self, key: str) -> tuple[float, str | None]:
+        return self.evidence.get(key, (0.0, None))
+
+    def text_evidence_of(self, key: str) -> float:
+        return self.text_evidence.get(key, 0.0)
+
+    def prefix_evidence_of(self, pkey: str) -> list[tuple[str, float]]:
+        return list(self.prefix_evidence.get(pkey, ()))
+
+    def has_phrase(self, first: str, second: str) -> bool:
+        return (first, second) in self.phrases
+
+    def is_proper(self, word: str) -> bool:
+        return word in self.proper
+
+    def is_acronym(self, key: str) -> bool:
+        return key in self.acronyms
+
+    def is_defining(self, key: str) -> bool:
+        return key in self.defining
+
+
+class DocumentView(Protocol):
+    """What the ranker asks of a topic's document (``TopicDocument`` or the index's packed form)."""
+
+    @property
+    def names(self) -> tuple[NameWords, ...]: ...
+
+    def evidence_of(self, key: str) -> tuple[float, str | None]: ...
+
+    def text_evidence_of(self, key: str) -> float: ...
+
+    def prefix_evidence_of(self, pkey: str) -> list[tuple[str, float]]: ...
+
+    def has_phrase(self, first: str, second: str) -> bool: ...
+
+    def is_proper(self, word: str) -> bool: ...
+
+    def is_acronym(self, key: str) -> bool: ...
+
+    def is_defining(self, key: str) -> bool: ...
 
 
 def is_short_acronym(text: str) -> bool:

@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.tokens import normalize
-from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
+from bot.core.topic_documents import FIELD_WEIGHTS, DocumentView, NameWords
 
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6
@@ -84,7 +84,7 @@ class QuestionToken:
         return (self.stem,) if self.exact is None else (self.stem, self.exact)
 
 
-def is_common_mention(doc: TopicDocument, token: QuestionToken, weight: float, field: str | None, *,
+def is_common_mention(doc: DocumentView, token: QuestionToken, weight: float, field: str | None, *,
                        alone: bool) -> bool:
     """An ordinary word of the record's prose, in lower case: not a name, not a phrase.
 
@@ -97,29 +97,29 @@ def is_common_mention(doc: TopicDocument, token: QuestionToken, weight: float, f
     if field in ("title", "alias", "typo", "phrase", "unique acronym", "compound name"):
         return False
     # A frequent English word capitalised inside a name ("Day" of "Liberation Day") is still that word.
-    proper = (token.word in doc.proper and token.word not in COMMON_WORDS) or any(
-        k in doc.acronyms for k in token.keys)
+    proper = (doc.is_proper(token.word) and token.word not in COMMON_WORDS) or any(
+        doc.is_acronym(k) for k in token.keys)
     if proper:
         return False
     return not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS
 
 
-def text_or_partial_name(doc: TopicDocument, stem_: str) -> float:
+def text_or_partial_name(doc: DocumentView, stem_: str) -> float:
     """Evidence of ``stem_`` for ``doc`` outside its names, or as one word of a name at most."""
     in_name = PARTIAL_NAME_BASE if any(stem_ in n.keys for n in doc.names) else 0.0
-    return max(doc.text_evidence.get(stem_, 0.0), in_name)
+    return max(doc.text_evidence_of(stem_), in_name)
 
 
 def compact_name(name: str) -> str:
     return "".join(w for w in normalize(name).split() if w not in FUNCTION_WORDS)
 
 
-def full_names(doc: TopicDocument, name_hits: dict[str, float]) -> set[str]:
+def full_names(doc: DocumentView, name_hits: dict[str, float]) -> set[str]:
     """Words of the topic's names that the question mentions in full."""
     return {n.key(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
 
 
-def name_vocabulary(doc: TopicDocument) -> set[str]:
+def name_vocabulary(doc: DocumentView) -> set[str]:
     """Words of the topic's names, plus adjacent pairs written together ("glp 1" → "glp1")."""
     vocab: set[str] = set()
     for name in doc.names:

@@ -1,0 +1,503 @@
+"""``TopicIndex``: the in-memory index of topics that questions and autocomplete are matched against.
+
+Topics are global (``guild_id=None``) or belong to one guild; a guild sees the global topics plus
+its own, minus the global ones it hid. Each topic has a slot; what the ranker reads of it is its
+``PackedDocument`` (sorted word ids, about a kilobyte) and the topic itself is kept as a compressed
+pickle, unpacked on demand (a few hundred recently used topics stay ready). Updating one topic
+touches only that topic's postings.
+
+A question is answered in two stages (``rank``):
+
+1. **Candidates** (``candidates``): every question word's posting list (with the record's evidence
+   weight per topic), prefix and name postings and typo matches are summed, IDF-weighted, into one
+   numpy vector over the slots at once. At most ``PARAMS.max_scored`` topics with the highest sums
+   go on, however many topics share a common word.
+2. **Scoring** (``scoring.score_topic``) of those candidates in full, with every rule of the
+   evidence model (see ``bot.core.matching.scoring``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, SYNONYM_GROUPS
+from bot.core.matching.names import LetterBuckets, NameTrigrams, WholeNames
+from bot.core.matching.packed import PackedDocument
+from bot.core.matching.params import PARAMS
+from bot.core.matching.postings import Postings, Vocabulary
+from bot.core.matching.scoring import Evidence, score_topic
+from bot.core.model import Topic
+from bot.core.tokens import normalize, prefix_key, stem
+from bot.core.topic_documents import build_document, is_short_acronym
+from bot.core.topic_scores import (
+    CHATTER_WORDS,
+    QuestionToken,
+    TopicScore,
+    compact_name,
+    is_chatter_typo,
+    name_vocabulary,
+    name_vocabulary_of,
+    typo_cutoff,
+)
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int | None, str]
+
+_GLOBAL: Final = -1
+_FREE: Final = -2
+_SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
+                    for group in SYNONYM_GROUPS for w in group}
+_COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
+#: Added to a whole-name typo's candidate sum so it is always scored.
+_MUST_SCORE: Final = 1e6
+
+
+class TopicIndex:
+    """Topics by title (case-insensitive) with the postings needed to rank them against text."""
+
+    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = ()) -> None:
+        self._vocabulary = Vocabulary()
+        self._evidence = Postings()
+        self._prefixes = Postings()
+        self._name_words = Postings(weighted=False)
+        self._exact_words = Postings(weighted=False)
+        self._described = Postings(weighted=False)  # surface words of titles, aliases and descriptions
+        self._described_words = LetterBuckets()
+        self._typo_words = LetterBuckets()
+        self._whole_names = WholeNames()
+        self._trigrams = NameTrigrams()
+        self._name_pairs: dict[str, tuple[str, str]] = {}
+        self._slot_of: dict[Key, int] = {}
+        self._keys: list[Key | None] = []
+        self._docs: list[PackedDocument | None] = []
+        self._stored: list[bytes] = []
+        self._owner: npt.NDArray[np.int64] = np.full(64, _FREE, dtype=np.int64)
+        self._guild_slots: dict[int, set[int]] = {}
+        self._hidden: dict[int, set[str]] = {}
+        self._cache: OrderedDict[int, Topic] = OrderedDict()
+        self._compound_cache: dict[str, str | None] = {}
+        self._titles_cache: dict[int | None, list[str]] = {}
+        for topic, guild_id in entries:
+            self.upsert(topic, guild_id)
+        self.compact()
+
+    # --- updates -------------------------------------------------------------------------------
+
+    def upsert(self, topic: Topic, guild_id: int | None = None) -> None:
+        """Add ``topic`` or replace the topic with the same title in the same scope."""
+        key = (guild_id, topic.title.casefold())
+        self._drop(key)
+        slot = len(self._keys)
+        doc = build_document(topic)
+        packed = PackedDocument.pack(doc, self._vocabulary)
+        self._keys.append(key)
+        self._docs.append(packed)
+        self._stored.append(zlib.compress(pickle.dumps(topic, protocol=pickle.HIGHEST_PROTOCOL), 6))
+        self._slot_of[key] = slot
+        if slot >= len(self._owner):
+            self._owner = np.concatenate((self._owner, np.full(len(self._owner), _FREE, dtype=np.int64)))
+        self._owner[slot] = _GLOBAL if guild_id is None else guild_id
+        if guild_id is not None:
+            self._guild_slots.setdefault(guild_id, set()).add(slot)
+        self._postings_of(slot, packed, topic, add=True)
+        for name in doc.names:
+            for a, b in zip(name.words, name.words[1:], strict=False):
+                self._name_pairs[a + b] = (a, b)
+        self._changed()
+
+    def _postings_of(self, slot: int, packed: PackedDocument, topic: Topic, *, add: bool) -> None:
+        """Add (or remove) every posting of one topic."""
+        intern = self._vocabulary.intern
+        tables: list[tuple[Postings, Iterable[tuple[int, float]]]] = [
+            (self._evidence, packed.evidence_items()),
+            (self._prefixes, packed.prefix_weights().items()),
+            (self._exact_words, ((i, 1.0) for i in packed.exact_ids())),
+            (self._name_words, ((intern(w), 1.0) for w in name_vocabulary(packed))),
+        ]
+        described = set(normalize(" ".join((topic.title, *topic.all_aliases, topic.description))).split())
+        tables.append((self._described, ((intern(w), 1.0) for w in described)))
+        for table, items in tables:
+            for word_id, weight in items:
+                if add:
+                    table.add(word_id, slot, weight)
+                else:
+                    table.remove(word_id, slot)
+        spelt = {w for n in packed.names if not n.exact for w in name_vocabulary_of(n)}
+        compact = {compact_name(n.text) for n in packed.names if not is_short_acronym(n.text)}
+        for word in spelt:
+            (self._typo_words.add if add else self._typo_words.discard)(word)
+        for word in described:
+            (self._described_words.add if add else self._described_words.discard)(word)
+        for name in compact:
+            if add:
+                self._whole_names.add(slot, name)
+            else:
+                self._whole_names.remove(slot, name)
+        if add:
+            self._trigrams.add(slot, [(topic.title, False), *((a, True) for a in topic.all_aliases)])
+        else:
+            self._trigrams.remove(slot)
+        packed.release()
+
+    def remove(self, title: str, guild_id: int | None = None) -> bool:
+        """Remove a topic; returns whether it was there."""
+        return self._drop((guild_id, title.casefold()))
+
+    def hide(self, guild_id: int, title: str) -> None:
+        """Hide a global topic from one guild."""
+        self._hidden.setdefault(guild_id, set()).add(title.casefold())
+        self._titles_cache.clear()
+
+    def unhide(self, guild_id: int, title: str) -> None:
+        self._hidden.get(guild_id, set()).discard(title.casefold())
+        self._titles_cache.clear()
+
+    def _drop(self, key: Key) -> bool:
+        slot = self._slot_of.pop(key, None)
+        if slot is None:
+            return False
+        packed = self._docs[slot]
+        assert packed is not None  # noqa: S101 - a live slot always has its document
+        topic = self._topic_at(slot)
+        self._postings_of(slot, packed, topic, add=False)
+        packed.release()
+        self._keys[slot] = None
+        self._docs[slot] = None
+        self._stored[slot] = b""
+        self._owner[slot] = _FREE
+        self._cache.pop(slot, None)
+        if key[0] is not None:
+            self._guild_slots.get(key[0], set()).discard(slot)
+        self._changed()
+        return True
+
+    def _changed(self) -> None:
+        self._compound_cache.clear()
+        self._titles_cache.clear()
+
+    def compact(self) -> None:
+        """Merge buffered postings (after a bulk load)."""
+        for table in (self._evidence, self._prefixes, self._name_words, self._exact_words, self._described):
+            table.compact()
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def _topic_at(self, slot: int) -> Topic:
+        topic = self._cache.get(slot)
+        if topic is None:
+            topic = pickle.loads(zlib.decompress(self._stored[slot]))  # noqa: S301 - our own bytes
+            assert isinstance(topic, Topic)  # noqa: S101
+            self._cache[slot] = topic
+            if len(self._cache) > PARAMS.topic_cache_size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(slot)
+        return topic
+
+    def _visible(self, slot: int, guild_id: int | None) -> bool:
+        key = self._keys[slot]
+        if key is None:
+            return False
+        owner, folded = key
+        if owner is None:
+            if guild_id is None:
+                return True
+            return folded not in self._hidden.get(guild_id, ()) and (guild_id, folded) not in self._slot_of
+        return owner == guild_id
+
+    def _visible_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
+        owner = self._owner[: len(self._keys)]
+        if guild_id is None:
+            mask: npt.NDArray[np.bool_] = owner == _GLOBAL
+            return mask
+        mask = (owner == _GLOBAL) | (owner == guild_id)
+        shadowed = set(self._hidden.get(guild_id, ()))
+        shadowed |= {key[1] for s in self._guild_slots.get(guild_id, ()) if (key := self._keys[s]) is not None}
+        for folded in shadowed:
+            slot = self._slot_of.get((None, folded))
+            if slot is not None:
+                mask[slot] = False
+        return mask
+
+    def _visible_slots(self, guild_id: int | None) -> list[int]:
+        return [int(s) for s in np.flatnonzero(self._visible_mask(guild_id))]
+
+    def get(self, title: str, guild_id: int | None = None) -> Topic | None:
+        """The visible topic with this title (case-insensitive), the guild's own first."""
+        folded = title.strip().casefold()
+        if guild_id is not None and (slot := self._slot_of.get((guild_id, folded))) is not None:
+            return self._topic_at(slot)
+        slot = self._slot_of.get((None, folded))
+        return self._topic_at(slot) if slot is not None and self._visible(slot, guild_id) else None
+
+    def topics(self, guild_id: int | None = None) -> list[Topic]:
+        """Visible topics, ordered by title (unpacks every one: for exports and small indexes)."""
+        return [t for title in self.titles(guild_id) if (t := self.get(title, guild_id)) is not None]
+
+    def titles(self, guild_id: int | None = None) -> list[str]:
+        """Visible titles, ordered case-insensitively (kept until the next change)."""
+        found = self._titles_cache.get(guild_id)
+        if found is None:
+            found = sorted((self._title_at(s) for s in self._visible_slots(guild_id)), key=str.casefold)
+            self._titles_cache[guild_id] = found
+        return list(found)
+
+    def _title_at(self, slot: int) -> str:
+        packed = self._docs[slot]
+        assert packed is not None  # noqa: S101
+        title = next((n.text for n in packed.names if n.is_title), None)
+        return title if title is not None else self._topic_at(slot).title
+
+    def attribute_names(self, title: str, guild_id: int | None = None) -> list[str]:
+        topic = self.get(title, guild_id)
+        return [a.name for a in topic.attributes] if topic else []
+
+    def autocomplete(self, text: str, guild_id: int | None = None,
+                     limit: int = PARAMS.autocomplete_limit) -> list[tuple[str, str]]:
+        """Up to ``limit`` (≤ 25) ``(label, title)`` choices for what was typed so far.
+
+        Fuzzy (``fuzz.WRatio``, ``score_cutoff=50``) on titles and aliases sharing trigrams with the
+        text; the label reads "Title (aka Alias)" when an alias is what matched. Empty text lists
+        titles alphabetically.
+        """
+        limit = max(0, min(limit, PARAMS.autocomplete_limit))
+        if not normalize(text):
+            return [(_label(t), t) for t in self.titles(guild_id)[:limit]]
+        hits = self._trigrams.search(text, fuzz.WRatio, 50.0, limit * 3, lambda s: self._visible(s, guild_id))
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for slot, name, is_alias, _score in hits:
+            title = self._title_at(slot)
+            if title in seen:
+                continue
+            seen.add(title)
+            out.append((_label(f"{title} (aka {name})" if is_alias else title), title))
+            if len(out) == limit:
+                break
+        return out
+
+    def closest_titles(self, text: str, limit: int = 3, guild_id: int | None = None) -> list[str]:
+        """Titles whose title or alias is closest to ``text``, best first.
+
+        Whole-string similarity first (``fuzz.QRatio`` ≥ 55: "opne ai" → OpenAI), then partial
+        matches (``fuzz.WRatio`` ≥ 60: "sora" → OpenAI Sora) to fill up to ``limit``.
+        """
+        out: list[str] = []
+        for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
+            for slot, _name, _alias, _score in self._trigrams.search(
+                    text, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):
+                title = self._title_at(slot)
+                if title not in out:
+                    out.append(title)
+        return out[:limit]
+
+    def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
+        """Titles of topics whose title, aliases or description has a word starting with a word of
+        ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
+        wanted = [w for w in normalize(text).split() if w not in CHATTER_WORDS and len(w) >= 3]
+        if not wanted:
+            return []
+        matching: set[int] | None = None
+        for word in wanted:
+            slots: set[int] = set()
+            for start in {word, stem(word)}:
+                for described in self._words_starting(start):
+                    slots.update(int(s) for s in self._described.get(self._vocabulary.id(described))[0])
+            matching = slots if matching is None else matching & slots
+        return sorted((self._title_at(s) for s in matching or () if self._visible(s, guild_id)),
+                      key=str.casefold)
+
+    def _words_starting(self, start: str) -> list[str]:
+        from bisect import bisect_left
+
+        bucket = self._described_words.bucket(start[0])
+        i = bisect_left(bucket, start)
+        out: list[str] = []
+        while i < len(bucket) and bucket[i].startswith(start):
+            out.append(bucket[i])
+            i += 1
+        return out
+
+    # --- ranking -------------------------------------------------------------------------------
+
+    def idf(self, stem_: str) -> float:
+        """Inverse document frequency of a stem over all indexed topics (unknown words score highest).
+
+        A frequent English word (``lexicon.COMMON_WORDS``, by its stem) counts as if at least
+        ``common_word_share`` of the topics used it, unless it is a word of some topic's name: a
+        small index cannot tell that "day" or "close" is common everywhere else.
+        """
+        n = len(self._slot_of)
+        word_id = self._vocabulary.id(stem_)
+        df = float(self._evidence.count(word_id))
+        if stem_ in _COMMON_STEMS and word_id not in self._name_words:
+            df = max(df, PARAMS.common_word_share * n)
+        return max(0.1, math.log((n + 1) / (df + 0.5)))
+
+    def _has_evidence(self, key: str) -> bool:
+        return self._vocabulary.id(key) in self._evidence
+
+    def _is_name_word(self, word: str) -> bool:
+        return self._vocabulary.id(word) in self._name_words
+
+    def name_word_count(self, word: str) -> int:
+        """How many topics have ``word`` in one of their names."""
+        return self._name_words.count(self._vocabulary.id(word))
+
+    def evidence_count(self, key: str) -> int:
+        return self._evidence.count(self._vocabulary.id(key))
+
+    def question_tokens(self, text: str) -> list[QuestionToken]:
+        """The content words of ``text`` as the ranker sees them (typos of names resolved)."""
+        raw = normalize(text).split()
+        joined: list[str] = []
+        i = 0
+        while i < len(raw):
+            pair = raw[i] + raw[i + 1] if i + 1 < len(raw) else ""
+            if pair and self._is_name_word(pair) and pair not in self._name_pairs:
+                joined.append(pair)  # "sky lane" → the single name word "skylane"
+                i += 2
+                continue
+            if raw[i] in self._name_pairs and not self._is_name_word(raw[i]):
+                joined.extend(self._name_pairs[raw[i]])  # "glp1" → the name words "glp", "1"
+            else:
+                joined.append(raw[i])
+            i += 1
+        tokens: list[QuestionToken] = []
+        # Short numbers ("Quill 9", "llama 4") count next to words; years are dates, and a question of
+        # numbers alone ("2+2") has nothing to match.
+        has_words = any(not w.isdigit() and w not in CHATTER_WORDS for w in joined)
+        for word in joined:
+            is_name = self._is_name_word(word)
+            if word in CHATTER_WORDS or (word in ASPECT_WORDS and not is_name):
+                continue
+            if word.isdigit() and (len(word) > PARAMS.max_number_digits or not has_words):
+                continue
+            s = stem(word)
+            exact = word if self._vocabulary.id(word) in self._exact_words else None  # "doge", not "dog"
+            part = None if is_name else self._compound_part(word)
+            synonyms = _SYNONYMS.get(s, frozenset())
+            if exact is not None:
+                tokens.append(QuestionToken(word, s, self.idf(exact), exact=exact))
+                continue
+            if self._has_evidence(s) or is_name or part is not None:
+                tokens.append(QuestionToken(word, s, self.idf(s), part=part, synonyms=synonyms))
+                continue
+            if any(self._has_evidence(x) for x in synonyms):
+                tokens.append(QuestionToken(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
+                continue
+            fuzzy = self._typo_candidates(word)
+            pkey = prefix_key(s)
+            if fuzzy:
+                best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
+                tokens.append(QuestionToken(word, s, best_idf, fuzzy))
+            elif (pkey is not None and self._vocabulary.id(pkey) in self._prefixes) or not is_chatter_typo(word):
+                tokens.append(QuestionToken(word, s, self.idf(s)))
+        return tokens
+
+    def _compound_part(self, word: str) -> str | None:
+        """For a word written as two known words run together ("chipmaking", "selfdriving"), the stem
+        of the more telling part (the higher IDF); each part has at least ``min_compound_part`` letters
+        and the split with the longest first part wins."""
+        if word in self._compound_cache:
+            return self._compound_cache[word]
+        found = None
+        shortest = PARAMS.min_compound_part
+        for i in range(len(word) - shortest, shortest - 1, -1):
+            left, right = stem(word[:i]), stem(word[i:])
+            if self._has_evidence(left) and self._has_evidence(right):
+                found = max((left, right), key=lambda p: (self.idf(p), p))
+                break
+        if len(self._compound_cache) >= PARAMS.compound_cache_size:
+            self._compound_cache.clear()
+        self._compound_cache[word] = found
+        return found
+
+    def _typo_candidates(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Name words ``word`` may be a slip of: same first letter, about one slip apart. Short
+        acronyms ("RIE") are left out: one slip of the keyboard makes another word ("rice")."""
+        cutoff = typo_cutoff(word)
+        if cutoff is None:
+            return ()
+        hits = process.extract(word, self._typo_words.bucket(word[0]), scorer=fuzz.ratio, processor=None,
+                               score_cutoff=cutoff, limit=PARAMS.typo_limit)
+        return tuple((name, score / 100.0) for name, score, _ in hits)
+
+    def _whole_name_typos(self, text: str) -> dict[int, float]:
+        """Short questions compared with whole names, spaces ignored: typos that move letters across
+        words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
+        content = [w for w in normalize(text).split() if w not in CHATTER_WORDS]
+        if not content or len(content) > PARAMS.whole_name_max_words:
+            return {}
+        return self._whole_names.typos("".join(content))
+
+    def candidates(self, tokens: list[QuestionToken], whole: dict[int, float],
+                   guild_id: int | None) -> list[int]:
+        """The visible slots worth scoring in full: at most ``PARAMS.max_scored``, the best by the sum
+        over question words of IDF × the record's best evidence for the word (names, prefixes, typos,
+        compounds and synonyms included), computed for every topic at once over the postings."""
+        size = len(self._keys)
+        total = np.zeros(size, dtype=np.float32)
+        word_id = self._vocabulary.id
+        for token in tokens:
+            best = np.zeros(size, dtype=np.float32)
+            sources: list[tuple[Postings, str | None, float]] = [
+                *((self._evidence, k, 1.0) for k in token.keys),
+                (self._name_words, token.word, 1.0),
+                (self._prefixes, prefix_key(token.stem), PARAMS.prefix_factor),
+                *((self._name_words, w, r) for w, r in token.fuzzy),
+                *((self._evidence, s, PARAMS.synonym_factor) for s in token.synonyms),
+            ]
+            if token.part is not None:
+                sources.append((self._evidence, token.part, PARAMS.prefix_factor))
+            for table, word, factor in sources:
+                if word is None:
+                    continue
+                slots, weights = table.get(word_id(word))
+                if len(slots):
+                    best[slots] = np.maximum(best[slots], weights * factor)
+            total += best * token.idf
+        for slot in whole:
+            total[slot] += _MUST_SCORE
+        total[~self._visible_mask(guild_id)] = 0.0
+        hit = np.flatnonzero(total > 0.0)
+        if len(hit) > PARAMS.max_scored:
+            top = np.argpartition(-total[hit], PARAMS.max_scored - 1)[: PARAMS.max_scored]
+            hit = np.sort(hit[top])
+        return [int(s) for s in hit]
+
+    def rank(self, text: str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
+        """Topics that explain ``text``, best first (see the module docstring)."""
+        tokens = self.question_tokens(text)
+        if not tokens:
+            return []
+        whole = self._whole_name_typos(text)
+        all_words = set(normalize(text).split()) | {t.word for t in tokens}
+        all_words |= {w for t in tokens for w, _ in t.fuzzy}
+        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self)
+        scores: list[TopicScore] = []
+        for slot in self.candidates(tokens, whole, guild_id):
+            packed = self._docs[slot]
+            assert packed is not None  # noqa: S101
+            scores.append(score_topic(self._title_at(slot), packed, evidence, whole.get(slot, 0.0)))
+            packed.release()
+        scores.sort(key=lambda s: (-s.score, s.title.casefold()))
+        return scores[:limit]
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= PARAMS.label_limit else text[: PARAMS.label_limit - 1] + "…"

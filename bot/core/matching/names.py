@@ -1,0 +1,169 @@
+"""Lookups over the topics' names whose cost must not grow with the corpus: typo candidates for one
+word, whole-name typos, and autocomplete / "did you mean" over titles and aliases.
+
+* A typo keeps its first letter (the ranker only accepts those), so name words are kept in
+  per-letter buckets and ``fuzz.ratio`` with a ``score_cutoff`` runs over one bucket.
+* Titles and aliases are indexed by trigrams (pg_trgm style: each word padded with two spaces in
+  front), so autocomplete scores only the few hundred names sharing the most trigrams with what was
+  typed, with rapidfuzz's ``process.extract``; an index with fewer names than that scores them all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.core.matching.params import PARAMS
+from bot.core.matching.postings import Postings, Vocabulary
+from bot.core.tokens import normalize
+
+
+class LetterBuckets:
+    """Distinct strings by first letter, counted so a string shared by several topics stays until
+    the last one goes; each letter's sorted list is rebuilt only after that letter changed."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[str]] = {}
+        self._sorted: dict[str, list[str]] = {}
+
+    def add(self, word: str) -> None:
+        if word:
+            self._counts.setdefault(word[0], Counter())[word] += 1
+            self._sorted.pop(word[0], None)
+
+    def discard(self, word: str) -> None:
+        bucket = self._counts.get(word[:1])
+        if bucket is None or word not in bucket:
+            return
+        bucket[word] -= 1
+        if bucket[word] <= 0:
+            del bucket[word]
+            self._sorted.pop(word[0], None)
+
+    def bucket(self, letter: str) -> list[str]:
+        found = self._sorted.get(letter)
+        if found is None:
+            found = sorted(self._counts.get(letter, ()))
+            self._sorted[letter] = found
+        return found
+
+
+def trigrams(text: str) -> set[str]:
+    """The trigrams of normalised ``text``: each word padded with two spaces in front."""
+    out: set[str] = set()
+    for word in text.split():
+        padded = "  " + word
+        out.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+class NameTrigrams:
+    """Every title and alias, searchable by trigram overlap, then ranked with a rapidfuzz scorer."""
+
+    def __init__(self) -> None:
+        self._grams = Vocabulary()
+        self._postings = Postings(weighted=False)
+        self._names: list[str | None] = []  # normalised name by name id; None once removed
+        self._owners: list[tuple[int, str, bool]] = []  # (slot, display name, is_alias)
+        self._by_slot: dict[int, list[int]] = {}
+        self._live = 0
+
+    def add(self, slot: int, names: Iterable[tuple[str, bool]]) -> None:
+        ids = self._by_slot.setdefault(slot, [])
+        for display, is_alias in names:
+            normal = normalize(display)
+            if not normal:
+                continue
+            name_id = len(self._names)
+            self._names.append(normal)
+            self._owners.append((slot, display, is_alias))
+            ids.append(name_id)
+            self._live += 1
+            for gram in trigrams(normal):
+                self._postings.add(self._grams.intern(gram), name_id)
+
+    def remove(self, slot: int) -> None:
+        for name_id in self._by_slot.pop(slot, ()):
+            normal = self._names[name_id]
+            if normal is None:
+                continue
+            for gram in trigrams(normal):
+                self._postings.remove(self._grams.intern(gram), name_id)
+            self._names[name_id] = None
+            self._live -= 1
+
+    def _candidates(self, query: str) -> list[int]:
+        """Name ids worth scoring: all of them in a small index, else those sharing most trigrams."""
+        if self._live <= PARAMS.autocomplete_scored:
+            return [i for i, name in enumerate(self._names) if name is not None]
+        parts = [self._postings.get(self._grams.id(gram))[0] for gram in trigrams(query)]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return []
+        counts = np.bincount(np.concatenate(parts), minlength=len(self._names))
+        hit = np.flatnonzero(counts)
+        if len(hit) > PARAMS.autocomplete_scored:
+            # Most shared trigrams first; among equals, the earlier name (a stable order).
+            order = np.argsort(-counts[hit], kind="stable")[: PARAMS.autocomplete_scored]
+            hit = hit[np.sort(order)]
+        return [int(i) for i in hit]
+
+    def search(self, text: str, scorer: Callable[..., float], cutoff: float, limit: int,
+               visible: Callable[[int], bool]) -> list[tuple[int, str, bool, float]]:
+        """``(slot, display name, is_alias, score)`` of the best visible names, best first."""
+        query = normalize(text)
+        if not query:
+            return []
+        ids = self._candidates(query)
+        choices = {i: self._names[i] for i in ids}
+        hits = process.extract(query, choices, scorer=scorer, processor=None, score_cutoff=cutoff,
+                               limit=None)
+        hits.sort(key=lambda hit: (-hit[1], hit[2]))
+        out: list[tuple[int, str, bool, float]] = []
+        for _name, score, name_id in hits:
+            slot, display, is_alias = self._owners[name_id]
+            if visible(slot):
+                out.append((slot, display, is_alias, float(score)))
+                if len(out) >= limit:
+                    break
+        return out
+
+
+class WholeNames:
+    """Titles and aliases written without spaces or function words ("zozotafoundry"), by first
+    letter, for questions that are a misspelt name with letters moved across words."""
+
+    def __init__(self) -> None:
+        self._buckets = LetterBuckets()
+        self._slots: dict[str, set[int]] = {}
+
+    def add(self, slot: int, compact: str) -> None:
+        if compact:
+            self._buckets.add(compact)
+            self._slots.setdefault(compact, set()).add(slot)
+
+    def remove(self, slot: int, compact: str) -> None:
+        slots = self._slots.get(compact)
+        if slots is not None and slot in slots:
+            slots.discard(slot)
+            self._buckets.discard(compact)
+            if not slots:
+                del self._slots[compact]
+
+    def typos(self, text: str) -> dict[int, float]:
+        """Slot → similarity (0..1) of the names ``text`` may be a misspelling of."""
+        if not text:
+            return {}
+        hits = process.extract(text, self._buckets.bucket(text[0]), scorer=fuzz.ratio, processor=None,
+                               score_cutoff=PARAMS.whole_name_cutoff, limit=PARAMS.typo_limit)
+        found: dict[int, float] = {}
+        for name, score, _ in hits:
+            for slot in self._slots.get(name, ()):
+                found[slot] = max(found.get(slot, 0.0), score / 100.0)
+        return found
+
+
+__all__ = ["LetterBuckets", "NameTrigrams", "WholeNames", "trigrams"]

@@ -1,0 +1,187 @@
+"""``PackedDocument``: a ``TopicDocument`` stored as one bytes object of sorted word ids.
+
+A ``TopicDocument`` is a handful of dicts and sets of strings (tens of kilobytes per topic). The
+ranker only ever asks it about the few words of one question, so the index keeps each document as
+sorted arrays of interned word ids with their weights, in one ``bytes`` (about a kilobyte), and
+answers each question by binary search. Both classes answer the same questions (``DocumentView``).
+
+Layout (native byte order)::
+
+    header   6 × uint32   counts: terms, prefix pairs, phrases, proper words, exact words, 0
+    uint64   prefix pairs (prefix id << 32 | word id), sorted
+    uint64   phrases (first stem id << 32 | second stem id), sorted
+    uint32   evidence word ids, sorted
+    float64  evidence weights            (same order)
+    float64  evidence outside the names  (same order)
+    uint32   proper words, sorted
+    uint32   exact words, sorted
+    uint8    field code | flags          (same order as the evidence ids)
+"""
+
+from __future__ import annotations
+
+import struct
+from array import array
+from bisect import bisect_left
+from itertools import accumulate
+from typing import Final, NamedTuple
+
+from bot.core.matching.postings import Vocabulary
+from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
+
+FIELDS: Final = tuple(FIELD_WEIGHTS)
+_FIELD_CODES: Final = {name: i for i, name in enumerate(FIELDS)}
+_DEFINING: Final = 16
+_ACRONYM: Final = 32
+_FIELD_MASK: Final = 15
+_HEADER: Final = struct.Struct("=6I")
+
+
+class _Views(NamedTuple):
+    prefixes: memoryview[int]
+    phrases: memoryview[int]
+    ids: memoryview[int]
+    weights: memoryview[float]
+    text: memoryview[float]
+    proper: memoryview[int]
+    exact: memoryview[int]
+    codes: memoryview[int]
+
+
+def _contains(values: memoryview[int], value: int) -> bool:
+    i = bisect_left(values, value)
+    return i < len(values) and int(values[i]) == value
+
+
+class PackedDocument:
+    """A ``TopicDocument`` as sorted word ids (see the module docstring)."""
+
+    __slots__ = ("_blob", "_views", "_vocabulary", "names")
+
+    def __init__(self, blob: bytes, names: tuple[NameWords, ...], vocabulary: Vocabulary) -> None:
+        self._blob = blob
+        self.names = names
+        self._vocabulary = vocabulary
+        self._views: _Views | None = None
+
+    @classmethod
+    def pack(cls, doc: TopicDocument, vocabulary: Vocabulary) -> PackedDocument:
+        intern = vocabulary.intern
+        terms = sorted((intern(key), weight, field) for key, (weight, field) in doc.evidence.items())
+        ids = array("I", (t for t, _, _ in terms))
+        weights = array("d", (w for _, w, _ in terms))
+        text = array("d", (doc.text_evidence.get(vocabulary.word(t), 0.0) for t, _, _ in terms))
+        codes = bytearray()
+        for term, _, field in terms:
+            word = vocabulary.word(term)
+            flags = _FIELD_CODES[field]
+            if word in doc.defining:
+                flags |= _DEFINING
+            if word in doc.acronyms:
+                flags |= _ACRONYM
+            codes.append(flags)
+        prefixes = array("Q", sorted(
+            (intern(pkey) << 32) | intern(stem_)
+            for pkey, items in doc.prefix_evidence.items() for stem_, _ in items))
+        phrases = array("Q", sorted((intern(a) << 32) | intern(b) for a, b in doc.phrases))
+        proper = array("I", sorted(intern(w) for w in doc.proper))
+        exact = array("I", sorted(intern(w) for w in doc.exact))
+        header = _HEADER.pack(len(ids), len(prefixes), len(phrases), len(proper), len(exact), 0)
+        blob = b"".join((header, prefixes.tobytes(), phrases.tobytes(), ids.tobytes(), weights.tobytes(),
+                         text.tobytes(), proper.tobytes(), exact.tobytes(), bytes(codes)))
+        return cls(blob, doc.names, vocabulary)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._blob)
+
+    def _unpack(self) -> _Views:
+        if self._views is None:
+            n, n_prefix, n_phrases, n_proper, n_exact, _ = _HEADER.unpack_from(self._blob)
+            view = memoryview(self._blob)
+            ends = list(accumulate((_HEADER.size, 8 * n_prefix, 8 * n_phrases, 4 * n, 8 * n, 8 * n,
+                                    4 * n_proper, 4 * n_exact, n)))
+            self._views = _Views(
+                view[ends[0]:ends[1]].cast("Q"), view[ends[1]:ends[2]].cast("Q"),
+                view[ends[2]:ends[3]].cast("I"), view[ends[3]:ends[4]].cast("d"),
+                view[ends[4]:ends[5]].cast("d"), view[ends[5]:ends[6]].cast("I"),
+                view[ends[6]:ends[7]].cast("I"), view[ends[7]:ends[8]].cast("B"))
+        return self._views
+
+    def release(self) -> None:
+        """Drop the cached views (the index keeps views only for recently scored documents)."""
+        self._views = None
+
+    def _position(self, key: str) -> int:
+        word_id = self._vocabulary.id(key)
+        if word_id is None:
+            return -1
+        ids = self._unpack()[2]
+        i = bisect_left(ids, word_id)
+        return i if i < len(ids) and ids[i] == word_id else -1
+
+    # --- DocumentView ------------------------------------------------------------------------------
+
+    def evidence_of(self, key: str) -> tuple[float, str | None]:
+        i = self._position(key)
+        if i < 0:
+            return 0.0, None
+        views = self._unpack()
+        return float(views[3][i]), FIELDS[views[7][i] & _FIELD_MASK]
+
+    def text_evidence_of(self, key: str) -> float:
+        i = self._position(key)
+        return 0.0 if i < 0 else float(self._unpack()[4][i])
+
+    def prefix_evidence_of(self, pkey: str) -> list[tuple[str, float]]:
+        prefix_id = self._vocabulary.id(pkey)
+        if prefix_id is None:
+            return []
+        pairs = self._unpack()[0]
+        i = bisect_left(pairs, prefix_id << 32)
+        out: list[tuple[str, float]] = []
+        while i < len(pairs) and pairs[i] >> 32 == prefix_id:
+            stem_ = self._vocabulary.word(pairs[i] & 0xFFFFFFFF)
+            out.append((stem_, self.evidence_of(stem_)[0]))
+            i += 1
+        return out
+
+    def has_phrase(self, first: str, second: str) -> bool:
+        a, b = self._vocabulary.id(first), self._vocabulary.id(second)
+        return a is not None and b is not None and _contains(self._unpack()[1], (a << 32) | b)
+
+    def is_proper(self, word: str) -> bool:
+        word_id = self._vocabulary.id(word)
+        return word_id is not None and _contains(self._unpack()[5], word_id)
+
+    def is_acronym(self, key: str) -> bool:
+        i = self._position(key)
+        return i >= 0 and bool(self._unpack()[7][i] & _ACRONYM)
+
+    def is_defining(self, key: str) -> bool:
+        i = self._position(key)
+        return i >= 0 and bool(self._unpack()[7][i] & _DEFINING)
+
+    # --- what the index reads when it adds or drops the topic -------------------------------------
+
+    def evidence_items(self) -> list[tuple[int, float]]:
+        """(word id, weight) of every evidence word."""
+        views = self._unpack()
+        return [(int(t), float(w)) for t, w in zip(views[2], views[3], strict=True)]
+
+    def prefix_ids(self) -> set[int]:
+        return {int(pair) >> 32 for pair in self._unpack()[0]}
+
+    def prefix_weights(self) -> dict[int, float]:
+        """Prefix id → the best weight of the document's words under that prefix."""
+        views = self._unpack()
+        best: dict[int, float] = {}
+        for pair in views[0]:
+            prefix_id, word_id = int(pair) >> 32, int(pair) & 0xFFFFFFFF
+            i = bisect_left(views[2], word_id)
+            best[prefix_id] = max(best.get(prefix_id, 0.0), float(views[3][i]))
+        return best
+
+    def exact_ids(self) -> list[int]:
+        return [int(x) for x in self._unpack()[6]]
+

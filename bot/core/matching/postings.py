@@ -1,0 +1,111 @@
+"""Interned words and compact postings: the inverted lists the candidate stage reads.
+
+A word is stored once (``Vocabulary``: an id per distinct string). A posting list maps a word id to
+the topic slots that contain it, with one weight each, read as numpy arrays. Additions are made
+in place (``array.array``), so building an index of 100,000 topics appends in amortised constant
+time, and changing one topic touches only its words' lists.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+import numpy.typing as npt
+
+SlotArray = npt.NDArray[np.int32]
+WeightArray = npt.NDArray[np.float32]
+
+_EMPTY_SLOTS: SlotArray = np.zeros(0, dtype=np.int32)
+_EMPTY_WEIGHTS: WeightArray = np.zeros(0, dtype=np.float32)
+
+
+class Vocabulary:
+    """Strings interned to dense ids (never reused, so packed documents stay valid)."""
+
+    __slots__ = ("_ids", "_words")
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._words: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def intern(self, word: str) -> int:
+        found = self._ids.get(word)
+        if found is None:
+            found = len(self._words)
+            self._ids[word] = found
+            self._words.append(word)
+        return found
+
+    def id(self, word: str) -> int | None:
+        return self._ids.get(word)
+
+    def word(self, word_id: int) -> str:
+        return self._words[word_id]
+
+
+class Postings:
+    """Word id → (slots, weights). A slot appears at most once per word.
+
+    Each list is a pair of ``array.array`` (4 bytes a slot, 4 a weight; appends are amortised O(1)),
+    read by numpy without copying. A table ``weighted=False`` keeps no weights (all 1.0).
+    """
+
+    __slots__ = ("_slots", "_weighted", "_weights")
+
+    def __init__(self, *, weighted: bool = True) -> None:
+        self._slots: dict[int, array[int]] = {}
+        self._weights: dict[int, array[float]] = {}
+        self._weighted = weighted
+
+    def add(self, word_id: int, slot: int, weight: float = 1.0) -> None:
+        slots = self._slots.get(word_id)
+        if slots is None:
+            self._slots[word_id] = array("i", (slot,))
+            if self._weighted:
+                self._weights[word_id] = array("f", (weight,))
+            return
+        slots.append(slot)
+        if self._weighted:
+            self._weights[word_id].append(weight)
+
+    def remove(self, word_id: int, slot: int) -> None:
+        slots = self._slots.get(word_id)
+        if slots is None:
+            return
+        try:
+            i = slots.index(slot)
+        except ValueError:
+            return
+        if len(slots) == 1:
+            del self._slots[word_id]
+            self._weights.pop(word_id, None)
+            return
+        del slots[i]
+        if self._weighted:
+            del self._weights[word_id][i]
+
+    def get(self, word_id: int | None) -> tuple[SlotArray, WeightArray]:
+        """The slots holding the word and their weights (empty arrays for an unknown word)."""
+        slots = None if word_id is None else self._slots.get(word_id)
+        if slots is None:
+            return _EMPTY_SLOTS, _EMPTY_WEIGHTS
+        ids: SlotArray = np.frombuffer(slots, dtype=np.int32)
+        if not self._weighted:
+            return ids, np.ones(len(ids), dtype=np.float32)
+        weights: WeightArray = np.frombuffer(self._weights[word_id], dtype=np.float32)  # type: ignore[index]
+        return ids, weights
+
+    def count(self, word_id: int | None) -> int:
+        """How many slots hold the word (its document frequency)."""
+        slots = None if word_id is None else self._slots.get(word_id)
+        return 0 if slots is None else len(slots)
+
+    def __contains__(self, word_id: int | None) -> bool:
+        return word_id is not None and word_id in self._slots
+
+    def compact(self) -> None:
+        """Nothing to merge: kept for callers that finish a bulk load."""

@@ -1,0 +1,165 @@
+"""How well one topic explains a question, in named steps (``score_topic``).
+
+* The question's content words (not function words, intent words or generic aspects such as
+  "earnings") each get an IDF weight computed from the index itself, so a word most topics mention
+  ("ai", "company") counts for little and an unknown word ("pie", "coil") counts for a lot.
+* Each word's *evidence* for a topic (``word_evidence``) is the topic document's field weight for it
+  (see ``topic_documents``), a looser prefix match at ``prefix_factor`` of that, a compound's telling
+  part, an everyday synonym, an acronym only this record uses, or a typo match against the words of
+  the topic's names.
+* ``coverage`` is the IDF-weighted share of the question that the topic explains; ``name_cover``
+  (``name_cover``) the IDF-weighted share of the topic's best name that the question mentions. The
+  score is ``100 * coverage * (0.75 + 0.25 * name_cover)`` when the question says most of a name,
+  else ``100 * coverage * 0.75``: explaining the question matters most, naming the topic breaks ties
+  between topics that explain it equally (Tesla vs Tesla Robotaxi for "tesla"), and one shared word
+  of a longer name ("google") breaks none. Part of a name made only of words other topics' names
+  share ("nuclear" of Nuclear Power and Nuclear Fusion) names neither.
+
+Generalising past the records' own wording, each with the reason it is general:
+
+* A frequent English word ("day", "close", "work"; ``lexicon.COMMON_WORDS``) is weighted as if half
+  the topics used it: a small index sees it as rare only because few records happen to use it.
+* An everyday synonym (``lexicon.SYNONYM_GROUPS``: "law" / "act", "car" / "vehicle") counts at
+  ``synonym_factor`` of the record's evidence for the other word, but never as the record explaining
+  the asker's own word (the lone-mention and outexplaining checks ignore it).
+* A word written as two known words ("chipmaking") counts as its more telling part, like a prefix.
+* An acronym only one record uses ("PAFACA" in an attribute) counts like a word of its description;
+  a short acronym ("DOGE") is indexed and matched as written, never by stem ("dog") or as a typo.
+* One ordinary prose word shared with a record is a lone mention, not evidence of the subject:
+  always when the rest of a multi-word question is unexplained, and when it is the whole question
+  unless the record keeps returning to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.matching.params import PARAMS
+from bot.core.tokens import prefix_key, prefix_related
+from bot.core.topic_documents import PHRASE_WEIGHT, DocumentView
+from bot.core.topic_scores import (
+    PARTIAL_NAME_BASE,
+    QuestionToken,
+    TopicScore,
+    full_names,
+    is_common_mention,
+    text_or_partial_name,
+)
+
+
+class CorpusStats(Protocol):
+    """What scoring needs to know about the whole index."""
+
+    def idf(self, stem_: str) -> float: ...
+
+    def evidence_count(self, key: str) -> int: ...
+
+    def name_word_count(self, word: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One question, ready to be scored against candidates."""
+
+    tokens: list[QuestionToken]
+    all_words: set[str]  # every word of the question, and the name words its typos stand for
+    total: float  # the sum of the tokens' IDF
+    stats: CorpusStats
+
+
+def name_hits_of(doc: DocumentView, question: Evidence) -> dict[str, float]:
+    """Name word → how surely the question says it (1.0 as written, a typo's ratio, a synonym's factor)."""
+    q_stems = {k for t in question.tokens for k in t.keys}
+    hits = {w: 1.0 for n in doc.names for w in n.words if w in question.all_words or n.key(w) in q_stems}
+    for token in question.tokens:
+        for name_word, ratio in token.fuzzy:
+            if any(name_word in n.words for n in doc.names):
+                hits[name_word] = max(hits.get(name_word, 0.0), ratio)
+        if token.synonyms:  # "electric cars" says most of "Electric Vehicles"
+            for w in (w for n in doc.names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
+                hits[w] = max(hits.get(w, 0.0), PARAMS.synonym_factor)
+    return hits
+
+
+def name_cover(doc: DocumentView, hits: dict[str, float], question: Evidence) -> tuple[float, frozenset[str]]:
+    """The IDF-weighted share of the topic's best-covered name that the question says, and its stems."""
+    idf = question.stats.idf
+    best = 0.0
+    best_words: frozenset[str] = frozenset()
+    for name in doc.names:
+        weights = [idf(name.key(w)) for w in name.words]
+        matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
+        for a, b in zip(name.words, name.words[1:], strict=False):
+            if a + b in question.all_words and hits.get(a, 0.0) == 0.0 and hits.get(b, 0.0) == 0.0:
+                matched += idf(name.key(a)) + idf(name.key(b))
+        cover = min(1.0, matched / sum(weights))
+        if cover > best:
+            best, best_words = cover, frozenset(name.key(w) for w in name.words)
+    return best, best_words
+
+
+def word_evidence(doc: DocumentView, token: QuestionToken, hits: dict[str, float], said_in_full: set[str],
+                  cover: float, stats: CorpusStats) -> tuple[float, str | None]:
+    """How much the topic explains one question word, and through which field."""
+    weight, field = max((doc.evidence_of(k) for k in token.keys), key=lambda e: e[0])
+    if weight == 0.0:
+        pkey = prefix_key(token.stem)
+        related = [w for s, w in doc.prefix_evidence_of(pkey or "") if prefix_related(s, token.stem)]
+        if related:
+            weight, field = PARAMS.prefix_factor * max(related), "prefix"
+    if token.part is not None:
+        part_weight, part_field = doc.evidence_of(token.part)
+        if weight < PARAMS.prefix_factor * part_weight:
+            # "chipmaking" holds a word of the CHIPS Act's name: it names the topic in part.
+            named_part = part_field in ("title", "alias")
+            weight, field = PARAMS.prefix_factor * part_weight, "compound name" if named_part else "compound"
+    if token.synonyms:
+        synonym = PARAMS.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
+        if synonym > weight:
+            weight, field = synonym, "synonym" if weight == 0.0 else field
+    if weight < PARAMS.unique_name_weight and any(doc.is_acronym(k) and stats.evidence_count(k) == 1
+                                                  for k in token.keys):
+        weight, field = PARAMS.unique_name_weight, "unique acronym"
+    fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
+    if fuzzy > weight:
+        weight, field = fuzzy, "typo"
+    if field in ("title", "alias") and not any(k in said_in_full for k in token.keys):
+        # A word of a longer name alone ("google" of Google Gemini) says less than the name.
+        partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * cover
+        other = max(doc.text_evidence_of(k) for k in token.keys)
+        weight = 1.0 - (1.0 - partial) * (1.0 - other)
+    return weight, field
+
+
+def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: float = 0.0) -> TopicScore:
+    """Score one topic against a question (see the module docstring)."""
+    tokens, stats = question.tokens, question.stats
+    hits = name_hits_of(doc, question)
+    cover, name_words = name_cover(doc, hits, question)
+    said_in_full = full_names(doc, hits)
+    evidence = [word_evidence(doc, token, hits, said_in_full, cover, stats) for token in tokens]
+    for i in range(len(tokens) - 1):
+        if doc.has_phrase(tokens[i].stem, tokens[i + 1].stem):
+            for j in (i, i + 1):
+                if evidence[j][0] < PHRASE_WEIGHT:
+                    evidence[j] = (PHRASE_WEIGHT, "phrase")
+    coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / question.total
+    if whole_name > max(coverage, cover):  # the whole question is a misspelt name
+        coverage = cover = whole_name
+    best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
+    distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)
+    bonus = PARAMS.name_bonus * cover if cover > PARAMS.most_of_name and distinctive else 0.0
+    score = 100.0 * coverage * (1.0 - PARAMS.name_bonus + bonus)
+    # A synonym adds to the coverage but is not the record explaining the asker's own word: it
+    # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
+    matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)
+               if weight and field != "synonym"]
+    lone_common = whole_name == 0.0 and len(matched) == 1 and is_common_mention(doc, *matched[0],
+                                                                                alone=len(tokens) == 1)
+    explained = frozenset(token.stem for token, _, _ in matched)
+    written_as_names = frozenset(token.stem for token, _, _ in matched
+                                 if doc.is_proper(token.word) or any(doc.is_acronym(k) for k in token.keys))
+    defined_by = frozenset(s for s in explained if doc.is_defining(s))
+    return TopicScore(title, round(score, 2), coverage, cover, evidence[best_i][1], tokens[best_i].word,
+                      name_words, lone_common, explained, defined_by, written_as_names)
