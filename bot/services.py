@@ -8,26 +8,36 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.core.answering import Answerer
+from bot.core.change_feed import ChangeFeed, Wakeup
+from bot.core.changes import KNOWLEDGE_AUTHOR
 from bot.core.importing import import_folder, record_files
+from bot.core.index_updates import IndexUpdater
 from bot.core.matching import TopicIndex
 from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
 from bot.core.storage.repository import TopicRepository
 from bot.core.storage.stored import StoredTopic
+from bot.core.storage.wakeups import wakeup_for
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Services:
-    """Everything a front end needs, built once per process."""
+    """Everything a front end needs, built once per process.
+
+    ``feed`` delivers every change (this process's and every other's) to its subscribers, the
+    first of which keeps ``index`` up to date; ``follow_changes`` keeps it reading the store.
+    ``process_id`` names this process where processes must tell themselves apart (mod-log claims).
+    """
 
     settings: Settings
     engine: AsyncEngine
@@ -37,13 +47,30 @@ class Services:
     answerer: Answerer
     renderer: Renderer
     editor: TopicEditor
+    feed: ChangeFeed
+    index_updater: IndexUpdater
+    process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     async def reload_index(self) -> None:
         """Rebuild the in-memory index from the store (after a bulk change)."""
+        position = await self.repository.last_change_id()
         self.index = await _load_index(self.repository)
+        self.index_updater.index = self.index
+        self.feed.position = max(self.feed.position, position)
         self.answerer = Answerer(self.index)
-        self.editor.index = self.index
         log.info("index reloaded: %d topics", len(self.index))
+
+    def wakeup(self, *, poll_interval: float | None = None) -> Wakeup:
+        """How this process learns that another one wrote: NOTIFY on PostgreSQL, polling on SQLite."""
+        return wakeup_for(self.engine, poll_interval=poll_interval)
+
+    async def follow_changes(self, wakeup: Wakeup | None = None) -> None:
+        """Apply every other process's changes as they are committed, until cancelled."""
+        wakeup = wakeup or self.wakeup()
+        try:
+            await self.feed.follow(wakeup)
+        finally:
+            await wakeup.close()
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -73,7 +100,7 @@ async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
     if not settings.knowledge_dir.is_dir() or not record_files(settings.knowledge_dir):
         return False
     started = time.perf_counter()
-    diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author="knowledge")
+    diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author=KNOWLEDGE_AUTHOR)
     log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
              time.perf_counter() - started)
     return True
@@ -88,9 +115,15 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         repository = TopicRepository(session_factory, tz=settings.tz)
         if seed_knowledge:
             await seed_store(repository, settings)
+        # Read first: changes committed while the index loads are then applied again (harmlessly),
+        # never missed.
+        position = await repository.last_change_id()
         index = await _load_index(repository)
     except BaseException:
         await engine.dispose()
         raise
+    feed = ChangeFeed(repository, position=position)
+    updater = IndexUpdater(index, settings.tz)
+    feed.subscribe(updater)
     return Services(settings, engine, session_factory, repository, index, Answerer(index), Renderer(),
-                    TopicEditor(repository, index))
+                    TopicEditor(repository, feed), feed, updater)

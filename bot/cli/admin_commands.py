@@ -1,9 +1,9 @@
-"""The moderator commands: ``edit``, ``history``, ``diff``, ``revert`` and ``remove``.
+"""The moderator commands: ``edit``, ``history``, ``diff``, ``revert``, ``remove``, ``hide`` and ``unhide``.
 
-They run over ``TopicEditor``, the same core the Discord ``/topic-admin`` commands use, so every
-change is a revision (who, when, full text) and an edit can be pinned to the version it was based
-on (``--expect-version``). A running bot keeps its own in-memory index: it sees CLI changes after a
-restart or an index reload.
+They run over ``TopicEditor``, the same write path the Discord ``/topic-admin`` commands use, so
+every change is a revision (who, when, full text) and a change event, and an edit can be pinned to
+the version it was based on (``--expect-version``). A running bot follows the change log, so it
+answers from a CLI change within a second.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bot.cli.store_commands import with_repository
 from bot.cli.terminal import plain_text
 from bot.config import Settings
 from bot.core import editing
+from bot.core.changes import Author
 from bot.core.errors import StaleVersionError
 from bot.core.model import Topic
 from bot.core.topic_diff import TopicDiff, format_diff
@@ -127,6 +128,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _changer(remove)
     remove.set_defaults(handler=remove_command)
 
+    hide = subparsers.add_parser("hide", help="hide a shared topic in one guild (undo with `topicbot unhide`)")
+    hide.add_argument("title", metavar="TITLE")
+    hide.add_argument("--guild", type=int, metavar="ID", required=True, help="the guild that should not see it")
+    hide.add_argument("--author", default="cli", help="name recorded in the change log (default: cli)")
+    hide.set_defaults(handler=hide_command, action="hide")
+
+    unhide = subparsers.add_parser("unhide", help="show a hidden shared topic in one guild again")
+    unhide.add_argument("title", metavar="TITLE")
+    unhide.add_argument("--guild", type=int, metavar="ID", required=True, help="the guild that should see it")
+    unhide.add_argument("--author", default="cli", help="name recorded in the change log (default: cli)")
+    unhide.set_defaults(handler=hide_command, action="unhide")
+
 
 def _bind(function: Callable[..., Topic], *values: object) -> Edit:
     """``function(topic, *values)`` as an edit of ``topic``."""
@@ -159,10 +172,13 @@ def _apply_all(edits: list[Edit], topic: Topic) -> Topic:
 
 
 def _editor(repo: TopicRepository) -> TopicEditor:
-    from bot.core.matching import TopicIndex
     from bot.core.moderation import TopicEditor
 
-    return TopicEditor(repo, TopicIndex())
+    return TopicEditor(repo)
+
+
+def _author(args: argparse.Namespace) -> Author:
+    return Author(args.author, "cli")
 
 
 def _print_change(result: ChangeResult) -> None:
@@ -208,7 +224,7 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
             _print_parts(stored.title, stored.version, stored.topic)
             return 0
         try:
-            result = await editor.edit(args.title, partial(_apply_all, edits), author=args.author,
+            result = await editor.edit(args.title, partial(_apply_all, edits), author=_author(args),
                                        guild_id=args.guild, expected_version=args.expect_version)
         except StaleVersionError as error:
             return _refused(error, await _changes_since(editor, args))
@@ -246,7 +262,7 @@ def revert_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> int:
         editor = _editor(repo)
         try:
-            result = await editor.revert(args.title, args.version, author=args.author, guild_id=args.guild,
+            result = await editor.revert(args.title, args.version, author=_author(args), guild_id=args.guild,
                                          expected_version=args.expect_version)
         except StaleVersionError as error:
             return _refused(error, None)
@@ -260,7 +276,7 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> int:
         editor = _editor(repo)
         try:
-            result = await editor.remove(args.title, author=args.author, guild_id=args.guild,
+            result = await editor.remove(args.title, author=_author(args), guild_id=args.guild,
                                          expected_version=args.expect_version)
         except StaleVersionError as error:
             return _refused(error, await _changes_since(editor, args))
@@ -269,3 +285,15 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return asyncio.run(with_repository(settings, work))
+
+
+def hide_command(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(repo: TopicRepository) -> ChangeResult:
+        editor = _editor(repo)
+        if args.action == "hide":
+            return await editor.hide(args.title, guild_id=args.guild, author=_author(args))
+        return await editor.unhide(args.title, guild_id=args.guild, author=_author(args))
+
+    result = asyncio.run(with_repository(settings, work))
+    _out(result.headline().replace("in this server", f"in guild {args.guild}"))
+    return 0

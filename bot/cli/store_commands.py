@@ -149,7 +149,9 @@ def _print_diff(diff: ImportDiff, *, dry_run: bool) -> None:
 
 
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.importing import import_folder, record_files
+    from bot.core.changes import CLI_AUTHOR
+    from bot.core.importing import record_files
+    from bot.core.moderation import TopicEditor
 
     folder: Path = args.folder
     total = len(record_files(folder))
@@ -158,14 +160,15 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
     async def work(repo: TopicRepository) -> ImportDiff:
+        editor = TopicEditor(repo)
         if not sys.stdout.isatty():
-            return await import_folder(repo, folder, tz=settings.tz, dry_run=args.dry_run)
+            return await editor.import_folder(folder, author=CLI_AUTHOR, dry_run=args.dry_run)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task("checking" if args.dry_run else "importing", total=total)
-            return await import_folder(
-                repo, folder, tz=settings.tz, dry_run=args.dry_run, progress=lambda n: bar.advance(task, n)
+            return await editor.import_folder(
+                folder, author=CLI_AUTHOR, dry_run=args.dry_run, progress=lambda n: bar.advance(task, n)
             )
 
     try:

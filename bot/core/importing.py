@@ -1,4 +1,10 @@
-"""Importing folders of topic records into the store, and exporting the store back to files.
+"""The one import pipeline (read, plan, apply), and exporting the store back to files.
+
+Reading: ``read_upload`` decodes and parses one record file's bytes (an upload, or a file read by
+``read_record``); errors name the file and line. Planning: ``plan_import`` diffs records against the
+store. Applying: ``apply_import`` writes a plan; ``import_folder`` plans and applies a folder chunk by
+chunk in one transaction. ``TopicEditor`` (every front end's way in) wraps these with previews and
+change results.
 
 Imports are all-or-nothing: every write happens in one transaction, and any malformed file, over-long
 field, duplicate title or concurrent change rolls the whole import back. Importing the same folder
@@ -20,6 +26,7 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Final
 
+from bot.core.changes import CLI_AUTHOR, Author
 from bot.core.errors import FieldTooLongError, ImportAbortedError, RecordFormatError
 from bot.core.model import Topic
 from bot.core.record_format import format_record, parse_record
@@ -86,6 +93,19 @@ class PlannedChange:
 
 
 @dataclass(frozen=True)
+class AppliedImport:
+    """What an applied import wrote: the topics added, and each changed topic before and after."""
+
+    plan: ImportPlan
+    added: tuple[StoredTopic, ...] = ()
+    changed: tuple[tuple[StoredTopic, StoredTopic], ...] = ()
+
+    @property
+    def diff(self) -> ImportDiff:
+        return self.plan.diff
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """An import worked out against the store, not yet applied (see ``apply_import``)."""
 
@@ -136,22 +156,29 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
-    """Parse one record file; errors name the file. Returns the topic and the file's text."""
-    name = path.name
+def read_upload(name: str, data: bytes, tz: tzinfo = UTC) -> PlannedRecord:
+    """Decode and parse one record file's bytes; errors name the file (``RecordFormatError`` with its line)."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise RecordFormatError(line, "UTF-8 text", f"an undecodable byte ({error.reason})", name) from None
-    except OSError as error:
-        raise ImportAbortedError(f"{name}: cannot read the file ({error.strerror})") from error
     try:
-        return parse_record(text, tz), text
+        return PlannedRecord(name, parse_record(text, tz), text)
     except RecordFormatError as error:
         raise error.with_source(name) from None
     except FieldTooLongError as error:
         raise ImportAbortedError(f"{name}: {error}") from error
+
+
+def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
+    """Parse one record file; errors name the file. Returns the topic and the file's text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportAbortedError(f"{path.name}: cannot read the file ({error.strerror})") from error
+    record = read_upload(path.name, data, tz)
+    return record.topic, record.text
 
 
 def read_records(folder: Path, tz: tzinfo = UTC) -> list[tuple[Path, Topic]]:
@@ -194,36 +221,52 @@ async def _plan_chunk(
     return added, changed, unchanged
 
 
-async def _apply_chunk(batch: TopicBatch, added: Sequence[PlannedRecord], changed: Sequence[PlannedChange]) -> None:
-    await batch.add_many([TopicWrite(r.topic, r.text) for r in added])
+def imported_topic(stored: Topic, record: Topic) -> Topic:
+    """The topic an import leaves: the record's, keeping the moderator aliases (records carry none)."""
+    return replace(record, aliases=stored.aliases)
+
+
+async def _apply_chunk(
+    batch: TopicBatch, added: Sequence[PlannedRecord], changed: Sequence[PlannedChange]
+) -> tuple[list[StoredTopic], list[tuple[StoredTopic, StoredTopic]]]:
+    stored = await batch.add_many([TopicWrite(r.topic, r.text) for r in added])
+    replaced = []
     for change in changed:
-        # Records carry no aliases: keep the ones moderators added.
-        topic = replace(change.record.topic, aliases=change.stored.topic.aliases)
-        await batch.replace(change.stored, TopicWrite(topic, change.record.text))
+        topic = imported_topic(change.stored.topic, change.record.topic)
+        replaced.append((change.stored, await batch.replace(change.stored, TopicWrite(topic, change.record.text))))
+    return stored, replaced
+
+
+def _planned(record: PlannedRecord | tuple[Path | str, Topic], tz: tzinfo) -> PlannedRecord:
+    if isinstance(record, PlannedRecord):
+        return record
+    source, topic = record
+    return PlannedRecord(source.name if isinstance(source, Path) else source, topic, format_record(topic, tz))
 
 
 async def plan_import(
-    repo: TopicRepository, records: Sequence[tuple[Path | str, Topic]], *, guild_id: int | None = None
+    repo: TopicRepository,
+    records: Sequence[PlannedRecord | tuple[Path | str, Topic]],
+    *,
+    guild_id: int | None = None,
 ) -> ImportPlan:
     """Diff ``records`` against the store by title (case-insensitive); changes nothing."""
     seen: dict[str, str] = {}
-    planned: list[PlannedRecord] = []
-    for source, topic in records:
-        name = source.name if isinstance(source, Path) else source
-        _check_unique(topic, name, seen)
-        planned.append(PlannedRecord(name, topic, format_record(topic, repo.tz)))
+    planned = [_planned(record, repo.tz) for record in records]
+    for record in planned:
+        _check_unique(record.topic, record.source, seen)
     async with repo.batch(guild_id=guild_id) as batch:
         added, changed, unchanged = await _plan_chunk(batch, planned)
     return ImportPlan(guild_id, tuple(added), tuple(changed), tuple(unchanged))
 
 
-async def apply_import(repo: TopicRepository, plan: ImportPlan, *, author: str) -> ImportDiff:
+async def apply_import(repo: TopicRepository, plan: ImportPlan, *, author: Author) -> AppliedImport:
     """Apply a plan in one transaction. If anything changed since it was planned, nothing is written."""
     async with repo.batch(guild_id=plan.guild_id, author=author) as batch:
-        await _apply_chunk(batch, plan.added, plan.changed)
+        added, changed = await _apply_chunk(batch, plan.added, plan.changed)
     log.info("import by %s: %d added, %d changed, %d unchanged", author, len(plan.added), len(plan.changed),
              len(plan.unchanged))
-    return plan.diff
+    return AppliedImport(plan, tuple(added), tuple(changed))
 
 
 def _chunks(paths: Sequence[Path], size: int) -> Iterator[Sequence[Path]]:
@@ -237,7 +280,7 @@ async def import_folder(
     *,
     tz: tzinfo = UTC,
     guild_id: int | None = None,
-    author: str = "cli",
+    author: Author = CLI_AUTHOR,
     dry_run: bool = False,
     limit: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,

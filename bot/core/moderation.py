@@ -1,8 +1,10 @@
-"""``TopicEditor``: the one place a moderator's change to the topics happens.
+"""``TopicEditor``: the one write path. Every change to the topics, from every front end, goes here.
 
-Every change goes through the repository (which writes a revision in the same transaction) and is
-then applied to the in-memory ``TopicIndex`` at once, so answers see it without a restart. Each
-method returns a ``ChangeResult`` carrying everything a reply or the mod log needs; its ``before``
+Every change is one transaction through the repository, which writes the topic, its revision and a
+change event (see ``bot.core.changes``). The editor then lets its ``ChangeFeed`` catch up, so this
+process's subscribers (the in-memory index, the mod log, ...) have seen the change before the
+method returns; other processes see it through their own feeds. The editor knows no subscriber.
+Each method returns a ``ChangeResult`` carrying everything a reply needs; its ``before``
 is the version the change actually replaced: an edit is written only if the stored topic is still
 at the version that was read (the repository's versioned UPDATE), so a concurrent change makes
 this one fail with ``StaleVersionError`` rather than report a wrong "before".
@@ -20,20 +22,35 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Final, Literal
 
+from bot.core.change_feed import ChangeFeed
+from bot.core.changes import Author, ChangeEvent
 from bot.core.editing import checked
-from bot.core.errors import EditError, FieldTooLongError, ImportAbortedError, RecordFormatError, StaleVersionError
-from bot.core.importing import ImportDiff, ImportPlan, export_file_names, plan_import
-from bot.core.matching import TopicIndex
+from bot.core.errors import EditError, ImportAbortedError, StaleVersionError
+from bot.core.importing import (
+    DEFAULT_CHUNK,
+    ImportDiff,
+    ImportPlan,
+    PlannedRecord,
+    Progress,
+    apply_import,
+    export_file_names,
+    import_folder,
+    imported_topic,
+    plan_import,
+    read_upload,
+)
 from bot.core.model import Topic
-from bot.core.record_format import format_record, parse_record
-from bot.core.storage import Revision, StoredTopic, TopicRepository, TopicWrite
+from bot.core.record_format import format_record
+from bot.core.storage import GuildSettings, Revision, StoredTopic, TopicRepository
 from bot.core.topic_diff import DISCORD_MESSAGE_LIMIT, TopicDiff, diff_topics, format_diff
 
 log = logging.getLogger(__name__)
 
 ChangeAction = Literal["add", "edit", "remove", "revert", "hide", "unhide"]
+_DESCRIBED: Final = frozenset({"add", "edit", "remove", "revert", "hide", "unhide"})
 #: A change to apply to the topic as stored: a function of it, or the whole new topic.
 Change = Callable[[Topic], Topic] | Topic
 
@@ -66,7 +83,7 @@ class ChangeResult:
     before: Topic | None
     after: Topic | None
     version: int
-    author: str
+    author: Author
     diff: TopicDiff
     guild_id: int | None = None
     at: datetime | None = None
@@ -81,13 +98,14 @@ class ChangeResult:
     def headline(self) -> str:
         """One line for a reply or the mod log: ``alice edited **Title** (version 3)``."""
         verb = _PAST_TENSE[self.action]
+        who = self.author.label
         if self.action in {"hide", "unhide"}:
-            return f"{self.author} {verb} **{self.title}** in this server"
+            return f"{who} {verb} **{self.title}** in this server"
         if not self.changed:
-            return f"{self.author} made no change to **{self.title}** (still version {self.version})"
+            return f"{who} made no change to **{self.title}** (still version {self.version})"
         if self.reverted_to is not None:
-            return f"{self.author} {verb} **{self.title}** to version {self.reverted_to} (now version {self.version})"
-        return f"{self.author} {verb} **{self.title}** (version {self.version})"
+            return f"{who} {verb} **{self.title}** to version {self.reverted_to} (now version {self.version})"
+        return f"{who} {verb} **{self.title}** (version {self.version})"
 
     def mod_log_text(self, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
         """The headline and the before/after diff, within ``limit`` characters."""
@@ -145,21 +163,6 @@ def _stale(stored: StoredTopic, expected_version: int) -> StaleVersionError:
                              stored.updated_at.isoformat(timespec="seconds"))
 
 
-def parse_upload(name: str, data: bytes, tz: tzinfo = UTC) -> Topic:
-    """Parse one uploaded record file; errors name the file (``RecordFormatError`` with its line)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RecordFormatError(line, "UTF-8 text", f"an undecodable byte ({error.reason})", name) from None
-    try:
-        return parse_record(text, tz)
-    except RecordFormatError as error:
-        raise error.with_source(name) from None
-    except FieldTooLongError as error:
-        raise ImportAbortedError(f"{name}: {error}") from error
-
-
 def _unpack(name: str, data: bytes) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -177,7 +180,7 @@ def _unpack(name: str, data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC) -> list[tuple[str, Topic]]:
+def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC) -> list[PlannedRecord]:
     """Parse uploaded record files (``.txt``) and archives of them (``.zip``), in the order given.
 
     The first malformed file raises (naming it, and its line); so does any other kind of file.
@@ -192,21 +195,26 @@ def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC) -> list[t
             raise ImportAbortedError(f"{name}: not a record file ({RECORD_SUFFIX}) or a {ARCHIVE_SUFFIX} of them")
     if not expanded:
         raise ImportAbortedError("no record files to import")
-    return [(name, parse_upload(name, data, tz)) for name, data in expanded]
+    return [read_upload(name, data, tz) for name, data in expanded]
 
 
 class TopicEditor:
-    """Add, edit, remove, revert, hide and import topics; keep ``index`` in step with the store.
+    """Add, edit, remove, revert, hide and import topics: the one write path of every front end.
 
-    ``index`` is public so that whoever rebuilds the index (``Services.reload_index``) can hand the
-    new one over. Methods raise core errors only: ``TopicNotFoundError``, ``DuplicateTopicError``,
+    With a ``feed``, each change is delivered to this process's subscribers before the method
+    returns. Methods raise core errors only: ``TopicNotFoundError``, ``DuplicateTopicError``,
     ``StaleVersionError``, ``EditError``, ``FieldTooLongError``, ``RecordFormatError``,
     ``ImportAbortedError``, ``StorageUnavailableError``.
     """
 
-    def __init__(self, repository: TopicRepository, index: TopicIndex) -> None:
+    def __init__(self, repository: TopicRepository, feed: ChangeFeed | None = None) -> None:
         self.repository = repository
-        self.index = index
+        self.feed = feed
+
+    async def _announce(self) -> None:
+        """Let this process's subscribers see what was just committed."""
+        if self.feed is not None:
+            await self.feed.catch_up()
 
     @property
     def tz(self) -> tzinfo:
@@ -255,23 +263,24 @@ class TopicEditor:
 
     # --- changes ------------------------------------------------------------------------------
 
-    async def add(self, topic: Topic, *, author: str, guild_id: int | None = None) -> ChangeResult:
+    async def add(self, topic: Topic, *, author: Author, guild_id: int | None = None) -> ChangeResult:
         """Store a new topic (``DuplicateTopicError`` if its title is taken in the scope)."""
         topic = checked(topic)
         stored = await self.repository.add(topic, guild_id=guild_id, author=author)
-        self.index.upsert(stored.topic, guild_id)
+        await self._announce()
         return self._result("add", None, stored, author)
 
-    async def add_record(self, name: str, data: bytes, *, author: str, guild_id: int | None = None) -> ChangeResult:
+    async def add_record(self, name: str, data: bytes, *, author: Author,
+                         guild_id: int | None = None) -> ChangeResult:
         """Add a topic from an uploaded record file (validated first; errors name the file and line)."""
-        return await self.add(parse_upload(name, data, self.tz), author=author, guild_id=guild_id)
+        return await self.add(read_upload(name, data, self.tz).topic, author=author, guild_id=guild_id)
 
     async def edit(
         self,
         title: str,
         change: Change,
         *,
-        author: str,
+        author: Author,
         guild_id: int | None = None,
         expected_version: int | None = None,
     ) -> ChangeResult:
@@ -288,16 +297,16 @@ class TopicEditor:
         updated = await self.repository.update(
             after, expected_version=stored.version, guild_id=guild_id, author=author, original_title=stored.title
         )
-        self._reindex(stored.topic, updated.topic, guild_id)
+        await self._announce()
         return self._result("edit", stored.topic, updated, author)
 
     async def remove(
-        self, title: str, *, author: str, guild_id: int | None = None, expected_version: int | None = None
+        self, title: str, *, author: Author, guild_id: int | None = None, expected_version: int | None = None
     ) -> ChangeResult:
         """Remove the topic; the removal is a revision, so ``revert`` to the version before undoes it."""
         stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
         await self.repository.remove(stored.title, guild_id=guild_id, author=author, expected_version=stored.version)
-        self.index.remove(stored.title, guild_id)
+        await self._announce()
         removal = await self.repository.revision(stored.title, stored.version + 1, guild_id=guild_id)
         return ChangeResult("remove", stored.title, stored.topic, None, removal.version, author,
                             diff_topics(stored.topic, None, self.tz), guild_id, removal.created_at)
@@ -307,7 +316,7 @@ class TopicEditor:
         title: str,
         to_version: int,
         *,
-        author: str,
+        author: Author,
         guild_id: int | None = None,
         expected_version: int | None = None,
     ) -> ChangeResult:
@@ -333,23 +342,28 @@ class TopicEditor:
             expected_version=current.version if current is not None else None,
         )
         before = current.topic if current is not None else None
-        self._reindex(before, stored.topic, guild_id)
+        await self._announce()
         return replace(self._result("revert", before, stored, author), reverted_to=to_version)
 
-    async def hide(self, title: str, *, guild_id: int, author: str) -> ChangeResult:
+    async def hide(self, title: str, *, guild_id: int, author: Author) -> ChangeResult:
         """Hide a global topic from one guild (no revision: the topic itself is unchanged)."""
         stored = await self.repository.get(title)
-        await self.repository.hide(stored.title, guild_id=guild_id)
-        self.index.hide(guild_id, stored.title)
+        await self.repository.hide(stored.title, guild_id=guild_id, author=author)
+        await self._announce()
         log.info("%s hid %r in guild %s", author, stored.title, guild_id)
         return self._visibility("hide", stored, guild_id, author)
 
-    async def unhide(self, title: str, *, guild_id: int, author: str) -> ChangeResult:
+    async def unhide(self, title: str, *, guild_id: int, author: Author) -> ChangeResult:
         stored = await self.repository.get(title)
-        await self.repository.unhide(stored.title, guild_id=guild_id)
-        self.index.unhide(guild_id, stored.title)
+        await self.repository.unhide(stored.title, guild_id=guild_id, author=author)
+        await self._announce()
         log.info("%s unhid %r in guild %s", author, stored.title, guild_id)
         return self._visibility("unhide", stored, guild_id, author)
+
+    async def save_guild_settings(self, settings: GuildSettings, *, author: Author) -> None:
+        """Store a guild's moderation settings (a change event, so every process hears of it)."""
+        await self.repository.save_guild_settings(settings, author=author)
+        await self._announce()
 
     # --- imports ------------------------------------------------------------------------------
 
@@ -363,36 +377,41 @@ class TopicEditor:
         records = read_uploads(files, self.tz)
         plan = await plan_import(self.repository, records, guild_id=guild_id)
         diffs = [diff_topics(None, r.topic, self.tz) for r in plan.added]
-        diffs.extend(diff_topics(c.stored.topic, self._imported(c.stored.topic, c.record.topic), self.tz)
+        diffs.extend(diff_topics(c.stored.topic, imported_topic(c.stored.topic, c.record.topic), self.tz)
                      for c in plan.changed)
         return ImportPreview(plan, tuple(diffs))
 
-    async def apply_import(self, preview: ImportPreview, *, author: str) -> ImportOutcome:
+    async def apply_import(self, preview: ImportPreview, *, author: Author) -> ImportOutcome:
         """Write a previewed import in one transaction; if any topic changed since, nothing is written."""
-        plan = preview.plan
-        async with self.repository.batch(guild_id=plan.guild_id, author=author) as batch:
-            added = await batch.add_many([TopicWrite(r.topic, r.text) for r in plan.added])
-            changed = [
-                (c.stored, await batch.replace(
-                    c.stored, TopicWrite(self._imported(c.stored.topic, c.record.topic), c.record.text)))
-                for c in plan.changed
-            ]
-        results = []
-        for stored in added:
-            self.index.upsert(stored.topic, plan.guild_id)
-            results.append(self._result("add", None, stored, author))
-        for old, new in changed:
-            self._reindex(old.topic, new.topic, plan.guild_id)
-            results.append(self._result("edit", old.topic, new, author))
-        log.info("import by %s: %d added, %d changed, %d unchanged", author, len(added), len(changed),
-                 len(plan.unchanged))
+        applied = await apply_import(self.repository, preview.plan, author=author)
+        await self._announce()
+        results = [self._result("add", None, stored, author) for stored in applied.added]
+        results.extend(self._result("edit", old.topic, new, author) for old, new in applied.changed)
         return ImportOutcome(preview, tuple(results))
+
+    async def import_folder(
+        self,
+        folder: Path,
+        *,
+        author: Author,
+        guild_id: int | None = None,
+        dry_run: bool = False,
+        limit: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK,
+        progress: Progress | None = None,
+    ) -> ImportDiff:
+        """Import a folder of record files in one transaction (see ``bot.core.importing.import_folder``)."""
+        diff = await import_folder(self.repository, folder, tz=self.tz, guild_id=guild_id, author=author,
+                                   dry_run=dry_run, limit=limit, chunk_size=chunk_size, progress=progress)
+        if not dry_run:
+            await self._announce()
+        return diff
 
     async def import_records(
         self,
         files: Sequence[tuple[str, bytes]],
         *,
-        author: str,
+        author: Author,
         guild_id: int | None = None,
         dry_run: bool = False,
     ) -> ImportOutcome:
@@ -420,22 +439,34 @@ class TopicEditor:
                 archive.writestr(names[item.title], format_record(item.topic, self.tz).encode("utf-8"))
         return buffer.getvalue()
 
+    # --- describing a change event (for subscribers such as the mod log) -----------------------
+
+    async def describe(self, event: ChangeEvent) -> ChangeResult | None:
+        """The ``ChangeResult`` of a change event, whichever process made it (``None`` for settings)."""
+        if event.action not in _DESCRIBED or event.title is None:
+            return None
+        action: ChangeAction = event.action  # type: ignore[assignment]  # checked just above
+        if action in {"hide", "unhide"}:
+            return ChangeResult(action, event.title, None, None, event.version or 0, event.author,
+                                diff_topics(None, None, self.tz), event.guild_id, event.created_at)
+        version = event.version or 1
+        before: Topic | None = None
+        after = event.topic(self.tz)
+        if action == "remove":
+            before = Revision(event.topic_id or 0, event.guild_id, event.title, version, "remove",
+                              event.author.label, event.created_at, event.text, event.aliases).topic(self.tz)
+        elif action != "add" and version > 1 and event.topic_id is not None:
+            previous = await self.repository.revision_of(event.topic_id, version - 1)
+            before = _revision_topic(previous, self.tz) if previous is not None else None
+        return ChangeResult(action, event.title, before, after, version, event.author,
+                            diff_topics(before, after, self.tz), event.guild_id, event.created_at)
+
     # --- helpers ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _imported(stored: Topic, record: Topic) -> Topic:
-        # Record files carry no moderator aliases: an import keeps the ones already there.
-        return replace(record, aliases=stored.aliases)
-
-    def _reindex(self, before: Topic | None, after: Topic, guild_id: int | None) -> None:
-        if before is not None and before.title.casefold() != after.title.casefold():
-            self.index.remove(before.title, guild_id)
-        self.index.upsert(after, guild_id)
-
-    def _result(self, action: ChangeAction, before: Topic | None, stored: StoredTopic, author: str) -> ChangeResult:
+    def _result(self, action: ChangeAction, before: Topic | None, stored: StoredTopic, author: Author) -> ChangeResult:
         return ChangeResult(action, stored.title, before, stored.topic, stored.version, author,
                             diff_topics(before, stored.topic, self.tz), stored.guild_id, stored.updated_at)
 
-    def _visibility(self, action: ChangeAction, stored: StoredTopic, guild_id: int, author: str) -> ChangeResult:
+    def _visibility(self, action: ChangeAction, stored: StoredTopic, guild_id: int, author: Author) -> ChangeResult:
         return ChangeResult(action, stored.title, stored.topic, stored.topic, stored.version, author,
                             diff_topics(stored.topic, stored.topic, self.tz), guild_id)

@@ -5,6 +5,8 @@ Dependencies come in through ``__init__``; the bot holds no topic state of its o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,12 +77,23 @@ class TopicBot(commands.Bot):
         self.services = services
         self.settings = settings
         self.responder = Responder(services, settings.discord)
+        self._following: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PickTopicButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # Changes made by other processes (the CLI, other shards) reach the index and the mod log.
+        self._following = asyncio.create_task(self.services.follow_changes(), name="topicbot-change-feed")
         await self.sync_commands()
+
+    async def close(self) -> None:
+        if self._following is not None:
+            self._following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._following
+            self._following = None
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Register the slash commands: with the test guild when one is set (instant), else globally."""

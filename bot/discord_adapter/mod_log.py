@@ -47,20 +47,24 @@ class ModLog:
         self.client = client
         self.default_channel_id = default_channel_id
 
-    async def post(self, guild_settings: GuildSettings, changes: Sequence[ChangeResult]) -> int:
+    async def post(self, guild_settings: GuildSettings, changes: Sequence[ChangeResult],
+                   more: Sequence[tuple[str, str]] = ()) -> int:
         """Post one message per change that wrote something; returns how many messages were sent.
 
-        Never raises: a failure to post is logged with the change's headline.
+        Past ``MAX_MESSAGES_PER_BATCH`` changes, the rest (and ``more``: ``(title, author)`` of
+        changes not described) are summed up in one more message. Never raises: a failure to post
+        is logged with the change's headline.
         """
         written = [change for change in changes if change.changed]
         channel_id = mod_log_channel_id(guild_settings, self.default_channel_id)
-        if channel_id is None or not written:
+        if channel_id is None or not (written or more):
             return 0
         texts = [change.mod_log_text(CONTENT_LIMIT) for change in written[:MAX_MESSAGES_PER_BATCH]]
-        if len(written) > MAX_MESSAGES_PER_BATCH:
-            rest = written[MAX_MESSAGES_PER_BATCH:]
-            names = ", ".join(change.title for change in rest)
-            texts.append(f"\u2026 and {len(rest)} more changes by {rest[0].author}: {names}"[:CONTENT_LIMIT])
+        rest = [(change.title, change.author.label) for change in written[MAX_MESSAGES_PER_BATCH:]]
+        rest.extend(more)
+        if rest:
+            names = ", ".join(title for title, _ in rest)
+            texts.append(f"\u2026 and {len(rest)} more changes by {rest[0][1]}: {names}"[:CONTENT_LIMIT])
         sent = 0
         try:
             channel = await _channel(self.client, channel_id)
@@ -77,5 +81,5 @@ class ModLog:
                 sent += 1
         except Exception:  # the change is stored already; a failed post must not make it look failed
             log.exception("could not post %d mod-log message(s) to channel %s in guild %s (first: %s)",
-                          len(texts) - sent, channel_id, guild_settings.guild_id, written[0].headline())
+                          len(texts) - sent, channel_id, guild_settings.guild_id, texts[0].split("\n", 1)[0])
         return sent

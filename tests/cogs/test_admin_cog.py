@@ -14,6 +14,7 @@ from unittest.mock import create_autospec
 import discord
 import pytest
 
+from bot.core.changes import Author
 from bot.core.editing import new_topic
 from bot.core.errors import FieldTooLongError, RecordFormatError, TopicbotError
 from bot.core.model import LIMITS, Topic
@@ -460,9 +461,9 @@ async def test_a_topic_can_be_added_after_the_newest_one_was_removed(cog: TopicA
                                                                      make_interaction: Any) -> None:
     await added(cog, make_interaction)
     editor = cog.bot.services.editor
-    await editor.remove(NEW_TITLE, author="alice", guild_id=GUILD_ID)
+    await editor.remove(NEW_TITLE, author=Author("alice"), guild_id=GUILD_ID)
     result = await editor.add(new_topic("Moon Base", "A crewed lunar base.", "Plans for a base.", datetime.now(UTC)),
-                              author="alice", guild_id=GUILD_ID)
+                              author=Author("alice"), guild_id=GUILD_ID)
     assert result.version == 1
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.changes import Author
 from bot.core.errors import DuplicateTopicError, ImportAbortedError, RecordFormatError, StaleVersionError
 from bot.core.importing import (
     apply_import,
@@ -86,7 +87,7 @@ async def test_changed_record_bumps_version_and_keeps_moderator_aliases(
 ) -> None:
     await repo.add(make_topic("Fusion Power", aliases=("Star Power",)))
     folder = records_dir(make_topic("Fusion Power", summary="Updated."))
-    diff = await import_folder(repo, folder, author="importer")
+    diff = await import_folder(repo, folder, author=Author("importer"))
     assert [c.fields for c in diff.changed] == [("summary",)]
     stored = await repo.get("Fusion Power")
     assert (stored.version, stored.topic.summary, stored.topic.aliases) == (2, "Updated.", ("Star Power",))
@@ -124,10 +125,10 @@ async def test_plan_then_apply_is_all_or_nothing_when_the_store_moved_on(
     plan = await plan_import(repo, read_records(folder))
     assert plan.diff.added == ("Solar Panels",)
     # Someone edits the topic between the preview and the confirmation.
-    await repo.update(make_topic("Fusion Power", summary="Edited meanwhile."), expected_version=1, author="mod")
+    await repo.update(make_topic("Fusion Power", summary="Edited meanwhile."), expected_version=1, author=Author("mod"))
     before = await _snapshot(repo)
     with pytest.raises(StaleVersionError):
-        await apply_import(repo, plan, author="importer")
+        await apply_import(repo, plan, author=Author("importer"))
     assert await _snapshot(repo) == before
 
 
@@ -138,7 +139,7 @@ async def test_plan_apply_refuses_an_add_that_became_a_duplicate(
     await repo.add(make_topic("tidal energy"))
     before = await _snapshot(repo)
     with pytest.raises(DuplicateTopicError):
-        await apply_import(repo, plan, author="importer")
+        await apply_import(repo, plan, author=Author("importer"))
     assert await _snapshot(repo) == before
 
 
@@ -146,8 +147,8 @@ async def test_plan_apply_writes_records_with_their_text(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     plan = await plan_import(repo, [("a.txt", make_topic("Solar Panels"))], guild_id=42)
-    diff = await apply_import(repo, plan, author="mod")
-    assert diff.added == ("Solar Panels",)
+    applied = await apply_import(repo, plan, author=Author("mod"))
+    assert applied.diff.added == ("Solar Panels",)
     [revision] = await repo.history("Solar Panels", guild_id=42)
     assert revision.text == format_record(make_topic("Solar Panels"))
     assert await repo.list() == []

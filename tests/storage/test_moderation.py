@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core import editing
+from bot.core.change_feed import ChangeFeed
+from bot.core.changes import Author
 from bot.core.errors import (
     DuplicateTopicError,
     EditError,
@@ -22,6 +24,7 @@ from bot.core.errors import (
     StaleVersionError,
     TopicNotFoundError,
 )
+from bot.core.index_updates import IndexUpdater
 from bot.core.matching import TopicIndex
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
@@ -51,7 +54,11 @@ def index() -> TopicIndex:
 
 @pytest.fixture
 def editor(session_factory: async_sessionmaker[AsyncSession], index: TopicIndex) -> TopicEditor:
-    return TopicEditor(TopicRepository(session_factory, clock=Clock()), index)
+    """An editor whose change feed keeps ``index`` up to date, as in a running process."""
+    repository = TopicRepository(session_factory, clock=Clock())
+    feed = ChangeFeed(repository)
+    feed.subscribe(IndexUpdater(index))
+    return TopicEditor(repository, feed)
 
 
 def record_bytes(topic: Topic) -> bytes:
@@ -62,10 +69,11 @@ async def test_every_change_is_a_revision_with_who_when_and_the_full_text(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
     topic = make_topic()
-    await editor.add(topic, author="alice")
-    edited = await editor.edit("fusion power", lambda t: editing.set_summary(t, "Second summary."), author="bob",
+    await editor.add(topic, author=Author("alice"))
+    edited = await editor.edit("fusion power", lambda t: editing.set_summary(t, "Second summary."),
+                               author=Author("bob"),
                                expected_version=1)
-    removed = await editor.remove("Fusion Power", author="carol")
+    removed = await editor.remove("Fusion Power", author=Author("carol"))
 
     history = await editor.history("Fusion Power")
     assert [(r.version, r.action, r.author) for r in history] == [(1, "add", "alice"), (2, "edit", "bob"),
@@ -82,20 +90,20 @@ async def test_the_mod_log_result_has_the_replaced_version_as_before(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
     topic = make_topic()
-    added = await editor.add(topic, author="alice")
+    added = await editor.add(topic, author=Author("alice"))
     assert (added.action, added.before, added.after, added.version) == ("add", None, topic, 1)
     assert added.headline() == "alice added **Fusion Power** (version 1)"
 
     first = await editor.edit("Fusion Power", lambda t: editing.set_attribute(t, "Status", "Operational"),
-                              author="bob")
-    second = await editor.edit("Fusion Power", lambda t: editing.add_alias(t, "FP"), author="carol")
+                              author=Author("bob"))
+    second = await editor.edit("Fusion Power", lambda t: editing.add_alias(t, "FP"), author=Author("carol"))
     # The second edit's "before" is the first edit's result, not the topic as first added.
     assert first.before == topic
     assert second.before == first.after
     assert second.after is not None and second.after.aliases == ("FP",)
     assert second.diff.aliases_added == ("FP",)
     assert second.diff.attributes_changed == ()
-    assert (second.version, second.author, second.guild_id) == (3, "carol", None)
+    assert (second.version, second.author, second.guild_id) == (3, Author("carol"), None)
     text = second.mod_log_text(limit=300)
     assert text.startswith("carol edited **Fusion Power** (version 3)\n")
     assert "+ FP" in text
@@ -103,8 +111,8 @@ async def test_the_mod_log_result_has_the_replaced_version_as_before(
 
 async def test_editing_with_a_whole_new_topic_and_renaming(editor: TopicEditor, make_topic: MakeTopic,
                                                            index: TopicIndex) -> None:
-    await editor.add(make_topic(), author="alice")
-    renamed = await editor.edit("Fusion Power", make_topic("Fusion Energy"), author="bob", expected_version=1)
+    await editor.add(make_topic(), author=Author("alice"))
+    renamed = await editor.edit("Fusion Power", make_topic("Fusion Energy"), author=Author("bob"), expected_version=1)
     assert renamed.title == "Fusion Energy"
     assert [c.field for c in renamed.diff.fields] == ["title", "description", "summary"]
     assert index.get("Fusion Power") is None
@@ -114,8 +122,8 @@ async def test_editing_with_a_whole_new_topic_and_renaming(editor: TopicEditor, 
 
 
 async def test_an_edit_that_changes_nothing_writes_no_revision(editor: TopicEditor, make_topic: MakeTopic) -> None:
-    await editor.add(make_topic(), author="alice")
-    result = await editor.edit("Fusion Power", make_topic(), author="bob")
+    await editor.add(make_topic(), author=Author("alice"))
+    result = await editor.edit("Fusion Power", make_topic(), author=Author("bob"))
     assert not result.changed
     assert result.version == 1
     assert "made no change" in result.headline()
@@ -123,16 +131,16 @@ async def test_an_edit_that_changes_nothing_writes_no_revision(editor: TopicEdit
 
 
 async def test_diff_between_revisions(editor: TopicEditor, make_topic: MakeTopic) -> None:
-    await editor.add(make_topic(), author="alice")
+    await editor.add(make_topic(), author=Author("alice"))
     await editor.edit("Fusion Power", lambda t: editing.add_event(t, "Plant approved.", date(2025, 2, 2), "Ministry"),
-                      author="bob")
-    await editor.edit("Fusion Power", lambda t: editing.remove_attribute(t, "Lead Lab"), author="bob")
+                      author=Author("bob"))
+    await editor.edit("Fusion Power", lambda t: editing.remove_attribute(t, "Lead Lab"), author=Author("bob"))
     diff = await editor.diff("Fusion Power", 1, 3)
     assert [e.text for e in diff.events_added] == ["Plant approved."]
     assert [a.name for a in diff.attributes_removed] == ["Lead Lab"]
     backwards = await editor.diff("Fusion Power", 3, 1)
     assert [e.text for e in backwards.events_removed] == ["Plant approved."]
-    await editor.remove("Fusion Power", author="carol")
+    await editor.remove("Fusion Power", author=Author("carol"))
     removal = await editor.diff("Fusion Power", 3, 4)
     assert removal.after_title is None
 
@@ -140,10 +148,10 @@ async def test_diff_between_revisions(editor: TopicEditor, make_topic: MakeTopic
 async def test_revert_restores_the_exact_earlier_text_as_a_new_revision(
     editor: TopicEditor, make_topic: MakeTopic, index: TopicIndex
 ) -> None:
-    await editor.add(make_topic(aliases=("FP",)), author="alice")
+    await editor.add(make_topic(aliases=("FP",)), author=Author("alice"))
     await editor.edit("Fusion Power", lambda t: editing.set_summary(editing.remove_alias(t, "FP"), "Changed."),
-                      author="bob")
-    reverted = await editor.revert("Fusion Power", 1, author="carol")
+                      author=Author("bob"))
+    reverted = await editor.revert("Fusion Power", 1, author=Author("carol"))
     history = await editor.history("Fusion Power")
     assert [(r.version, r.action) for r in history] == [(1, "add"), (2, "edit"), (3, "revert")]
     assert history[2].text == history[0].text
@@ -157,16 +165,16 @@ async def test_revert_restores_the_exact_earlier_text_as_a_new_revision(
 
 async def test_removal_is_undone_by_revert(editor: TopicEditor, make_topic: MakeTopic, index: TopicIndex) -> None:
     topic = make_topic()
-    await editor.add(topic, author="alice")
-    removed = await editor.remove("Fusion Power", author="bob")
+    await editor.add(topic, author=Author("alice"))
+    removed = await editor.remove("Fusion Power", author=Author("bob"))
     assert (removed.before, removed.after) == (topic, None)
     assert index.get("Fusion Power") is None
     with pytest.raises(TopicNotFoundError):
         await editor.open("Fusion Power")
     with pytest.raises(EditError, match="is its removal"):
-        await editor.revert("Fusion Power", 2, author="carol")
+        await editor.revert("Fusion Power", 2, author=Author("carol"))
 
-    restored = await editor.revert("Fusion Power", 1, author="carol")
+    restored = await editor.revert("Fusion Power", 1, author=Author("carol"))
     assert (restored.before, restored.after, restored.version) == (None, topic, 3)
     assert (await editor.open("Fusion Power")).topic == topic
     assert index.get("fusion power") == topic
@@ -176,12 +184,12 @@ async def test_removal_is_undone_by_revert(editor: TopicEditor, make_topic: Make
 async def test_two_concurrent_edits_from_the_same_version_exactly_one_applies(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
-    await editor.add(make_topic(), author="alice")
+    await editor.add(make_topic(), author=Author("alice"))
     opened = await editor.open("Fusion Power")
     results = await asyncio.gather(
-        editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Bob's summary."), author="bob",
+        editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Bob's summary."), author=Author("bob"),
                     expected_version=opened.version),
-        editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Carol's summary."), author="carol",
+        editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Carol's summary."), author=Author("carol"),
                     expected_version=opened.version),
         return_exceptions=True,
     )
@@ -192,22 +200,23 @@ async def test_two_concurrent_edits_from_the_same_version_exactly_one_applies(
     [error] = refused
     assert isinstance(error, StaleVersionError)
     winner = applied[0].author
-    assert error.changed_by == winner
+    assert error.changed_by == winner.label
     assert error.changed_at is not None
     assert (error.expected_version, error.actual_version) == (1, 2)
     stored = await editor.open("Fusion Power")
     assert stored.version == 2
-    assert stored.topic.summary == f"{winner.capitalize()}'s summary."
+    assert stored.topic.summary == f"{winner.name.capitalize()}'s summary."
     assert len(await editor.history("Fusion Power")) == 2
 
 
 async def test_a_stale_edit_is_refused_naming_who_and_when_and_can_show_the_diff(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
-    await editor.add(make_topic(), author="alice")
-    changed = await editor.edit("Fusion Power", lambda t: editing.set_attribute(t, "Status", "Done"), author="bob")
+    await editor.add(make_topic(), author=Author("alice"))
+    changed = await editor.edit("Fusion Power", lambda t: editing.set_attribute(t, "Status", "Done"),
+                                author=Author("bob"))
     with pytest.raises(StaleVersionError) as caught:
-        await editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Mine."), author="carol",
+        await editor.edit("Fusion Power", lambda t: editing.set_summary(t, "Mine."), author=Author("carol"),
                           expected_version=1)
     assert caught.value.changed_by == "bob"
     assert caught.value.changed_at == changed.at.isoformat(timespec="seconds")  # type: ignore[union-attr]
@@ -216,19 +225,19 @@ async def test_a_stale_edit_is_refused_naming_who_and_when_and_can_show_the_diff
     assert [c.name for c in since.attributes_changed] == ["Status"]
     assert (await editor.open("Fusion Power")).topic.summary == make_topic().summary
     with pytest.raises(StaleVersionError):
-        await editor.remove("Fusion Power", author="carol", expected_version=1)
+        await editor.remove("Fusion Power", author=Author("carol"), expected_version=1)
     with pytest.raises(StaleVersionError):
-        await editor.revert("Fusion Power", 1, author="carol", expected_version=1)
+        await editor.revert("Fusion Power", 1, author=Author("carol"), expected_version=1)
 
 
 async def test_the_index_sees_every_change_at_once(editor: TopicEditor, make_topic: MakeTopic,
                                                    index: TopicIndex) -> None:
-    await editor.add(make_topic("Quasar Drive", description="An engine."), author="alice")
+    await editor.add(make_topic("Quasar Drive", description="An engine."), author=Author("alice"))
     assert index.get("Quasar Drive") is not None
     assert index.rank("quasar drive")[0].title == "Quasar Drive"
-    await editor.edit("Quasar Drive", lambda t: editing.add_alias(t, "Blinkmotor"), author="bob")
+    await editor.edit("Quasar Drive", lambda t: editing.add_alias(t, "Blinkmotor"), author=Author("bob"))
     assert index.rank("blinkmotor")[0].title == "Quasar Drive"
-    await editor.remove("Quasar Drive", author="bob")
+    await editor.remove("Quasar Drive", author=Author("bob"))
     assert index.get("Quasar Drive") is None
     assert not index.rank("quasar drive")
 
@@ -236,38 +245,40 @@ async def test_the_index_sees_every_change_at_once(editor: TopicEditor, make_top
 async def test_guild_topics_hiding_and_the_global_scope(editor: TopicEditor, make_topic: MakeTopic,
                                                         index: TopicIndex) -> None:
     shared = make_topic("Shared Topic")
-    await editor.add(shared, author="owner")
+    await editor.add(shared, author=Author("owner"))
     with pytest.raises(EditError, match="shared topic"):
-        await editor.edit("Shared Topic", lambda t: editing.set_summary(t, "Local."), author="mod", guild_id=GUILD)
+        await editor.edit("Shared Topic", lambda t: editing.set_summary(t, "Local."), author=Author("mod"),
+                          guild_id=GUILD)
     with pytest.raises(EditError, match="shared topic"):
-        await editor.remove("Shared Topic", author="mod", guild_id=GUILD)
+        await editor.remove("Shared Topic", author=Author("mod"), guild_id=GUILD)
 
-    hidden = await editor.hide("shared topic", guild_id=GUILD, author="mod")
+    hidden = await editor.hide("shared topic", guild_id=GUILD, author=Author("mod"))
     assert hidden.headline() == "mod hid **Shared Topic** in this server"
     assert index.get("Shared Topic", guild_id=GUILD) is None
     assert index.get("Shared Topic") == shared
-    await editor.unhide("Shared Topic", guild_id=GUILD, author="mod")
+    await editor.unhide("Shared Topic", guild_id=GUILD, author=Author("mod"))
     assert index.get("Shared Topic", guild_id=GUILD) == shared
 
-    own = await editor.add(make_topic("Shared Topic", summary="This server's own."), author="mod", guild_id=GUILD)
+    own = await editor.add(make_topic("Shared Topic", summary="This server's own."), author=Author("mod"),
+                           guild_id=GUILD)
     assert own.guild_id == GUILD
     assert index.get("Shared Topic", guild_id=GUILD) == own.after
-    edited = await editor.edit("Shared Topic", lambda t: editing.set_summary(t, "Edited here."), author="mod",
+    edited = await editor.edit("Shared Topic", lambda t: editing.set_summary(t, "Edited here."), author=Author("mod"),
                                guild_id=GUILD)
     assert edited.before == own.after
     assert index.get("Shared Topic") == shared
     with pytest.raises(DuplicateTopicError):
-        await editor.add(make_topic("shared topic"), author="mod", guild_id=GUILD)
+        await editor.add(make_topic("shared topic"), author=Author("mod"), guild_id=GUILD)
 
 
 async def test_add_record_validates_the_upload(editor: TopicEditor, make_topic: MakeTopic) -> None:
     bad = record_bytes(make_topic()).replace(b"First Mentioned", b"First Mention", 1)
     with pytest.raises(RecordFormatError) as caught:
-        await editor.add_record("upload.txt", bad, author="mod")
+        await editor.add_record("upload.txt", bad, author=Author("mod"))
     assert caught.value.source == "upload.txt"
     assert caught.value.line > 1
     assert not await editor.repository.list()
-    added = await editor.add_record("upload.txt", record_bytes(make_topic()), author="mod")
+    added = await editor.add_record("upload.txt", record_bytes(make_topic()), author=Author("mod"))
     assert added.after == make_topic()
 
 
@@ -281,8 +292,8 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 async def test_import_previews_then_applies_all_files(editor: TopicEditor, make_topic: MakeTopic,
                                                       index: TopicIndex) -> None:
-    await editor.add(make_topic("Kept", aliases=("K",)), author="alice")
-    await editor.add(make_topic("Same"), author="alice")
+    await editor.add(make_topic("Kept", aliases=("K",)), author=Author("alice"))
+    await editor.add(make_topic("Same"), author=Author("alice"))
     files = [
         ("kept.txt", record_bytes(make_topic("Kept", summary="Imported summary."))),
         ("more.zip", zipped({"same.txt": record_bytes(make_topic("Same")),
@@ -297,7 +308,7 @@ async def test_import_previews_then_applies_all_files(editor: TopicEditor, make_
     assert preview.text().splitlines()[0] == "1 to add, 1 to change, 1 unchanged"
     assert index.get("Brand New") is None  # a preview writes nothing
 
-    outcome = await editor.apply_import(preview, author="mod")
+    outcome = await editor.apply_import(preview, author=Author("mod"))
     assert [(c.action, c.title, c.version) for c in outcome.changes] == [("add", "Brand New", 1), ("edit", "Kept", 2)]
     kept = await editor.open("Kept")
     assert kept.topic.summary == "Imported summary."
@@ -305,14 +316,14 @@ async def test_import_previews_then_applies_all_files(editor: TopicEditor, make_
     assert index.get("Brand New") is not None
     assert index.get("K") is None and index.get("Kept") == kept.topic
 
-    again = await editor.import_records(files, author="mod")
+    again = await editor.import_records(files, author=Author("mod"))
     assert again.changes == ()
     assert again.preview.summary.is_noop
 
 
 async def test_an_import_with_one_malformed_file_changes_nothing(editor: TopicEditor, make_topic: MakeTopic,
                                                                  index: TopicIndex) -> None:
-    await editor.add(make_topic("Kept"), author="alice")
+    await editor.add(make_topic("Kept"), author=Author("alice"))
     bad = record_bytes(make_topic("Broken")).replace(b"\n\nTopic\n", b"\n\nTopik\n", 1)
     files = [
         ("a.txt", record_bytes(make_topic("Kept", summary="Changed."))),
@@ -320,30 +331,30 @@ async def test_an_import_with_one_malformed_file_changes_nothing(editor: TopicEd
         ("c.txt", bad),
     ]
     with pytest.raises(RecordFormatError) as caught:
-        await editor.import_records(files, author="mod")
+        await editor.import_records(files, author=Author("mod"))
     assert (caught.value.source, caught.value.line) == ("c.txt", 3)
     assert [s.title for s in await editor.repository.list()] == ["Kept"]
     assert (await editor.open("Kept")).topic.summary == make_topic("Kept").summary
     assert index.get("Brand New") is None
     with pytest.raises(ImportAbortedError, match="not a record file"):
-        await editor.import_records([("notes.pdf", b"%PDF")], author="mod")
+        await editor.import_records([("notes.pdf", b"%PDF")], author=Author("mod"))
 
 
 async def test_an_import_planned_before_a_concurrent_edit_writes_nothing(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
-    await editor.add(make_topic("Kept"), author="alice")
+    await editor.add(make_topic("Kept"), author=Author("alice"))
     preview = await editor.preview_import([("kept.txt", record_bytes(make_topic("Kept", summary="Import."))),
                                            ("new.txt", record_bytes(make_topic("Brand New")))])
-    await editor.edit("Kept", lambda t: editing.set_summary(t, "Meanwhile."), author="bob")
+    await editor.edit("Kept", lambda t: editing.set_summary(t, "Meanwhile."), author=Author("bob"))
     with pytest.raises(StaleVersionError):
-        await editor.apply_import(preview, author="mod")
+        await editor.apply_import(preview, author=Author("mod"))
     assert [s.title for s in await editor.repository.list()] == ["Kept"]
     assert (await editor.open("Kept")).topic.summary == "Meanwhile."
 
 
 async def test_dry_run_import_writes_nothing(editor: TopicEditor, make_topic: MakeTopic) -> None:
-    outcome = await editor.import_records([("new.txt", record_bytes(make_topic("Brand New")))], author="mod",
+    outcome = await editor.import_records([("new.txt", record_bytes(make_topic("Brand New")))], author=Author("mod"),
                                           dry_run=True)
     assert outcome.dry_run
     assert outcome.preview.summary.added == ("Brand New",)
@@ -351,9 +362,9 @@ async def test_dry_run_import_writes_nothing(editor: TopicEditor, make_topic: Ma
 
 
 async def test_the_store_lists_every_scope_and_the_hidden_pairs(editor: TopicEditor, make_topic: MakeTopic) -> None:
-    await editor.add(make_topic("Shared Topic"), author="owner")
-    await editor.add(make_topic("Local Topic"), author="mod", guild_id=GUILD)
-    await editor.hide("Shared Topic", guild_id=GUILD, author="mod")
+    await editor.add(make_topic("Shared Topic"), author=Author("owner"))
+    await editor.add(make_topic("Local Topic"), author=Author("mod"), guild_id=GUILD)
+    await editor.hide("Shared Topic", guild_id=GUILD, author=Author("mod"))
     everything = await editor.repository.list_all()
     assert [(s.title, s.guild_id) for s in everything] == [("Local Topic", GUILD), ("Shared Topic", None)]
     assert await editor.repository.hidden_pairs() == [(GUILD, "Shared Topic")]
@@ -368,9 +379,9 @@ async def test_services_load_every_scope_and_keep_the_editor_on_the_current_inde
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'services.db'}", knowledge_dir=tmp_path / "none")
     services = await build_services(settings)
     try:
-        await services.editor.add(make_topic("Shared Topic"), author="owner")
-        await services.editor.add(make_topic("Local Topic"), author="mod", guild_id=GUILD)
-        await services.editor.hide("Shared Topic", guild_id=GUILD, author="mod")
+        await services.editor.add(make_topic("Shared Topic"), author=Author("owner"))
+        await services.editor.add(make_topic("Local Topic"), author=Author("mod"), guild_id=GUILD)
+        await services.editor.hide("Shared Topic", guild_id=GUILD, author=Author("mod"))
         assert services.index.titles(GUILD) == ["Local Topic"]
     finally:
         await services.close()
@@ -380,8 +391,8 @@ async def test_services_load_every_scope_and_keep_the_editor_on_the_current_inde
         assert services.index.titles(GUILD) == ["Local Topic"]
         assert services.index.titles() == ["Shared Topic"]
         await services.reload_index()
-        assert services.editor.index is services.index
-        await services.editor.remove("Local Topic", author="mod", guild_id=GUILD)
+        assert services.index_updater.index is services.index
+        await services.editor.remove("Local Topic", author=Author("mod"), guild_id=GUILD)
         assert services.index.titles(GUILD) == []
     finally:
         await services.close()
@@ -391,9 +402,9 @@ async def test_exports_are_byte_identical_and_re_import_as_no_change(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
     upload = record_bytes(make_topic("Fusion Power"))
-    await editor.add_record("fusion.txt", upload, author="mod", guild_id=GUILD)
-    await editor.add(make_topic("Solar Panels"), author="mod", guild_id=GUILD)
-    await editor.add(make_topic("Global Only"), author="owner")
+    await editor.add_record("fusion.txt", upload, author=Author("mod"), guild_id=GUILD)
+    await editor.add(make_topic("Solar Panels"), author=Author("mod"), guild_id=GUILD)
+    await editor.add(make_topic("Global Only"), author=Author("owner"))
 
     name, data = await editor.export_record("fusion power", guild_id=GUILD)
     assert (name, data) == ("fusion-power.txt", upload)
@@ -402,6 +413,6 @@ async def test_exports_are_byte_identical_and_re_import_as_no_change(
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         assert sorted(opened.namelist()) == ["fusion-power.txt", "solar-panels.txt"]
         assert opened.read("fusion-power.txt") == upload
-    again = await editor.import_records([("export.zip", archive)], author="mod", guild_id=GUILD)
+    again = await editor.import_records([("export.zip", archive)], author=Author("mod"), guild_id=GUILD)
     assert again.preview.summary.unchanged == ("Fusion Power", "Solar Panels")
     assert again.changes == ()

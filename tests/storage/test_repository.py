@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.changes import Author
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
 from bot.core.model import Attribute, Topic
 from bot.core.record_format import parse_record
@@ -21,7 +22,7 @@ async def test_added_topic_reads_back_equal_with_aliases_of_both_kinds(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     topic = make_topic("Fusion Power", aliases=("Star Power",))
-    stored = await repo.add(topic, author="alice")
+    stored = await repo.add(topic, author=Author("alice"))
     assert stored.version == 1
     assert stored.updated_by == "alice"
 
@@ -98,7 +99,7 @@ async def test_unknown_topic_suggests_closest_titles(repo: TopicRepository, make
 async def test_update_bumps_version_and_replaces_parts(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     await repo.add(make_topic())
     edited = make_topic(attributes=(Attribute("Status", "Commercial"),), timeline=())
-    stored = await repo.update(edited, expected_version=1, author="bob")
+    stored = await repo.update(edited, expected_version=1, author=Author("bob"))
     assert stored.version == 2
     loaded = await repo.get("Fusion Power")
     assert loaded.version == 2
@@ -111,9 +112,9 @@ async def test_update_from_an_old_version_is_refused_and_changes_nothing(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     await repo.add(make_topic())
-    await repo.update(make_topic(summary="second"), expected_version=1, author="bob")
+    await repo.update(make_topic(summary="second"), expected_version=1, author=Author("bob"))
     with pytest.raises(StaleVersionError) as caught:
-        await repo.update(make_topic(summary="clobber"), expected_version=1, author="carol")
+        await repo.update(make_topic(summary="clobber"), expected_version=1, author=Author("carol"))
     assert caught.value.actual_version == 2
     assert caught.value.changed_by == "bob"
     loaded = await repo.get("Fusion Power")
@@ -125,7 +126,8 @@ async def test_concurrent_updates_from_the_same_version_exactly_one_wins(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     await repo.add(make_topic())
-    edits = [repo.update(make_topic(summary=f"edit {n}"), expected_version=1, author=f"mod{n}") for n in range(2)]
+    edits = [repo.update(make_topic(summary=f"edit {n}"), expected_version=1, author=Author(f"mod{n}"))
+             for n in range(2)]
     results = await asyncio.gather(*edits, return_exceptions=True)
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
@@ -140,7 +142,7 @@ async def test_concurrent_updates_from_the_same_version_exactly_one_wins(
 
 async def test_update_of_missing_topic_is_not_found(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     with pytest.raises(TopicNotFoundError):
-        await repo.update(make_topic("Never Added"), expected_version=1, author="bob")
+        await repo.update(make_topic("Never Added"), expected_version=1, author=Author("bob"))
 
 
 async def test_rename_keeps_history_and_refuses_taken_titles(
@@ -149,8 +151,9 @@ async def test_rename_keeps_history_and_refuses_taken_titles(
     await repo.add(make_topic("Old Name"))
     await repo.add(make_topic("Taken"))
     with pytest.raises(DuplicateTopicError):
-        await repo.update(make_topic("taken"), expected_version=1, author="bob", original_title="Old Name")
-    renamed = await repo.update(make_topic("New Name"), expected_version=1, author="bob", original_title="old name")
+        await repo.update(make_topic("taken"), expected_version=1, author=Author("bob"), original_title="Old Name")
+    renamed = await repo.update(make_topic("New Name"), expected_version=1, author=Author("bob"),
+                                original_title="old name")
     assert renamed.version == 2
     with pytest.raises(TopicNotFoundError):
         await repo.get("Old Name")
@@ -162,9 +165,9 @@ async def test_every_change_writes_a_revision_with_the_full_record(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     original = make_topic(aliases=("Star Power",))
-    await repo.add(original, author="alice")
-    await repo.update(make_topic(summary="changed", aliases=("Star Power",)), expected_version=1, author="bob")
-    await repo.remove("Fusion Power", author="carol", expected_version=2)
+    await repo.add(original, author=Author("alice"))
+    await repo.update(make_topic(summary="changed", aliases=("Star Power",)), expected_version=1, author=Author("bob"))
+    await repo.remove("Fusion Power", author=Author("carol"), expected_version=2)
 
     history = await repo.history("fusion power")
     assert [(r.version, r.action, r.author) for r in history] == [(1, "add", "alice"), (2, "edit", "bob"),
@@ -180,10 +183,10 @@ async def test_removed_topic_is_gone_and_revert_restores_it(
     repo: TopicRepository, make_topic: Callable[..., Topic]
 ) -> None:
     stored = await repo.add(make_topic())
-    await repo.remove("Fusion Power", author="carol")
+    await repo.remove("Fusion Power", author=Author("carol"))
     with pytest.raises(TopicNotFoundError):
         await repo.get("Fusion Power")
-    restored = await repo.revert("Fusion Power", 1, author="dave")
+    restored = await repo.revert("Fusion Power", 1, author=Author("dave"))
     assert (restored.id, restored.version) == (stored.id, 3)
     assert (await repo.get("Fusion Power")).topic == make_topic()
     assert [r.action for r in await repo.history("Fusion Power")] == ["add", "remove", "revert"]
@@ -191,27 +194,27 @@ async def test_removed_topic_is_gone_and_revert_restores_it(
 
 async def test_revert_of_an_edit_is_a_new_version(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     await repo.add(make_topic())
-    await repo.update(make_topic(summary="bad edit"), expected_version=1, author="bob")
-    reverted = await repo.revert("Fusion Power", 1, author="carol")
+    await repo.update(make_topic(summary="bad edit"), expected_version=1, author=Author("bob"))
+    reverted = await repo.revert("Fusion Power", 1, author=Author("carol"))
     assert reverted.version == 3
     assert (await repo.get("Fusion Power")).topic.summary == make_topic().summary
 
 
 async def test_ids_of_removed_topics_are_not_reused(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     removed = await repo.add(make_topic(title="Tidal Power"))
-    await repo.remove("Tidal Power", author="carol")
+    await repo.remove("Tidal Power", author=Author("carol"))
     added = await repo.add(make_topic(title="Kelp Farming"))
     assert added.id != removed.id
     assert (added.version, (await repo.history("Kelp Farming"))[0].version) == (1, 1)
-    restored = await repo.revert("Tidal Power", 1, author="dave")
+    restored = await repo.revert("Tidal Power", 1, author=Author("dave"))
     assert restored.id == removed.id
 
 
 async def test_remove_with_stale_version_is_refused(repo: TopicRepository, make_topic: Callable[..., Topic]) -> None:
     await repo.add(make_topic())
-    await repo.update(make_topic(summary="two"), expected_version=1, author="bob")
+    await repo.update(make_topic(summary="two"), expected_version=1, author=Author("bob"))
     with pytest.raises(StaleVersionError):
-        await repo.remove("Fusion Power", author="carol", expected_version=1)
+        await repo.remove("Fusion Power", author=Author("carol"), expected_version=1)
     assert (await repo.get("Fusion Power")).version == 2
 
 
@@ -246,6 +249,6 @@ async def test_guild_settings_round_trip(repo: TopicRepository) -> None:
 async def test_injected_clock_stamps_changes(session_factory, make_topic: Callable[..., Topic]) -> None:
     moment = datetime(2026, 1, 6, 5, 5, 8, tzinfo=UTC)
     repo = TopicRepository(session_factory, clock=lambda: moment)
-    stored = await repo.add(replace(make_topic()), author="clocked")
+    stored = await repo.add(replace(make_topic()), author=Author("clocked"))
     assert stored.updated_at == moment
     assert (await repo.get("Fusion Power")).updated_at == moment

@@ -127,3 +127,19 @@ def test_diff_revert_and_remove_round_trip(cli: Cli, stored: str, capsys: pytest
 def test_unknown_topic_fails_with_suggestions(cli: Cli, stored: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("edit", "Fusion Powr", "--set-summary", "x") == 1
     assert "closest: Fusion Power" in capsys.readouterr().err
+
+
+def test_hide_and_unhide_a_shared_topic_in_one_guild(
+    cli: Cli, stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("hide", "fusion power", "--guild", "42", "--author", "alice") == 0
+    assert capsys.readouterr().out.strip() == "alice hid **Fusion Power** in guild 42"
+    assert cli("unhide", stored, "--guild", "42") == 0
+    assert capsys.readouterr().out.strip() == "cli unhid **Fusion Power** in guild 42"
+
+
+def test_hide_needs_a_guild(cli: Cli, stored: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli("hide", stored)
+    assert exited.value.code == 2
+    assert "--guild" in capsys.readouterr().err

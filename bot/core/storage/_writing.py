@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
 from bot.core.model import Topic
+from bot.core.storage._change_log import PendingChanges
 from bot.core.storage.stored import RevisionAction, StoredTopic
 from bot.core.storage.tables import (
     AliasRow,
@@ -111,18 +112,18 @@ async def insert_topics(
     writes: Sequence[TopicWrite],
     *,
     guild_id: int | None,
-    author: str,
-    now: datetime,
+    changes: PendingChanges,
     action: RevisionAction = "add",
     restore: tuple[int, int] | None = None,
 ) -> list[StoredTopic]:
-    """Insert new topics (version 1) with their parts and an ``add`` revision each.
+    """Insert new topics (version 1) with their parts, an ``add`` revision and a change event each.
 
     ``restore`` = (id, version) re-inserts one removed topic under its old id (used by revert).
     Raises ``DuplicateTopicError`` when a title is taken in the scope.
     """
     if not writes:
         return []
+    author, now = changes.author.label, changes.now
     params = [_topic_values(w.topic, guild_id, author, now) for w in writes]
     version = 1 if restore is None else restore[1]
     for values in params:
@@ -148,6 +149,7 @@ async def insert_topics(
         insert(REVISIONS),
         [_revision_values(s, action, w.text, author, now) for s, w in zip(stored, writes, strict=True)],
     )
+    changes.topics(action, stored)
     return stored
 
 
@@ -185,15 +187,15 @@ async def replace_topic(
     original_title: str,
     expected_version: int,
     guild_id: int | None,
-    author: str,
-    now: datetime,
+    changes: PendingChanges,
     action: RevisionAction = "edit",
 ) -> StoredTopic:
-    """Overwrite a stored topic if it is still at ``expected_version``; write a revision.
+    """Overwrite a stored topic if it is still at ``expected_version``; write a revision and a change event.
 
     The version check is part of the UPDATE's WHERE clause, so of two concurrent edits made from
     the same version exactly one matches a row; the other gets ``StaleVersionError``.
     """
+    author, now = changes.author.label, changes.now
     values = _topic_values(write.topic, guild_id, author, now)
     values["version"] = TOPICS.c.version + 1
     statement = (
@@ -220,17 +222,18 @@ async def replace_topic(
     await _insert_children(session, children)
     stored = StoredTopic(write.topic, topic_id, guild_id, version, now, author)
     await session.execute(insert(REVISIONS), [_revision_values(stored, action, write.text, author, now)])
+    changes.topic(action, stored, previous_title=original_title)
     return stored
 
 
-async def delete_topic(
-    session: AsyncSession, stored: StoredTopic, text: str, *, author: str, now: datetime
-) -> None:
+async def delete_topic(session: AsyncSession, stored: StoredTopic, text: str, *, changes: PendingChanges) -> None:
     """Remove ``stored`` if it is still at its version; the ``remove`` revision keeps its text."""
     result = await session.execute(
         delete(TOPICS).where(TOPICS.c.id == stored.id, TOPICS.c.version == stored.version).returning(TOPICS.c.id)
     )
     if result.first() is None:
         raise await stale_or_missing(session, stored.topic.title, stored.guild_id, stored.version)
+    author, now = changes.author.label, changes.now
     removed = StoredTopic(stored.topic, stored.id, stored.guild_id, stored.version + 1, now, author)
     await session.execute(insert(REVISIONS), [_revision_values(removed, "remove", text, author, now)])
+    changes.topic("remove", removed)

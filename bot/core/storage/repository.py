@@ -1,7 +1,8 @@
 """The topic repository: the one place that turns rows into topics and topics into rows.
 
 The session factory is injected; every public method is one unit of work (one session, one
-transaction). Every add, update and removal writes a revision in the same transaction.
+transaction). Every add, update and removal writes a revision, and every change (hiding a shared
+topic and saving a guild's settings too) a change event, in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import ColumnElement, case, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.changes import CLI_AUTHOR, Author, ChangeEvent
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
 from bot.core.model import Topic
 from bot.core.record_format import format_record
+from bot.core.storage._change_log import PendingChanges, claim_for_mod_log, events_after, last_event_id
 from bot.core.storage._loading import in_scope, load_topics, revision_from_row, titled, visible_in
 from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, replace_topic
 from bot.core.storage.engine import describe_bind, storage_errors
@@ -48,11 +51,10 @@ def _utc_now() -> datetime:
 class TopicBatch:
     """Several writes in one transaction (see ``TopicRepository.batch``); used by imports."""
 
-    def __init__(self, session: AsyncSession, *, guild_id: int | None, author: str, now: datetime) -> None:
+    def __init__(self, session: AsyncSession, *, guild_id: int | None, changes: PendingChanges) -> None:
         self._session = session
         self.guild_id = guild_id
-        self._author = author
-        self._now = now
+        self._changes = changes
         self._added = 0
         self._analyzed_at = 0
 
@@ -64,7 +66,7 @@ class TopicBatch:
         return {title_key(s.topic.title): s for s in found}
 
     async def add_many(self, writes: Sequence[TopicWrite]) -> list[StoredTopic]:
-        stored = await insert_topics(self._session, writes, guild_id=self.guild_id, author=self._author, now=self._now)
+        stored = await insert_topics(self._session, writes, guild_id=self.guild_id, changes=self._changes)
         self._added += len(stored)
         await self._refresh_statistics()
         return stored
@@ -90,8 +92,7 @@ class TopicBatch:
             original_title=stored.topic.title,
             expected_version=stored.version,
             guild_id=self.guild_id,
-            author=self._author,
-            now=self._now,
+            changes=self._changes,
         )
 
 
@@ -123,25 +124,34 @@ class TopicRepository:
             yield session
 
     @asynccontextmanager
-    async def batch(self, *, guild_id: int | None = None, author: str = "cli") -> AsyncIterator[TopicBatch]:
-        """One transaction for many writes: committed when the block ends, rolled back on any error."""
+    async def _change(self, author: Author) -> AsyncIterator[tuple[AsyncSession, PendingChanges]]:
+        """A write transaction whose change events are appended to the change log just before the commit."""
+        changes = PendingChanges(author, self._clock())
         async with self._write() as session:
-            yield TopicBatch(session, guild_id=guild_id, author=author, now=self._clock())
+            yield session, changes
+            await changes.write(session)
+
+    @asynccontextmanager
+    async def batch(self, *, guild_id: int | None = None,
+                    author: Author = CLI_AUTHOR) -> AsyncIterator[TopicBatch]:
+        """One transaction for many writes: committed when the block ends, rolled back on any error."""
+        async with self._change(author) as (session, changes):
+            yield TopicBatch(session, guild_id=guild_id, changes=changes)
 
     def _text(self, topic: Topic) -> str:
         return format_record(topic, self.tz)
 
     # --- topics -------------------------------------------------------------------------------
 
-    async def add(self, topic: Topic, *, guild_id: int | None = None, author: str = "cli") -> StoredTopic:
+    async def add(self, topic: Topic, *, guild_id: int | None = None, author: Author = CLI_AUTHOR) -> StoredTopic:
         """Store a new topic at version 1. Raises ``DuplicateTopicError`` if the title is taken."""
         topic.validate()
-        async with self._write() as session:
+        async with self._change(author) as (session, changes):
             exists = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([topic.title])))
             if exists is not None:
                 raise DuplicateTopicError(topic.title)
             [stored] = await insert_topics(
-                session, [TopicWrite(topic, self._text(topic))], guild_id=guild_id, author=author, now=self._clock()
+                session, [TopicWrite(topic, self._text(topic))], guild_id=guild_id, changes=changes
             )
         log.info("added topic %r (guild %s) by %s", topic.title, guild_id, author)
         return stored
@@ -176,7 +186,7 @@ class TopicRepository:
         *,
         expected_version: int,
         guild_id: int | None = None,
-        author: str,
+        author: Author,
         original_title: str | None = None,
     ) -> StoredTopic:
         """Replace the topic titled ``original_title`` (default ``topic.title``) with ``topic``.
@@ -185,24 +195,23 @@ class TopicRepository:
         if it does not exist, ``DuplicateTopicError`` if a rename hits a taken title.
         """
         topic.validate()
-        async with self._write() as session:
+        async with self._change(author) as (session, changes):
             stored = await replace_topic(
                 session,
                 TopicWrite(topic, self._text(topic)),
                 original_title=original_title or topic.title,
                 expected_version=expected_version,
                 guild_id=guild_id,
-                author=author,
-                now=self._clock(),
+                changes=changes,
             )
         log.info("updated topic %r to version %d by %s", topic.title, stored.version, author)
         return stored
 
     async def remove(
-        self, title: str, *, guild_id: int | None = None, author: str, expected_version: int | None = None
+        self, title: str, *, guild_id: int | None = None, author: Author, expected_version: int | None = None
     ) -> None:
         """Delete a topic; its ``remove`` revision keeps the text so it can be reverted."""
-        async with self._write() as session:
+        async with self._change(author) as (session, changes):
             found = await load_topics(session, in_scope(guild_id) & titled([title]))
             if not found:
                 raise TopicNotFoundError(title)
@@ -210,7 +219,7 @@ class TopicRepository:
             if expected_version is not None and expected_version != stored.version:
                 raise StaleVersionError(stored.topic.title, expected_version, stored.version, stored.updated_by,
                                         stored.updated_at.isoformat(timespec="seconds"))
-            await delete_topic(session, stored, self._text(stored.topic), author=author, now=self._clock())
+            await delete_topic(session, stored, self._text(stored.topic), changes=changes)
         log.info("removed topic %r (guild %s) by %s", title, guild_id, author)
 
     async def list(self, *, guild_id: int | None = None, include_global: bool = True) -> list[StoredTopic]:
@@ -266,19 +275,27 @@ class TopicRepository:
             raise TopicNotFoundError(f"{title} (version {version})")
         return revision_from_row(row)
 
+    async def revision_of(self, topic_id: int, version: int) -> Revision | None:
+        """The revision ``version`` of the topic with this id (``None`` if there is none)."""
+        async with self._read() as session:
+            row = await session.scalar(
+                select(RevisionRow).where(RevisionRow.topic_id == topic_id, RevisionRow.version == version)
+            )
+        return None if row is None else revision_from_row(row)
+
     async def revert(
         self,
         title: str,
         version: int,
         *,
         guild_id: int | None = None,
-        author: str,
+        author: Author,
         expected_version: int | None = None,
     ) -> StoredTopic:
         """Make the topic what it was at ``version`` (restoring it if it was removed), as a new revision."""
         target = await self.revision(title, version, guild_id=guild_id)
         topic = target.topic(self.tz)
-        async with self._write() as session:
+        async with self._change(author) as (session, changes):
             current = await load_topics(session, TopicRow.id == target.topic_id)
             if current:
                 stored = current[0]
@@ -288,8 +305,7 @@ class TopicRepository:
                     original_title=stored.topic.title,
                     expected_version=stored.version if expected_version is None else expected_version,
                     guild_id=guild_id,
-                    author=author,
-                    now=self._clock(),
+                    changes=changes,
                     action="revert",
                 )
             last = await session.scalar(
@@ -304,8 +320,7 @@ class TopicRepository:
                 session,
                 [TopicWrite(topic, target.text)],
                 guild_id=guild_id,
-                author=author,
-                now=self._clock(),
+                changes=changes,
                 action="revert",
                 restore=(target.topic_id, (last or 0) + 1),
             )
@@ -313,22 +328,30 @@ class TopicRepository:
 
     # --- guilds -------------------------------------------------------------------------------
 
-    async def hide(self, title: str, *, guild_id: int) -> None:
+    async def hide(self, title: str, *, guild_id: int, author: Author = CLI_AUTHOR) -> None:
         """Hide a global topic from one guild."""
-        async with self._write() as session:
-            topic_id = await session.scalar(select(TopicRow.id).where(in_scope(None) & titled([title])))
-            if topic_id is None:
+        async with self._change(author) as (session, changes):
+            row = (await session.execute(
+                select(TopicRow.id, TopicRow.title).where(in_scope(None) & titled([title])))).first()
+            if row is None:
                 raise TopicNotFoundError(title)
+            topic_id, stored_title = row
             hidden = await session.get(HiddenTopicRow, (guild_id, topic_id))
             if hidden is None:
                 await session.execute(insert(HiddenTopicRow).values(guild_id=guild_id, topic_id=topic_id))
+            changes.guild("hide", guild_id, title=stored_title, topic_id=topic_id)
 
-    async def unhide(self, title: str, *, guild_id: int) -> None:
-        async with self._write() as session:
-            topic_id = select(TopicRow.id).where(in_scope(None) & titled([title])).scalar_subquery()
+    async def unhide(self, title: str, *, guild_id: int, author: Author = CLI_AUTHOR) -> None:
+        async with self._change(author) as (session, changes):
+            row = (await session.execute(
+                select(TopicRow.id, TopicRow.title).where(in_scope(None) & titled([title])))).first()
+            if row is None:
+                raise TopicNotFoundError(title)
+            topic_id, stored_title = row
             await session.execute(
                 delete(HiddenTopicRow).where(HiddenTopicRow.guild_id == guild_id, HiddenTopicRow.topic_id == topic_id)
             )
+            changes.guild("unhide", guild_id, title=stored_title, topic_id=topic_id)
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         async with self._read() as session:
@@ -337,14 +360,33 @@ class TopicRepository:
             return GuildSettings(guild_id)
         return GuildSettings(guild_id, row.moderator_role_id, row.mod_log_channel_id)
 
-    async def save_guild_settings(self, settings: GuildSettings) -> None:
-        async with self._write() as session:
+    async def save_guild_settings(self, settings: GuildSettings, *, author: Author = CLI_AUTHOR) -> None:
+        async with self._change(author) as (session, changes):
             row = await session.get(GuildSettingsRow, settings.guild_id)
             if row is None:
                 row = GuildSettingsRow(guild_id=settings.guild_id)
                 session.add(row)
             row.moderator_role_id = settings.moderator_role_id
             row.mod_log_channel_id = settings.mod_log_channel_id
+            await session.flush()
+            changes.guild("settings", settings.guild_id)
+
+    # --- the change log -------------------------------------------------------------------------
+
+    async def last_change_id(self) -> int:
+        """The id of the newest change event (0 when nothing has changed yet)."""
+        async with self._read() as session:
+            return await last_event_id(session)
+
+    async def changes_after(self, after: int, *, limit: int = 1000) -> builtins.list[ChangeEvent]:
+        """Up to ``limit`` change events with ids above ``after``, oldest first."""
+        async with self._read() as session:
+            return await events_after(session, after, limit)
+
+    async def claim_for_mod_log(self, event_ids: Sequence[int], claimant: str) -> set[int]:
+        """Of these events, the ones no process had claimed for the mod log; they are now ``claimant``'s."""
+        async with self._write() as session:
+            return await claim_for_mod_log(session, event_ids, claimant)
 
     # --- every scope at once (for the in-memory index) ------------------------------------------
 

@@ -209,3 +209,34 @@ class HiddenTopicRow(Base):
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ChangeEventRow(Base):
+    """One entry of the change log: every change, in the order the changes were committed.
+
+    Written in the same transaction as the change it announces. ``id`` only grows (AUTOINCREMENT on
+    SQLite; on PostgreSQL writers take a transaction-level advisory lock before inserting, so ids are
+    committed in order) and each process follows the log by it. ``topic_id`` and ``version`` name the
+    topic revision the change wrote (none for hide, unhide and settings). ``mod_log_claimed_by`` is the
+    process that took on posting the change to the mod log, so it is posted once.
+    """
+
+    __tablename__ = "change_events"
+    __table_args__ = (
+        CheckConstraint("action IN ('add', 'edit', 'remove', 'revert', 'hide', 'unhide', 'settings')",
+                        name="action"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    guild_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    topic_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    title: Mapped[str | None] = mapped_column(String(LIMITS["title"]), nullable=True)
+    previous_title: Mapped[str | None] = mapped_column(String(LIMITS["title"]), nullable=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    author_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    author_front_end: Mapped[str] = mapped_column(String(16), nullable=False)
+    author_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    mod_log_claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)

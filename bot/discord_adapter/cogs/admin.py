@@ -1,10 +1,11 @@
 """``/topic-admin …``: moderators add, edit, remove, import, export and revert this server's topics.
 
 Hidden from members by default permissions and checked again on every use (``moderators``).
-Every change goes through ``services.editor`` (``TopicEditor``), which stores a revision and
-updates the in-memory index at once; the moderator gets an ephemeral reply with the diff, and the
-mod-log channel gets one message per change. Changes apply to the guild's own topics; a shared
-topic can only be hidden here.
+Every change goes through ``services.editor`` (``TopicEditor``), the one write path; the moderator
+gets an ephemeral reply with the diff. The mod log is a change-feed subscriber: it gets every change
+made in any process (Discord, the CLI, another shard), claims it in the store so that exactly one
+process posts it, and posts one message per change to the guild's mod-log channel. Changes apply
+to the guild's own topics; a shared topic can only be hidden here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from bot.core import editing
+from bot.core.changes import Author, ChangeEvent
 from bot.core.errors import EditError, StaleVersionError, TopicbotError, TopicNotFoundError
 from bot.core.model import LIMITS
 from bot.core.moderation import RECORD_SUFFIX
@@ -36,7 +38,7 @@ from bot.discord_adapter.admin_views import (
 )
 from bot.discord_adapter.choices import topic_choices
 from bot.discord_adapter.error_messages import user_message
-from bot.discord_adapter.mod_log import ModLog
+from bot.discord_adapter.mod_log import MAX_MESSAGES_PER_BATCH, ModLog
 from bot.discord_adapter.moderators import check_manager, check_moderator
 from bot.discord_adapter.replies import CONTENT_LIMIT, clip, no_pings
 from bot.discord_adapter.topic_keys import resolve_key
@@ -60,9 +62,9 @@ ResultSnippet = app_commands.Range[str, 1, LIMITS["result_snippet"]]
 ResultUrl = app_commands.Range[str, 1, LIMITS["result_url"]]
 
 
-def author_of(interaction: discord.Interaction) -> str:
-    """How a moderator is named in revisions and the mod log: ``name (id)``."""
-    return f"{interaction.user.name} ({interaction.user.id})"
+def author_of(interaction: discord.Interaction) -> Author:
+    """The moderator behind an interaction (named ``name (id)`` in revisions and the mod log)."""
+    return Author(interaction.user.name, "discord", interaction.user.id)
 
 
 def _guild(interaction: discord.Interaction) -> int:
@@ -81,6 +83,10 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         self.bot = bot
         self.mod_log = ModLog(bot, bot.settings.discord.mod_log_channel_id)
         super().__init__()
+        bot.services.feed.subscribe(self.post_to_mod_log)
+
+    async def cog_unload(self) -> None:
+        self.bot.services.feed.unsubscribe(self.post_to_mod_log)
 
     @property
     def editor(self) -> TopicEditor:
@@ -106,22 +112,34 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         else:
             await interaction.response.send_message(clip(text, CONTENT_LIMIT), **kwargs)
 
-    async def log_changes(self, interaction: discord.Interaction, changes: Sequence[ChangeResult]) -> None:
-        """Post the changes to the mod log; never raises (the changes are stored already)."""
+    async def post_to_mod_log(self, events: Sequence[ChangeEvent], /) -> None:
+        """Change-feed subscriber: post the guild changes this process claims to their mod logs.
+
+        Every process running the bot sees every change; the claim in the store makes exactly one of
+        them post it. Never raises (the changes are stored already).
+        """
+        services = self.bot.services
+        logged = [e for e in events if e.guild_id is not None and e.action != "settings"]
+        if not logged:
+            return
         try:
-            settings = await self.bot.services.repository.guild_settings(_guild(interaction))
-            await self.mod_log.post(settings, changes)
-        except Exception:  # logged; the change itself stands
-            log.exception("could not post %d change(s) to the mod log of guild %s", len(changes),
-                          interaction.guild_id)
+            claimed = await services.repository.claim_for_mod_log([e.id for e in logged], services.process_id)
+            by_guild: dict[int, list[ChangeEvent]] = {}
+            for event in logged:
+                if event.id in claimed and event.guild_id is not None:
+                    by_guild.setdefault(event.guild_id, []).append(event)
+            for guild_id, guild_events in by_guild.items():
+                settings = await services.repository.guild_settings(guild_id)
+                described = [await services.editor.describe(e) for e in guild_events[:MAX_MESSAGES_PER_BATCH]]
+                rest = [(e.title or "?", e.author.label) for e in guild_events[MAX_MESSAGES_PER_BATCH:]]
+                await self.mod_log.post(settings, [c for c in described if c is not None], rest)
+        except Exception:  # logged; the changes themselves stand
+            log.exception("could not post change events %d to %d to the mod log", logged[0].id, logged[-1].id)
 
     async def applied(self, interaction: discord.Interaction, result: ChangeResult, note: str = "") -> None:
-        """Tell the moderator what changed (headline and diff), then post it to the mod log."""
+        """Tell the moderator what changed (headline and diff); the mod log hears of it from the feed."""
         room = CONTENT_LIMIT - len(note) - 1
-        try:
-            await self.reply(interaction, f"{result.mod_log_text(room)}\n{note}".rstrip())
-        finally:  # the change is stored: the mod log hears of it even if the reply failed
-            await self.log_changes(interaction, [result])
+        await self.reply(interaction, f"{result.mod_log_text(room)}\n{note}".rstrip())
 
     async def refuse_stale(self, interaction: discord.Interaction, error: StaleVersionError) -> None:
         """Refuse a stale edit: who changed the topic and when since it was opened, and what they changed."""
@@ -164,7 +182,8 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         repository = self.bot.services.repository
         current = await repository.guild_settings(_guild(interaction))
         channel_id = mod_log.id if mod_log is not None else current.mod_log_channel_id
-        await repository.save_guild_settings(GuildSettings(current.guild_id, moderator_role.id, channel_id))
+        await self.editor.save_guild_settings(GuildSettings(current.guild_id, moderator_role.id, channel_id),
+                                              author=author_of(interaction))
         log.info("%s set moderator role %s and mod log %s in guild %s", author_of(interaction), moderator_role.id,
                  channel_id, current.guild_id)
         where = f"<#{channel_id}>" if channel_id is not None else "not set"
@@ -274,7 +293,6 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         async def confirmed(click: discord.Interaction) -> str:
             result = await self.editor.remove(stored.title, author=author_of(click), guild_id=guild_id,
                                               expected_version=stored.version)
-            await self.log_changes(click, [result])
             return (f"{result.headline()}\nTo undo it: `/topic-admin revert topic:{stored.title} "
                     f"to:{stored.version}`")
 
@@ -347,7 +365,6 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
 
         async def confirmed(click: discord.Interaction) -> str:
             outcome = await self.editor.apply_import(preview, author=author_of(click))
-            await self.log_changes(click, outcome.changes)
             added = sum(1 for change in outcome.changes if change.action == "add")
             return (f"Imported: {added} added, {len(outcome.changes) - added} changed, "
                     f"{len(preview.summary.unchanged)} unchanged.")
