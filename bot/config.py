@@ -59,12 +59,22 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True)
+class SemanticSettings:
+    """The optional semantic signal (``pip install -e '.[semantic]'``); see ``bot.core.semantic``."""
+
+    enabled: bool = False
+    #: "bundled", a model2vec model's folder or hub name, or "sentence-transformers:NAME_OR_PATH".
+    model: str = "bundled"
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     timezone: str = "UTC"
     log_level: str = "INFO"
     discord: DiscordSettings = DiscordSettings()
+    semantic: SemanticSettings = SemanticSettings()
 
     @property
     def tz(self) -> tzinfo:
@@ -176,6 +186,19 @@ def _count(value: object, where: str) -> int:
     return value
 
 
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false, got {value!r}")
+    return value
+
+
+def _model_name(value: object, where: str) -> str:
+    name = _text(value, where).strip()
+    if not name:
+        raise ConfigError(f"{where} must name a model (\"bundled\", a folder or a hub name), got {value!r}")
+    return name
+
+
 def _snowflake(value: object, where: str) -> int | None:
     if value in (None, ""):
         return None
@@ -201,7 +224,12 @@ _DISCORD_KEYS: Final[Mapping[str, Parse]] = {
     "mention_limit": _count,
     "mention_window_seconds": _positive_seconds,
 }
-_SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {"topicbot": _TOPICBOT_KEYS, "discord": _DISCORD_KEYS}
+_SEMANTIC_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "model": _model_name}
+_SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {
+    "topicbot": _TOPICBOT_KEYS,
+    "discord": _DISCORD_KEYS,
+    "semantic": _SEMANTIC_KEYS,
+}
 #: Environment variables, each to a key of a section (the environment wins over the file).
 _ENVIRONMENT: Final = (
     ("TOPICBOT_DATABASE_URL", "topicbot", "database_url"),
@@ -286,4 +314,4 @@ def load_settings(
     discord = values["discord"]
     discord["api_base_url"] = env.get("DISCORD_API_BASE_URL") or None
     discord["gateway_url"] = env.get("DISCORD_GATEWAY_URL") or None
-    return Settings(**core, discord=DiscordSettings(**discord))
+    return Settings(**core, discord=DiscordSettings(**discord), semantic=SemanticSettings(**values["semantic"]))

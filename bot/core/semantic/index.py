@@ -1,0 +1,262 @@
+"""``SemanticIndex``: one unit vector per topic, kept in one contiguous float32 matrix, searched by cosine.
+
+Keys are the matching index's: ``(guild_id or None, casefolded title)``. A topic's vector is the
+normalised mean of the vectors of its text parts (``topic_text_parts``), so a long summary cannot
+drown its title. Vectors come from the ``VectorCache`` when the topic's text (hashed with the model
+id) was embedded before; only new or changed topics reach the model.
+
+numpy is imported inside the methods: ``import bot.core.semantic`` works without the extra.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Final
+
+from bot.core.model import Topic
+from bot.core.semantic.embedders import Embedder, SemanticUnavailableError, unit_rows
+from bot.core.semantic.topic_text import content_hash, topic_text_parts
+from bot.core.semantic.vector_cache import MemoryVectorCache, VectorCache
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from bot.core.semantic.embedders import FloatMatrix
+
+#: ``(guild_id or None for shared topics, casefolded title)``, as in ``TopicIndex``.
+Key = tuple[int | None, str]
+
+_INITIAL_ROWS: Final = 64
+#: Topics embedded per call to the model when many are added at once.
+_EMBED_BATCH: Final = 256
+#: Remembered question and attribute-name vectors (a question is often asked of several methods).
+_TEXT_CACHE_SIZE: Final = 4096
+
+
+def _numpy() -> ModuleType:
+    try:
+        import numpy
+    except ImportError as exc:
+        raise SemanticUnavailableError(
+            "the semantic signal needs numpy: install it with pip install -e '.[semantic]'"
+        ) from exc
+    return numpy
+
+
+def _key(title: str, guild_id: int | None) -> Key:
+    return (guild_id, sys.intern(title.strip().casefold()))
+
+
+class SemanticIndex:
+    """Topic vectors for meaning-based recall: ``upsert``/``remove`` as the topics change, ``search`` per question."""
+
+    def __init__(self, embedder: Embedder, cache: VectorCache | None = None) -> None:
+        np = _numpy()
+        self._np = np
+        self._embedder = embedder
+        self._cache: VectorCache = cache if cache is not None else MemoryVectorCache()
+        self._model_id = embedder.model_id
+        self._matrix: FloatMatrix = np.zeros((_INITIAL_ROWS, embedder.dimensions), dtype=np.float32)
+        self._keys: list[Key] = []
+        self._hashes: list[str] = []
+        self._rows: dict[Key, int] = {}
+        self._texts: OrderedDict[str, FloatMatrix] = OrderedDict()
+        #: How many topics were sent to the model (not found in the cache) since this index was made.
+        self.embedded_topics = 0
+
+    # -- contents ---------------------------------------------------------------------------------
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimensions(self) -> int:
+        return int(self._matrix.shape[1])
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[Key]:
+        """Every key, in row order (a snapshot: changing the index while iterating is safe)."""
+        return iter(list(self._keys))
+
+    def vector(self, title: str, guild_id: int | None = None) -> FloatMatrix | None:
+        """The stored unit vector of one topic (a copy), or ``None``."""
+        row = self._rows.get(_key(title, guild_id))
+        return None if row is None else self._matrix[row].copy()
+
+    @property
+    def matrix(self) -> FloatMatrix:
+        """A read-only view of the vectors, one row per key in iteration order."""
+        view = self._matrix[: len(self._keys)]
+        view.flags.writeable = False
+        return view
+
+    # -- changes ----------------------------------------------------------------------------------
+
+    def upsert(self, topic: Topic, guild_id: int | None = None) -> None:
+        """Add or replace one topic; embeds it only when its text changed and no cached vector fits."""
+        self.upsert_many([(topic, guild_id)])
+
+    def upsert_many(self, entries: Iterable[tuple[Topic, int | None]]) -> int:
+        """Add or replace many topics with batched embedding (start-up, imports). Returns how many were embedded."""
+        pending: dict[Key, tuple[tuple[str, ...], str]] = {}
+        for topic, guild_id in entries:
+            key = _key(topic.title, guild_id)
+            parts = topic_text_parts(topic)
+            digest = content_hash(parts, self._model_id)
+            row = self._rows.get(key)
+            if row is not None and self._hashes[row] == digest:
+                pending.pop(key, None)
+                continue
+            pending[key] = (parts, digest)
+        if not pending:
+            return 0
+        cached = self._cache.get_many(self._model_id, (digest for _, digest in pending.values()))
+        missing = list(dict.fromkeys(digest for _, digest in pending.values() if digest not in cached))
+        parts_by_hash = {digest: parts for parts, digest in pending.values()}
+        fresh: dict[str, bytes] = {}
+        for start in range(0, len(missing), _EMBED_BATCH):
+            batch = missing[start : start + _EMBED_BATCH]
+            for digest, vector in zip(batch, self._embed_topics([parts_by_hash[d] for d in batch]), strict=True):
+                fresh[digest] = vector.tobytes()
+        if fresh:
+            self._cache.put_many(self._model_id, fresh)
+            self.embedded_topics += len(fresh)
+        vectors = {**cached, **fresh}
+        for key, (_, digest) in pending.items():
+            self._store(key, digest, self._np.frombuffer(vectors[digest], dtype=self._np.float32))
+        return len(fresh)
+
+    def remove(self, title: str, guild_id: int | None = None) -> bool:
+        """Forget one topic; ``False`` when it was not there. The last row moves into the hole."""
+        key = _key(title, guild_id)
+        row = self._rows.pop(key, None)
+        if row is None:
+            return False
+        last = len(self._keys) - 1
+        if row != last:
+            moved = self._keys[last]
+            self._matrix[row] = self._matrix[last]
+            self._keys[row] = moved
+            self._hashes[row] = self._hashes[last]
+            self._rows[moved] = row
+        self._keys.pop()
+        self._hashes.pop()
+        return True
+
+    def _store(self, key: Key, digest: str, vector: FloatMatrix) -> None:
+        if len(vector) != self.dimensions:
+            raise ValueError(f"a cached vector has {len(vector)} dimensions, the model {self.dimensions}")
+        row = self._rows.get(key)
+        if row is None:
+            row = len(self._keys)
+            if row == len(self._matrix):
+                grown = self._np.zeros((2 * len(self._matrix), self.dimensions), dtype=self._np.float32)
+                grown[:row] = self._matrix
+                self._matrix = grown
+            self._keys.append(key)
+            self._hashes.append(digest)
+            self._rows[key] = row
+        else:
+            self._hashes[row] = digest
+        self._matrix[row] = vector
+
+    def _embed_topics(self, topics_parts: Sequence[tuple[str, ...]]) -> FloatMatrix:
+        """One unit vector per topic: the normalised mean of its parts' unit vectors."""
+        flat = [part for parts in topics_parts for part in parts]
+        part_vectors = self._embedder.embed(flat)
+        out = self._np.zeros((len(topics_parts), self.dimensions), dtype=self._np.float32)
+        start = 0
+        for index, parts in enumerate(topics_parts):
+            if parts:
+                out[index] = part_vectors[start : start + len(parts)].mean(axis=0)
+            start += len(parts)
+        return unit_rows(out)
+
+    # -- questions --------------------------------------------------------------------------------
+
+    def embed_text(self, text: str) -> FloatMatrix:
+        """The unit vector of a question or a label (remembered for the last few thousand texts)."""
+        vector = self._texts.get(text)
+        if vector is None:
+            vector = self._embedder.embed([text])[0]
+            vector.flags.writeable = False
+            self._texts[text] = vector
+            if len(self._texts) > _TEXT_CACHE_SIZE:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(text)
+        return vector
+
+    def search(
+        self, text: str, k: int = 5, allowed: Callable[[Key], bool] | None = None
+    ) -> list[tuple[Key, float]]:
+        """The ``k`` topics closest in meaning to ``text``, best first, as ``(key, cosine)``.
+
+        ``allowed`` (e.g. "shared or this guild's, and not hidden") is asked about candidates in
+        score order only until ``k`` pass, so it costs little even over 100k topics.
+        """
+        return self.search_vector(self.embed_text(text), k, allowed)
+
+    def search_vector(
+        self, vector: FloatMatrix, k: int = 5, allowed: Callable[[Key], bool] | None = None
+    ) -> list[tuple[Key, float]]:
+        """``search`` for an already embedded unit vector."""
+        np = self._np
+        count = len(self._keys)
+        if k <= 0 or count == 0:
+            return []
+        scores = self._matrix[:count] @ vector
+        found: list[tuple[Key, float]] = []
+        asked: set[int] = set()
+        window = min(count, max(4 * k, 64) if allowed is not None else k)
+        while True:
+            if window >= count:
+                order = np.argsort(-scores, kind="stable")
+            else:
+                top = np.argpartition(-scores, window - 1)[:window]
+                order = top[np.argsort(-scores[top], kind="stable")]
+            for position in order.tolist():
+                if position in asked:
+                    continue
+                asked.add(position)
+                key = self._keys[position]
+                if allowed is None or allowed(key):
+                    found.append((key, float(scores[position])))
+                    if len(found) == k:
+                        return found
+            if window >= count:
+                return found
+            window = min(count, window * 8)
+
+    def similarity(self, text: str, title: str, guild_id: int | None = None) -> float | None:
+        """Cosine between ``text`` and one topic, or ``None`` when the topic is not indexed."""
+        row = self._rows.get(_key(title, guild_id))
+        if row is None:
+            return None
+        return float(self._matrix[row] @ self.embed_text(text))
+
+    def attribute_by_meaning(
+        self, question: str, attribute_names: Sequence[str], min_cosine: float = 0.0
+    ) -> tuple[str, float] | None:
+        """The attribute name closest in meaning to ``question`` and its cosine, when above ``min_cosine``.
+
+        E.g. "how much money did they raise" → ``("Total Funding", 0.44)``. Pass the question with
+        the topic's own name taken out where possible: the name says nothing about the attribute.
+        """
+        if not attribute_names:
+            return None
+        question_vector = self.embed_text(question)
+        best_name, best_score = attribute_names[0], -2.0
+        for name in attribute_names:
+            score = float(self.embed_text(name) @ question_vector)
+            if score > best_score:
+                best_name, best_score = name, score
+        return (best_name, best_score) if best_score >= min_cosine else None
