@@ -17,6 +17,7 @@ from typing import Final
 
 from bot.core.errors import EditError, RecordFormatError, UnrepresentableTopicError
 from bot.core.model import Attribute, TimelineEvent, Topic, WebResult, check_length
+from bot.core.names import name_key
 from bot.core.record_format import format_record, parse_record
 
 #: Fields that hold one line of text in the record format.
@@ -166,17 +167,18 @@ def remove_web_result(topic: Topic, number: int) -> Topic:
 def add_alias(topic: Topic, alias: str) -> Topic:
     """Add a moderator alias; one the topic already answers to (title or any alias) is refused."""
     alias = _clean("alias", alias)
-    if alias.casefold() == topic.title.casefold() or alias.casefold() in {a.casefold() for a in topic.aliases}:
+    key = name_key(alias)
+    if key == name_key(topic.title) or key in {name_key(a) for a in topic.aliases}:
         raise EditError(f"{topic.title!r} already has the alias {alias!r}")
     return checked(replace(topic, aliases=(*topic.aliases, alias)))
 
 
 def remove_alias(topic: Topic, alias: str) -> Topic:
     """Remove a moderator alias. Aliases derived from the record's text cannot be removed by hand."""
-    wanted = alias.strip().casefold()
-    kept = tuple(a for a in topic.aliases if a.casefold() != wanted)
+    wanted = name_key(alias.strip())
+    kept = tuple(a for a in topic.aliases if name_key(a) != wanted)
     if len(kept) == len(topic.aliases):
-        if wanted in {a.casefold() for a in topic.derived_aliases}:
+        if wanted in {name_key(a) for a in topic.derived_aliases}:
             raise EditError(f"{alias.strip()!r} comes from the text of {topic.title!r}, not from a moderator; "
                             "edit the description or summary to drop it")
         raise EditError(f"{topic.title!r} has no moderator alias {alias.strip()!r}")

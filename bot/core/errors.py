@@ -28,13 +28,25 @@ class RecordFormatError(TopicbotError):
 
 
 class FieldTooLongError(TopicbotError):
-    """A field is longer than its limit (see ``bot.core.model.LIMITS``)."""
+    """A field is longer than its limit (see ``bot.core.model.LIMITS``).
 
-    def __init__(self, field: str, limit: int, length: int) -> None:
+    ``line`` is the 1-based line of the record it was read from, when it was read from one;
+    ``measure`` says what was counted ("characters long", or the length of the title's comparison key).
+    """
+
+    def __init__(self, field: str, limit: int, length: int, *, line: int | None = None,
+                 measure: str = "characters long") -> None:
         self.field = field
         self.limit = limit
         self.length = length
-        super().__init__(f"{field} is {length} characters long; the limit is {limit}")
+        self.line = line
+        self.measure = measure
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{field} is {length} {measure}; the limit is {limit}")
+
+    def at_line(self, line: int) -> FieldTooLongError:
+        """The same error, naming the record line it was found on."""
+        return FieldTooLongError(self.field, self.limit, self.length, line=line, measure=self.measure)
 
 
 class UnrepresentableTopicError(TopicbotError):

@@ -29,6 +29,7 @@ from typing import Final
 from bot.core.changes import CLI_AUTHOR, Author
 from bot.core.errors import FieldTooLongError, ImportAbortedError, RecordFormatError
 from bot.core.model import Topic
+from bot.core.names import name_key
 from bot.core.record_format import format_record, parse_record
 from bot.core.storage import StoredTopic, TopicBatch, TopicRepository, TopicWrite
 
@@ -195,7 +196,7 @@ def _read_chunk(paths: Sequence[Path], tz: tzinfo) -> list[PlannedRecord]:
 
 
 def _check_unique(topic: Topic, source: str, seen: dict[str, str]) -> None:
-    key = topic.title.casefold()
+    key = name_key(topic.title)
     if key in seen:
         raise ImportAbortedError(f"{source}: the title {topic.title!r} is also used by {seen[key]}")
     seen[key] = source
@@ -209,7 +210,7 @@ async def _plan_chunk(
     changed: list[PlannedChange] = []
     unchanged: list[str] = []
     for record in records:
-        stored = existing.get(record.topic.title.casefold())
+        stored = existing.get(name_key(record.topic.title))
         if stored is None:
             added.append(record)
             continue

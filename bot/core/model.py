@@ -14,6 +14,7 @@ from typing import Final
 
 from bot.core.aliases import derive_aliases
 from bot.core.errors import FieldTooLongError
+from bot.core.names import name_key
 
 #: Maximum length, in characters, of each text field of a topic.
 LIMITS: Final = MappingProxyType(
@@ -34,6 +35,10 @@ LIMITS: Final = MappingProxyType(
     }
 )
 
+#: The longest comparison key (``bot.core.names.name_key``) a title may have: the store's key column.
+#: Case folding and NFKC can lengthen a title ("ß" → "ss", "ﬃ" → "ffi").
+TITLE_KEY_LIMIT: Final = 2 * LIMITS["title"]
+
 _URL_RE: Final = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
 #: A link a record may give for a web result: http(s), a host name (no user name before an ``@``, which
 #: can make one address look like another), an optional port, then a path without spaces, quotes or
@@ -51,6 +56,14 @@ def check_length(field_name: str, value: str) -> None:
     limit = LIMITS[field_name]
     if len(value) > limit:
         raise FieldTooLongError(field_name, limit, len(value))
+
+
+def check_title_key(title: str) -> None:
+    """Raise ``FieldTooLongError`` when the title's comparison key is longer than ``TITLE_KEY_LIMIT``."""
+    length = len(name_key(title))
+    if length > TITLE_KEY_LIMIT:
+        raise FieldTooLongError("title", TITLE_KEY_LIMIT, length,
+                                measure="characters long once case-folded and normalised for comparison")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +141,8 @@ class Topic:
         seen: set[str] = set()
         out: list[str] = []
         for alias in (*self.aliases, *self.derived_aliases):
-            if alias.casefold() not in seen:
-                seen.add(alias.casefold())
+            if name_key(alias) not in seen:
+                seen.add(name_key(alias))
                 out.append(alias)
         return tuple(out)
 
@@ -149,6 +162,7 @@ class Topic:
     def validate(self) -> None:
         """Raise ``FieldTooLongError`` for the first field over its limit."""
         check_length("title", self.title)
+        check_title_key(self.title)
         check_length("description", self.description)
         check_length("summary", self.summary)
         for attribute in self.attributes:

@@ -35,8 +35,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, tzinfo
 from typing import Final
 
-from bot.core.errors import RecordFormatError, UnrepresentableTopicError
-from bot.core.model import STRICT_URL_RE, Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
+from bot.core.errors import FieldTooLongError, RecordFormatError, UnrepresentableTopicError
+from bot.core.model import (
+    STRICT_URL_RE,
+    Attribute,
+    BackgroundSection,
+    TimelineEvent,
+    Topic,
+    WebResult,
+    check_length,
+    check_title_key,
+)
 
 BULLET: Final = "  \u2022 "
 INDENT: Final = "    "
@@ -46,6 +55,9 @@ _SOURCE_RE: Final = re.compile(r"(?P<text>.*) \(Source: (?P<source>[^()]*)\)")
 _LONE_URL_RE: Final = STRICT_URL_RE
 _WEB_RESULTS: Final = "Web Search Results"
 _TIMESTAMP_EXAMPLE: Final = "a timestamp like '1/6/2026, 5:05:08 AM'"
+#: Control characters no field may hold (PostgreSQL refuses NUL in text; none of them is visible).
+#: Tab is allowed; line breaks are structure.
+_CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def format_timestamp(moment: datetime, tz: tzinfo = UTC) -> str:
@@ -69,9 +81,15 @@ def parse_timestamp(text: str, tz: tzinfo = UTC, line: int = 0) -> datetime:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError as exc:
         raise RecordFormatError(line, "a real calendar date and time", f"{text!r} ({exc})") from None
+    wall = moment.replace(tzinfo=None)
+    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+        raise RecordFormatError(line, f"a time that exists in {tz}", f"{text!r}, which the clocks skip that day "
+                                "(daylight saving time)")
     if format_timestamp(moment, tz) != text:
         raise RecordFormatError(line, _TIMESTAMP_EXAMPLE + " without zero padding", repr(text))
-    return moment
+    # In UTC: a wall time that happens twice (clocks going back) is read as its first occurrence, and an
+    # aware datetime in the repeated hour would compare unequal to every other time zone's (PEP 495).
+    return moment.astimezone(UTC)
 
 
 class _Lines:
@@ -110,6 +128,14 @@ class _Lines:
             raise self.fail(what)
         self.index = index + 1
         return self.lines[index]
+
+    def limited(self, field: str, value: str, line: int) -> str:
+        """``value`` if it fits ``LIMITS[field]``; else ``FieldTooLongError`` naming ``line``."""
+        try:
+            check_length(field, value)
+        except FieldTooLongError as error:
+            raise error.at_line(line) from None
+        return value
 
     def take_text(self, what: str) -> str:
         """A line of free text: it may not be empty or look like a bullet."""
@@ -150,12 +176,21 @@ def parse_record(text: str, tz: tzinfo = UTC) -> Topic:
         raise RecordFormatError(line, "'\\n' line endings", "a carriage return ('\\r')")
     if text.startswith("\ufeff"):
         raise RecordFormatError(1, "the title", "a byte-order mark before it")
+    control = _CONTROL_RE.search(text)
+    if control is not None:
+        line = text[: control.start()].count("\n") + 1
+        raise RecordFormatError(line, "text without control characters", f"U+{ord(control.group()):04X}")
     cursor = _Lines(text)
-    title = cursor.take_text("the topic title")
+    title = cursor.limited("title", cursor.take_text("the topic title"), 1)
+    try:
+        check_title_key(title)
+    except FieldTooLongError as error:
+        raise error.at_line(1) from None
     cursor.expect("")
     cursor.expect("Topic")
     cursor.expect("")
-    description = cursor.take_text("the one-paragraph description")
+    description = cursor.limited("description", cursor.take_text("the one-paragraph description"),
+                                 cursor.line_number)
     cursor.expect("")
     cursor.expect("")
     stamps: list[datetime] = []
@@ -167,7 +202,7 @@ def parse_record(text: str, tz: tzinfo = UTC) -> Topic:
         cursor.expect("")
     cursor.expect("Summary")
     cursor.expect("")
-    summary = cursor.take_text("the summary paragraph")
+    summary = cursor.limited("summary", cursor.take_text("the summary paragraph"), cursor.line_number)
     cursor.expect("")
     cursor.expect("Research Data")
     cursor.expect("Extracted Attributes")
@@ -195,18 +230,22 @@ def parse_record(text: str, tz: tzinfo = UTC) -> Topic:
 
 def _parse_attributes(cursor: _Lines) -> Iterator[Attribute]:
     while (line := cursor.peek()) is not None and line.startswith(BULLET):
-        name = cursor.take("an attribute")[len(BULLET):]
+        name = cursor.limited("attribute_name", cursor.take("an attribute")[len(BULLET):], cursor.line_number)
         cursor.expect("")
-        value = cursor.take_indented("the attribute value")
+        value = cursor.limited("attribute_value", cursor.take_indented("the attribute value"), cursor.line_number)
         cursor.expect("")
         yield Attribute(name, value)
 
 
 def _parse_timeline(cursor: _Lines) -> Iterator[TimelineEvent]:
     while (line := cursor.peek()) is not None and line.startswith(BULLET):
+        event_line = cursor.line_number
         raw = cursor.take("a timeline event")[len(BULLET):]
         match = _SOURCE_RE.fullmatch(raw)
         text, source = (match.group("text"), match.group("source")) if match else (raw, None)
+        cursor.limited("event_text", text, event_line)
+        if source is not None:
+            cursor.limited("event_source", source, event_line)
         cursor.expect("")
         line_number = cursor.line_number
         day_text = cursor.take_indented("the event date (YYYY-MM-DD)")
@@ -224,9 +263,9 @@ def _parse_background(cursor: _Lines) -> Iterator[BackgroundSection]:
     while (line := cursor.peek()) is not None and line != _WEB_RESULTS:
         if line == "" or line.startswith((BULLET, INDENT)):
             raise cursor.fail(f"a background section heading or {_WEB_RESULTS!r}")
-        heading = cursor.take("a section heading")
+        heading = cursor.limited("section_heading", cursor.take("a section heading"), cursor.line_number)
         cursor.expect("")
-        paragraph = cursor.take_text("the section paragraph")
+        paragraph = cursor.limited("section_paragraph", cursor.take_text("the section paragraph"), cursor.line_number)
         cursor.expect("")
         yield BackgroundSection(heading, paragraph)
 
@@ -240,8 +279,9 @@ def _parse_web_results(cursor: _Lines) -> Iterator[WebResult]:
         line = cursor.peek()
         if line is None or not line.startswith(BULLET):
             raise cursor.fail("a web result title ('  • title')")
-        title = cursor.take("a web result")[len(BULLET):]
+        title = cursor.limited("result_title", cursor.take("a web result")[len(BULLET):], cursor.line_number)
         cursor.expect("")
+        snippet_line = cursor.line_number
         paragraphs = [cursor.take_indented("the result snippet")]
         while cursor.peek() == "" and cursor.index + 1 < len(cursor.lines) \
                 and cursor.lines[cursor.index + 1].startswith(INDENT):
@@ -252,8 +292,18 @@ def _parse_web_results(cursor: _Lines) -> Iterator[WebResult]:
                                     "newline)", "an empty last line")
         url: str | None = None
         if len(paragraphs) > 1 and _LONE_URL_RE.fullmatch(paragraphs[0]):
-            url = paragraphs.pop(0)
-        yield WebResult(title=title, snippet="\n\n".join(paragraphs), url=url)
+            url = cursor.limited("result_url", paragraphs.pop(0), snippet_line)
+            snippet_line += 2
+        snippet = cursor.limited("result_snippet", "\n\n".join(paragraphs), snippet_line)
+        yield WebResult(title=title, snippet=snippet, url=url)
+
+
+def printable(field: str, value: str) -> None:
+    """Raise ``UnrepresentableTopicError`` if ``value`` holds a control character (other than tab)."""
+    control = _CONTROL_RE.search(value)
+    if control is not None:
+        found = f"U+{ord(control.group()):04X}"
+        raise UnrepresentableTopicError(field, f"must not contain control characters (found {found})")
 
 
 def check_representable(topic: Topic) -> None:
@@ -262,6 +312,7 @@ def check_representable(topic: Topic) -> None:
     def one_line(field: str, value: str, *, required: bool = False) -> None:
         if "\n" in value or "\r" in value:
             raise UnrepresentableTopicError(field, "must be a single line (no line breaks)")
+        printable(field, value)
         if required and value == "":
             raise UnrepresentableTopicError(field, "must not be empty")
 
@@ -271,6 +322,8 @@ def check_representable(topic: Topic) -> None:
             raise UnrepresentableTopicError(field, "must not start with a bullet ('  • ')")
 
     free_text("title", topic.title)
+    for alias in topic.aliases:
+        one_line("alias", alias)
     free_text("description", topic.description)
     free_text("summary", topic.summary)
     for attribute in topic.attributes:

@@ -20,9 +20,11 @@ PREFIX_LEN: Final = 5
 
 
 def normalize(text: str) -> str:
-    """Casefold, drop accents, possessives and apostrophes, and turn other punctuation into spaces."""
+    """Casefold, drop accents, invisible characters, possessives and apostrophes, and turn other
+    punctuation into spaces."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # Format characters (zero-width spaces and joiners, bidi controls) are invisible: "Way\u200bmo" is "waymo".
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     folded = _POSSESSIVE_RE.sub(r"\1", folded)
     folded = _APOSTROPHE_RE.sub("", folded)
     return _NON_WORD_RE.sub(" ", folded).strip()

@@ -59,7 +59,7 @@ def test_undecodable_bytes_are_a_record_format_error(tmp_path: Path) -> None:
 def test_over_long_field_aborts_naming_the_file(tmp_path: Path, make_topic: Callable[..., Topic]) -> None:
     path = tmp_path / "long.txt"
     path.write_bytes(format_record(make_topic()).replace("Test Lab One", "x" * 5000).encode("utf-8"))
-    with pytest.raises(ImportAbortedError, match=r"long\.txt: attribute_value is 5000 characters"):
+    with pytest.raises(ImportAbortedError, match=r"long\.txt: line 33: attribute_value is 5000 characters"):
         read_record(path)
 
 

@@ -133,3 +133,31 @@ def test_topic_links_span_all_results_without_duplicates() -> None:
         )
     )
     assert topic.links == ("https://a.example/", "https://b.example/x")
+
+
+def test_name_key_ignores_invisible_characters_compatibility_forms_and_case() -> None:
+    from bot.core.names import name_key
+
+    assert name_key("Way\u200bmo") == name_key("\uff37\uff21\uff39\uff2d\uff2f") == name_key("waymo") == "waymo"
+    assert name_key("\u202eWaymo\u202c") == "waymo"
+
+
+def test_matching_normalises_away_invisible_characters() -> None:
+    from bot.core.tokens import normalize
+
+    assert normalize("who runs Way\u200bmo?") == normalize("who runs Waymo?") == "who runs waymo"
+
+
+def test_an_alias_that_looks_like_the_title_or_another_alias_is_refused() -> None:
+    import pytest
+
+    from bot.core import editing
+    from bot.core.errors import EditError
+    from tests.conftest import build_topic
+
+    topic = editing.add_alias(build_topic("Waymo"), "Robotaxi")
+    with pytest.raises(EditError, match="already has the alias"):
+        editing.add_alias(topic, "Way\u200bmo")
+    with pytest.raises(EditError, match="already has the alias"):
+        editing.add_alias(topic, "\uff32obotaxi")
+    assert editing.remove_alias(topic, "ROBO\u200bTAXI").aliases == ()

@@ -3,9 +3,11 @@
 Rows are storage detail: only ``bot.core.storage`` reads or writes them; everything else works on
 the frozen dataclasses of ``bot.core.model``. Relationships never load implicitly (``lazy="raise"``).
 
-Titles are unique per scope, case-insensitively. A guild's topics have ``scope_key == guild_id``;
-global topics have ``guild_id`` NULL and ``scope_key == 0`` (Discord snowflakes are never 0). The
-key is a real column because PostgreSQL treats NULLs as distinct in unique constraints.
+Titles are unique per scope by ``title_key``: case-insensitively, after NFKC normalisation and without
+invisible format characters, so names that look the same are the same (migration 0002 rekeyed old
+rows). A guild's topics have ``scope_key == guild_id``; global topics have ``guild_id`` NULL and
+``scope_key == 0`` (Discord snowflakes are never 0). The key is a real column because PostgreSQL
+treats NULLs as distinct in unique constraints.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.core.model import LIMITS
+from bot.core.names import name_key
 
 GLOBAL_SCOPE: Final = 0
 ALIAS_KINDS: Final = ("derived", "moderator")
@@ -52,8 +55,8 @@ def scope_key(guild_id: int | None) -> int:
 
 
 def title_key(title: str) -> str:
-    """The case-insensitive key titles are unique by."""
-    return title.casefold()
+    """The key titles are unique by: case-insensitive, NFKC, invisible characters ignored (``name_key``)."""
+    return name_key(title)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
