@@ -113,10 +113,10 @@ async def test_a_time_that_happens_twice_is_stored_unambiguously_and_reimports_u
     assert again.unchanged == ("Fusion Power",)
 
 
-async def test_migration_0002_rekeys_titles_stored_before_it(tmp_path: Path) -> None:
+async def test_migration_0003_rekeys_titles_stored_before_it(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
-        await migrate(engine, "0001")
+        await migrate(engine, "0002")
         async with engine.begin() as connection:
             await connection.execute(text(
                 "INSERT INTO topics (guild_id, scope_key, title, title_key, description, first_mentioned, "

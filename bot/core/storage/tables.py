@@ -4,7 +4,7 @@ Rows are storage detail: only ``bot.core.storage`` reads or writes them; everyth
 the frozen dataclasses of ``bot.core.model``. Relationships never load implicitly (``lazy="raise"``).
 
 Titles are unique per scope by ``title_key``: case-insensitively, after NFKC normalisation and without
-invisible format characters, so names that look the same are the same (migration 0002 rekeyed old
+invisible format characters, so names that look the same are the same (migration 0003 rekeyed old
 rows). A guild's topics have ``scope_key == guild_id``; global topics have ``guild_id`` NULL and
 ``scope_key == 0`` (Discord snowflakes are never 0). The key is a real column because PostgreSQL
 treats NULLs as distinct in unique constraints.

@@ -1,7 +1,7 @@
 """Title keys by ``name_key``: NFKC, invisible format characters removed, case-folded.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-27
 
 Keys of existing topics and revisions were ``title.casefold()``; this recomputes them so that a
@@ -18,8 +18,8 @@ from alembic import op
 
 from bot.core.names import name_key
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
