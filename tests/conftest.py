@@ -134,7 +134,7 @@ def store_backend(request: pytest.FixtureRequest) -> StoreBackend:
     return backend
 
 
-async def _empty_tables(engine: AsyncEngine) -> None:
+async def empty_tables(engine: AsyncEngine) -> None:
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -150,7 +150,7 @@ async def store_engine(store_backend: StoreBackend) -> AsyncIterator[AsyncEngine
     try:
         yield engine
     finally:
-        await _empty_tables(engine)
+        await empty_tables(engine)
         await engine.dispose()
 
 

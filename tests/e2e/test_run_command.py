@@ -12,7 +12,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from harness import (
     assert_every_message_is_safe,
     e2e_settings,
     embed_of,
+    embed_text,
     find_ambiguous_question,
     pick_buttons,
     require_services,
@@ -161,3 +162,53 @@ async def test_topicbot_run_with_a_rejected_token_fails_fast_and_clearly(fake: F
     assert "token" in stderr_of(tmp_path).lower()
     assert fake.requests[0].route == "GET /users/@me" and fake.requests[0].status == 401
     assert fake.state.identify is None  # never reached the gateway
+
+
+async def run_cli(tmp_path: Path, fake: FakeDiscord, *args: str) -> str:
+    """``topicbot --config … ARGS`` in another process, on the running bot's store; its stdout."""
+    done = await asyncio.create_subprocess_exec(
+        *topicbot_command(), "--config", str(tmp_path / "topicbot.toml"), *args,
+        env=run_env(fake, tmp_path / "topics.db", fake.token), cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(done.communicate(), 60)
+    assert done.returncode == 0, f"topicbot {' '.join(args)} exited {done.returncode}: {err.decode()}"
+    return out.decode()
+
+
+async def ask_until(fake: FakeDiscord, question: str, check: Callable[[str], bool], *, timeout: float = 10.0) -> str:
+    """Ask ``/ask question`` (each time in a fresh channel) until the answer's text passes ``check``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        record = await fake.slash("ask", {"question": question}, channel_id=fake.new_channel())
+        data = (await fake.wait_for_callback(record)).json["data"]
+        answer = "\n".join([data.get("content") or "", *(embed_text(e) for e in data.get("embeds") or [])])
+        if check(answer) or asyncio.get_running_loop().time() > deadline:
+            return answer
+        await asyncio.sleep(0.2)
+
+
+async def test_cli_changes_from_another_process_are_answered_by_the_running_bot(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    require_services()
+    async with topicbot_run(fake, tmp_path, token=fake.token):
+        await fake.wait_for_route(GUILD_COMMANDS_ROUTE, guild_id=fake.guild_id, timeout=45)
+        await fake.wait_until_connected(timeout=20)
+        assert SEED_TITLE in await ask_until(fake, SEED_QUESTION, lambda text: SEED_TITLE in text)
+
+        summary = "Edited from the command line while the bot runs."
+        await run_cli(tmp_path, fake, "edit", SEED_TITLE, "--set-summary", summary, "--author", "ops")
+        assert summary in await ask_until(fake, SEED_QUESTION, lambda text: summary in text)
+
+        export = tmp_path / "export"
+        await run_cli(tmp_path, fake, "export", str(export))
+        await run_cli(tmp_path, fake, "remove", SEED_TITLE)
+        assert SEED_TITLE not in await ask_until(fake, SEED_QUESTION, lambda text: SEED_TITLE not in text)
+
+        record = next(p for p in export.iterdir() if p.read_text(encoding="utf-8").startswith(SEED_TITLE))
+        folder = tmp_path / "reimport"
+        folder.mkdir()
+        (folder / record.name).write_bytes(record.read_bytes())
+        await run_cli(tmp_path, fake, "import", str(folder))
+        assert summary in await ask_until(fake, SEED_QUESTION, lambda text: summary in text)
