@@ -136,7 +136,10 @@ class SentenceTransformerEmbedder:
         if dimensions is None:
             raise SemanticUnavailableError(f"{str(name_or_path)!r} does not say its embedding size")
         self._dimensions = int(dimensions)
-        self._model_id = f"sentence-transformers:{path.name if path.exists() else name_or_path}"
+        found = (path / name for name in ("model.safetensors", "pytorch_model.bin") if (path / name).is_file())
+        weights = next(found, None)
+        version = f"@{_file_digest(weights)[:16]}" if weights is not None else ""
+        self._model_id = f"sentence-transformers:{path.name if path.exists() else name_or_path}{version}"
 
     @property
     def model_id(self) -> str:
