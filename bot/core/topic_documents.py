@@ -78,6 +78,7 @@ class TopicDocument:
     defining: frozenset[str] = frozenset()  # stems of the title, aliases and description
     acronyms: frozenset[str] = frozenset()  # stems of words written in capitals ("PAFACA", "CFTC")
     exact: frozenset[str] = frozenset()  # short acronyms indexed as written, not by stem ("doge")
+    lowercase: frozenset[str] = frozenset()  # stems the record writes in lower case somewhere
 
     @property
     def stems(self) -> frozenset[str]:
@@ -106,6 +107,9 @@ class TopicDocument:
     def is_defining(self, key: str) -> bool:
         return key in self.defining
 
+    def has_lowercase(self, key: str) -> bool:
+        return key in self.lowercase
+
 
 class DocumentView(Protocol):
     """What the ranker asks of a topic's document (``TopicDocument`` or the index's packed form)."""
@@ -126,6 +130,8 @@ class DocumentView(Protocol):
     def is_acronym(self, key: str) -> bool: ...
 
     def is_defining(self, key: str) -> bool: ...
+
+    def has_lowercase(self, key: str) -> bool: ...
 
 
 def is_short_acronym(text: str) -> bool:
@@ -224,7 +230,14 @@ def build_document(topic: Topic) -> TopicDocument:
                  *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
                          proper_words(free_text), frozenset(defining), acronym_stems(free_text),
-                         exact_keys([t for texts in per_field.values() for t in texts]))
+                         exact_keys([t for texts in per_field.values() for t in texts]),
+                         lowercase_keys([t for texts in per_field.values() for t in texts]))
+
+
+def lowercase_keys(texts: list[str]) -> frozenset[str]:
+    """Keys of the words ``texts`` write in lower case: those the record uses as ordinary words."""
+    return frozenset(k for text in texts for raw in _RAW_WORD_RE.findall(text) if raw[0].islower()
+                     for k in raw_word(raw).keys)
 
 
 def exact_keys(texts: list[str]) -> frozenset[str]:

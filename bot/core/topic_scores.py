@@ -3,6 +3,7 @@ per-topic evidence checks the ranker in ``matching`` combines."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -114,9 +115,9 @@ def compact_name(name: str) -> str:
     return "".join(w for w in normalize(name).split() if w not in FUNCTION_WORDS)
 
 
-def full_names(doc: DocumentView, name_hits: dict[str, float]) -> set[str]:
+def full_names(names: Iterable[NameWords], name_hits: dict[str, float]) -> set[str]:
     """Words of the topic's names that the question mentions in full."""
-    return {n.key(w) for n in doc.names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
+    return {n.key(w) for n in names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
 
 
 def name_vocabulary(doc: DocumentView) -> set[str]:

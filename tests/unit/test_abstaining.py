@@ -150,8 +150,15 @@ def _office_index() -> TopicIndex:
 def test_a_short_acronym_is_not_found_through_the_word_its_stem_would_make() -> None:
     answerer = Answerer(_office_index())
     assert answerer.answer("CONE").topic is not None  # the acronym itself
-    assert answerer.answer("who runs cone").topic is not None
+    assert answerer.answer("who runs CONE").topic is not None
     assert answerer.answer("traffic con tips").intent == "none"  # "con" is not CONE with its "e" stripped
+
+
+def test_an_acronym_that_spells_an_everyday_word_names_its_topic_only_in_capitals() -> None:
+    answerer = Answerer(_office_index())
+    assert answerer.answer("who runs CONE").topic is not None
+    assert answerer.answer("I dropped my ice cream cone").intent == "none"
+    assert answerer.answer("what is a cone").intent == "none"
 
 
 def test_an_unknown_word_two_slips_from_chatter_is_still_a_word() -> None:

@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from bot.core import english
+from bot.core.english import is_everyday
 from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, SYNONYM_GROUPS
 from bot.core.matching.names import LetterBuckets, NameTrigrams, WholeNames
 from bot.core.matching.packed import PackedDocument
@@ -88,6 +90,7 @@ class TopicIndex:
         self._cache: OrderedDict[int, Topic] = OrderedDict()
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
+        english.load()
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
         self.compact()
@@ -368,7 +371,8 @@ class TopicIndex:
         i = 0
         while i < len(raw):
             pair = raw[i] + raw[i + 1] if i + 1 < len(raw) else ""
-            if pair and self._is_name_word(pair) and pair not in self._name_pairs:
+            if pair and self._is_name_word(pair) and pair not in self._name_pairs \
+                    and raw[i] not in CHATTER_WORDS and raw[i + 1] not in CHATTER_WORDS:
                 joined.append(pair)  # "sky lane" → the single name word "skylane"
                 i += 2
                 continue
@@ -400,7 +404,8 @@ class TopicIndex:
             if any(self._has_evidence(x) for x in synonyms):
                 tokens.append(QuestionToken(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
                 continue
-            fuzzy = self._typo_candidates(word)
+            # An everyday English word means itself: "down" is no slip of the name "Daon".
+            fuzzy = () if is_everyday(word) else self._typo_candidates(word)
             pkey = prefix_key(s)
             if fuzzy:
                 best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
@@ -488,7 +493,8 @@ class TopicIndex:
         whole = self._whole_name_typos(text)
         all_words = set(normalize(text).split()) | {t.word for t in tokens}
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
-        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self)
+        capitals = frozenset(normalize(w) for w in text.split() if len(w) > 1 and w.isupper())
+        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self, capitals)
         scores: list[TopicScore] = []
         for slot in self.candidates(tokens, whole, guild_id):
             packed = self._docs[slot]

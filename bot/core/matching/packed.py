@@ -33,6 +33,7 @@ FIELDS: Final = tuple(FIELD_WEIGHTS)
 _FIELD_CODES: Final = {name: i for i, name in enumerate(FIELDS)}
 _DEFINING: Final = 16
 _ACRONYM: Final = 32
+_LOWERCASE: Final = 64
 _FIELD_MASK: Final = 15
 _HEADER: Final = struct.Struct("=6I")
 
@@ -79,6 +80,8 @@ class PackedDocument:
                 flags |= _DEFINING
             if word in doc.acronyms:
                 flags |= _ACRONYM
+            if word in doc.lowercase:
+                flags |= _LOWERCASE
             codes.append(flags)
         prefixes = array("Q", sorted(
             (intern(pkey) << 32) | intern(stem_)
@@ -161,6 +164,10 @@ class PackedDocument:
     def is_defining(self, key: str) -> bool:
         i = self._position(key)
         return i >= 0 and bool(self._unpack()[7][i] & _DEFINING)
+
+    def has_lowercase(self, key: str) -> bool:
+        i = self._position(key)
+        return i >= 0 and bool(self._unpack()[7][i] & _LOWERCASE)
 
     # --- what the index reads when it adds or drops the topic -------------------------------------
 

@@ -35,9 +35,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.english import is_everyday
 from bot.core.matching.params import PARAMS
 from bot.core.tokens import prefix_key, prefix_related
-from bot.core.topic_documents import PHRASE_WEIGHT, DocumentView
+from bot.core.topic_documents import PHRASE_WEIGHT, DocumentView, NameWords
 from bot.core.topic_scores import (
     PARTIAL_NAME_BASE,
     QuestionToken,
@@ -66,28 +67,54 @@ class Evidence:
     all_words: set[str]  # every word of the question, and the name words its typos stand for
     total: float  # the sum of the tokens' IDF
     stats: CorpusStats
+    capitals: frozenset[str] = frozenset()  # words the question wrote in capitals ("NEAR"), normalised
 
 
-def name_hits_of(doc: DocumentView, question: Evidence) -> dict[str, float]:
+def says_name_word(name: NameWords, word: str, question: Evidence) -> bool:
+    """The question says this word of a name: as written, or, for a word that is not everyday
+    English, by its stem ("robotaxis"). An everyday word names only as written ("movie" is not the
+    name "Movi"), and a short acronym that spells an everyday word only in capitals ("LOVE", not
+    "what is love")."""
+    if word in question.all_words:
+        return not (name.exact and is_everyday(word) and word not in question.capitals)
+    key = name.key(word)
+    return any(key in t.keys and (not is_everyday(t.word) or surface_forms_agree(t.word, word))
+               for t in question.tokens)
+
+
+def surface_forms_agree(asked: str, written: str) -> bool:
+    """One word as written, or its plural or possessive ("vehicle" / "vehicles")."""
+    short, long_ = sorted((asked, written), key=len)
+    return long_ in (short, short + "s", short + "es") or (short.endswith("y") and long_ == short[:-1] + "ies")
+
+
+def usable_names(doc: DocumentView, question: Evidence) -> tuple[NameWords, ...]:
+    """The topic's names the question can be saying: not a short acronym that spells an everyday
+    word unless the question writes it in capitals ("NEAR", not "pizza near me")."""
+    return tuple(n for n in doc.names
+                 if not (n.exact and any(is_everyday(w) and w not in question.capitals for w in n.words)))
+
+
+def name_hits_of(names: tuple[NameWords, ...], question: Evidence) -> dict[str, float]:
     """Name word → how surely the question says it (1.0 as written, a typo's ratio, a synonym's factor)."""
-    q_stems = {k for t in question.tokens for k in t.keys}
-    hits = {w: 1.0 for n in doc.names for w in n.words if w in question.all_words or n.key(w) in q_stems}
+    hits = {w: 1.0 for n in names for w in n.words if says_name_word(n, w, question)}
     for token in question.tokens:
         for name_word, ratio in token.fuzzy:
-            if any(name_word in n.words for n in doc.names):
+            if any(name_word in n.words for n in names):
                 hits[name_word] = max(hits.get(name_word, 0.0), ratio)
         if token.synonyms:  # "electric cars" says most of "Electric Vehicles"
-            for w in (w for n in doc.names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
+            for w in (w for n in names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
                 hits[w] = max(hits.get(w, 0.0), PARAMS.synonym_factor)
     return hits
 
 
-def name_cover(doc: DocumentView, hits: dict[str, float], question: Evidence) -> tuple[float, frozenset[str]]:
+def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
+               question: Evidence) -> tuple[float, frozenset[str]]:
     """The IDF-weighted share of the topic's best-covered name that the question says, and its stems."""
     idf = question.stats.idf
     best = 0.0
     best_words: frozenset[str] = frozenset()
-    for name in doc.names:
+    for name in names:
         weights = [idf(name.key(w)) for w in name.words]
         matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
         for a, b in zip(name.words, name.words[1:], strict=False):
@@ -99,10 +126,22 @@ def name_cover(doc: DocumentView, hits: dict[str, float], question: Evidence) ->
     return best, best_words
 
 
-def word_evidence(doc: DocumentView, token: QuestionToken, hits: dict[str, float], said_in_full: set[str],
-                  cover: float, stats: CorpusStats) -> tuple[float, str | None]:
+def word_evidence(doc: DocumentView, token: QuestionToken, names: tuple[NameWords, ...], hits: dict[str, float],
+                  said_in_full: set[str], cover: float, question: Evidence) -> tuple[float, str | None]:
     """How much the topic explains one question word, and through which field."""
+    stats = question.stats
     weight, field = max((doc.evidence_of(k) for k in token.keys), key=lambda e: e[0])
+    not_the_name = weight > 0.0 and written_only_as_a_name(doc, token, names, hits, question)
+    if not_the_name:
+        weight, field = 0.0, None
+    if field in ("title", "alias") and not any(
+            hits.get(w, 0.0) > 0.0 for n in names for w, k in zip(n.words, n.keys, strict=True)
+            if k in token.keys):
+        # The name shares only a stem or an acronym's letters with an everyday word: the word counts
+        # where the record's prose uses it, not as the name.
+        weight, field = max(doc.text_evidence_of(k) for k in token.keys), "text"
+        if weight == 0.0:
+            field = None
     if weight == 0.0:
         pkey = prefix_key(token.stem)
         related = [w for s, w in doc.prefix_evidence_of(pkey or "") if prefix_related(s, token.stem)]
@@ -118,7 +157,8 @@ def word_evidence(doc: DocumentView, token: QuestionToken, hits: dict[str, float
         synonym = PARAMS.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
         if synonym > weight:
             weight, field = synonym, "synonym" if weight == 0.0 else field
-    if weight < PARAMS.unique_name_weight and any(doc.is_acronym(k) and stats.evidence_count(k) == 1
+    if not not_the_name and weight < PARAMS.unique_name_weight and any(
+            doc.is_acronym(k) and stats.evidence_count(k) == 1
                                                   for k in token.keys):
         weight, field = PARAMS.unique_name_weight, "unique acronym"
     fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
@@ -132,13 +172,32 @@ def word_evidence(doc: DocumentView, token: QuestionToken, hits: dict[str, float
     return weight, field
 
 
+def written_only_as_a_name(doc: DocumentView, token: QuestionToken, names: tuple[NameWords, ...],
+                           hits: dict[str, float], question: Evidence) -> bool:
+    """The asker's everyday word ("movie", "love") is, in this record, only a name or an acronym
+    ("Movi", "LOVE"): the record never writes it in lower case, and either writes it in capitals or
+    as a name spelt otherwise. A name the record writes as the asker did ("apple" / "Apple"), or a
+    name of the topic the question says ("chips act"), still counts."""
+    if not is_everyday(token.word) or token.word in question.capitals:
+        return False
+    if any(doc.has_lowercase(k) for k in token.keys):
+        return False
+    if any(hits.get(w, 0.0) > 0.0 for n in names for w, k in zip(n.words, n.keys, strict=True) if k in token.keys):
+        return False
+    if any(doc.is_acronym(k) for k in token.keys):
+        return True
+    return (doc.is_proper(token.stem) and not doc.is_proper(token.word)
+            and not surface_forms_agree(token.word, token.stem))
+
+
 def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: float = 0.0) -> TopicScore:
     """Score one topic against a question (see the module docstring)."""
     tokens, stats = question.tokens, question.stats
-    hits = name_hits_of(doc, question)
-    cover, name_words = name_cover(doc, hits, question)
-    said_in_full = full_names(doc, hits)
-    evidence = [word_evidence(doc, token, hits, said_in_full, cover, stats) for token in tokens]
+    names = usable_names(doc, question)
+    hits = name_hits_of(names, question)
+    cover, name_words = name_cover(names, hits, question)
+    said_in_full = full_names(names, hits)
+    evidence = [word_evidence(doc, token, names, hits, said_in_full, cover, question) for token in tokens]
     for i in range(len(tokens) - 1):
         if doc.has_phrase(tokens[i].stem, tokens[i + 1].stem):
             for j in (i, i + 1):
@@ -157,9 +216,19 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
                if weight and field != "synonym"]
     lone_common = whole_name == 0.0 and len(matched) == 1 and is_common_mention(doc, *matched[0],
                                                                                 alone=len(tokens) == 1)
+    # Only words of a longer name, each an everyday word the question may mean as such, next to an
+    # everyday word no less telling that the topic does not explain ("near" of Near Aerospace in
+    # "best pizza near me"): the question is about something else.
+    matched_tokens = {id(token) for token, _, _ in matched}
+    unexplained = [t for t in tokens if id(t) not in matched_tokens and is_everyday(t.word)]
+    everyday_part_of_name = bool(matched) and whole_name == 0.0 and all(
+        field in ("title", "alias") and is_everyday(token.word) and not any(k in said_in_full for k in token.keys)
+        and any(t.idf >= token.idf for t in unexplained)
+        for token, _, field in matched)
     explained = frozenset(token.stem for token, _, _ in matched)
     written_as_names = frozenset(token.stem for token, _, _ in matched
                                  if doc.is_proper(token.word) or any(doc.is_acronym(k) for k in token.keys))
     defined_by = frozenset(s for s in explained if doc.is_defining(s))
     return TopicScore(title, round(score, 2), coverage, cover, evidence[best_i][1], tokens[best_i].word,
-                      name_words, lone_common, explained, defined_by, written_as_names)
+                      name_words, lone_common or everyday_part_of_name, explained, defined_by,
+                      written_as_names)

@@ -1,0 +1,45 @@
+"""Which words are everyday English, by how often people use them.
+
+The ranking comes from the English word-frequency list that ships with ``pyspellchecker`` (counts
+from subtitles, so it reflects how people talk, chat included). It tells the matcher that "down",
+"near", "movie" or "love" are words people use for their ordinary meaning, whatever a record happens
+to name: an everyday word is no typo of a name ("down" is not "Daon"), names a topic only as written
+("movie" is not "Movi"), and a short acronym that spells one ("LOVE") must be written in capitals.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from functools import cache
+from importlib import resources
+from typing import Final
+
+log = logging.getLogger(__name__)
+
+#: Words at or above this frequency rank (1 = most frequent) are everyday words.
+EVERYDAY_RANK: Final = 20_000
+
+
+@cache
+def _everyday() -> frozenset[str]:
+    try:
+        source = resources.files("spellchecker") / "resources" / "en.json.gz"
+        with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+            counts: dict[str, int] = json.load(text)
+    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as error:
+        log.warning("no English word frequencies (%s): everyday words are not recognised", error)
+        return frozenset()
+    ranked = sorted(counts, key=lambda word: (-counts[word], word))
+    return frozenset(word for word in ranked[:EVERYDAY_RANK] if word.isalpha())
+
+
+def load() -> None:
+    """Read the word list now (about 0.2 s) rather than on the first question."""
+    _everyday()
+
+
+def is_everyday(word: str) -> bool:
+    """``word`` (normalised, lower case) is among the ``EVERYDAY_RANK`` most used English words."""
+    return word in _everyday()
