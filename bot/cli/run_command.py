@@ -17,26 +17,59 @@ log = logging.getLogger(__name__)
 
 EXIT_NO_TOKEN = 2
 EXIT_TOKEN_REJECTED = 3
+EXIT_BAD_SHARDS = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "run",
         help="run the Discord bot",
-        description="Run the Discord bot with the token from DISCORD_TOKEN or [discord] token in the config file.",
+        description="Run the Discord bot with the token from DISCORD_TOKEN or [discord] token in the config file. "
+                    "A large bot can run as several processes on one PostgreSQL store, each with its own "
+                    "--shard-ids of the same --shard-count; changes made in one reach the others within a second.",
     )
+    parser.add_argument("--shard-ids", type=_shard_ids, metavar="N,N,...",
+                        help="the shards this process runs, e.g. 0,1 (needs --shard-count)")
+    parser.add_argument("--shard-count", type=int, metavar="N", help="how many shards the bot has in all")
     parser.set_defaults(handler=run)
 
 
+def _shard_ids(text: str) -> list[int]:
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected shard numbers separated by commas, like 0,1 (got {text!r})")\
+            from None
+    if not ids or any(n < 0 for n in ids):
+        raise argparse.ArgumentTypeError(f"expected shard numbers 0 or above, like 0,1 (got {text!r})")
+    return sorted(set(ids))
+
+
+def _shard_problem(args: argparse.Namespace) -> str | None:
+    shard_ids: list[int] | None = getattr(args, "shard_ids", None)
+    shard_count: int | None = getattr(args, "shard_count", None)
+    if shard_count is not None and shard_count < 1:
+        return f"--shard-count must be 1 or more (got {shard_count})"
+    if shard_ids is not None and shard_count is None:
+        return "--shard-ids needs --shard-count (the number of shards of the whole bot)"
+    if shard_ids is not None and shard_count is not None and max(shard_ids) >= shard_count:
+        return f"--shard-ids must be below --shard-count {shard_count} (got {max(shard_ids)})"
+    return None
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    problem = _shard_problem(args)
+    if problem is not None:
+        sys.stderr.write(f"topicbot run: {problem}\n")
+        return EXIT_BAD_SHARDS
     if not settings.discord.token:
         sys.stderr.write("topicbot run: no Discord bot token; set DISCORD_TOKEN or `token` under [discord] in the "
                          "config file (developer portal \u2192 your application \u2192 Bot \u2192 Reset Token)\n")
         return EXIT_NO_TOKEN
-    return asyncio.run(_serve(settings))
+    return asyncio.run(_serve(settings, getattr(args, "shard_ids", None), getattr(args, "shard_count", None)))
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_count: int | None = None) -> int:
     import discord
 
     from bot.discord_adapter import run_bot
@@ -44,7 +77,7 @@ async def _serve(settings: Settings) -> int:
 
     services = await build_services(settings)
     try:
-        await run_bot(services, settings)
+        await run_bot(services, settings, shard_ids=shard_ids, shard_count=shard_count)
     except discord.LoginFailure as exc:
         sys.stderr.write(f"topicbot run: Discord rejected the bot token ({exc}); check DISCORD_TOKEN\n")
         return EXIT_TOKEN_REJECTED

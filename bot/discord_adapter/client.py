@@ -10,7 +10,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import discord
 import discord.gateway
@@ -71,9 +71,10 @@ def discord_endpoints(settings: DiscordSettings) -> Iterator[None]:
 class TopicBot(commands.Bot):
     """Answers questions about tracked topics in Discord; see the cogs for the commands."""
 
-    def __init__(self, *, services: Services, settings: Settings, intents: discord.Intents | None = None) -> None:
+    def __init__(self, *, services: Services, settings: Settings, intents: discord.Intents | None = None,
+                 **options: Any) -> None:  # noqa: ANN401 - discord.py client options (shard_ids, shard_count)
         super().__init__(command_prefix=commands.when_mentioned, tree_cls=TopicTree, help_command=None,
-                         intents=intents or bot_intents(), allowed_mentions=no_pings())
+                         intents=intents or bot_intents(), allowed_mentions=no_pings(), **options)
         self.services = services
         self.settings = settings
         self.responder = Responder(services, settings.discord)
@@ -85,7 +86,14 @@ class TopicBot(commands.Bot):
             await self.load_extension(extension)
         # Changes made by other processes (the CLI, other shards) reach the index and the mod log.
         self._following = asyncio.create_task(self.services.follow_changes(), name="topicbot-change-feed")
-        await self.sync_commands()
+        if self.syncs_commands:
+            await self.sync_commands()
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process registers the slash commands: unsharded, or the one that runs shard 0."""
+        shard_ids = getattr(self, "shard_ids", None)
+        return shard_ids is None or 0 in shard_ids
 
     async def close(self) -> None:
         if self._following is not None:
@@ -112,3 +120,11 @@ class TopicBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d guilds", self.user, getattr(self.user, "id", None), len(self.guilds))
+
+
+class ShardedTopicBot(TopicBot, commands.AutoShardedBot):
+    """``TopicBot`` running some of the bot's shards (``shard_ids`` of ``shard_count``) in this process.
+
+    Several processes, each with its own shard ids, share one PostgreSQL store; changes made in any
+    of them reach the others through the change feed, and the process with shard 0 syncs commands.
+    """

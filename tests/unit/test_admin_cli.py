@@ -143,3 +143,16 @@ def test_hide_needs_a_guild(cli: Cli, stored: str, capsys: pytest.CaptureFixture
         cli("hide", stored)
     assert exited.value.code == 2
     assert "--guild" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--shard-ids", "0,1"], "--shard-ids needs --shard-count"),
+    (["--shard-ids", "0,4", "--shard-count", "4"], "must be below --shard-count 4"),
+    (["--shard-count", "0"], "--shard-count must be 1 or more"),
+])
+def test_run_refuses_impossible_shards_in_one_line(
+    cli: Cli, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert cli("run", *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

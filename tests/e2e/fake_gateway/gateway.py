@@ -34,7 +34,13 @@ class GatewaySession:
         self.session_id = session_id
         self.sequence = 0
         self.ready = False
+        #: ``(shard id, shard count)`` from IDENTIFY, or ``None`` for an unsharded client.
+        self.shard: tuple[int, int] | None = None
         self._send_lock = asyncio.Lock()
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether Discord would send this guild's events on this session: ``(guild_id >> 22) % count == id``."""
+        return self.shard is None or (guild_id >> 22) % self.shard[1] == self.shard[0]
 
     async def send(self, op: int, data: Any, event: str | None = None) -> None:
         frame: Json = {"op": op, "d": data, "s": None, "t": event}
@@ -86,13 +92,18 @@ class GatewaySession:
             return
         state.identify = data
         state.identified.set()
+        if data.get("shard") is not None:
+            shard_id, shard_count = data["shard"]
+            self.shard = (int(shard_id), int(shard_count))
         world = state.world
+        owns = self.owns_guild(world.guild_id)
+        ready: Json = {"shard": list(self.shard)} if self.shard is not None else {}
         await self.dispatch(
             "READY",
-            {
+            ready | {
                 "v": 10,
                 "user": world.bot_user,
-                "guilds": [{"id": str(world.guild_id), "unavailable": True}],
+                "guilds": [{"id": str(world.guild_id), "unavailable": True}] if owns else [],
                 "session_id": self.session_id,
                 "session_type": "normal",
                 "resume_gateway_url": state.gateway_url,
@@ -107,7 +118,7 @@ class GatewaySession:
                 "_trace": ["fake-gateway"],
             },
         )
-        if intents & GUILDS_INTENT:  # without it Discord sends no GUILD_CREATE and the guild stays unavailable
+        if intents & GUILDS_INTENT and owns:  # without it Discord sends no GUILD_CREATE; guild stays unavailable
             await self.dispatch("GUILD_CREATE", world.guild())
         self.ready = True
         state.guild_sent.set()

@@ -209,15 +209,24 @@ class FakeDiscord:
 
     # --- driving the client ---------------------------------------------------------------
 
-    async def dispatch(self, event: str, data: Json) -> None:
+    async def dispatch(self, event: str, data: Json, *, shard_id: int | None = None) -> None:
+        """Send ``event`` to the sessions Discord would: those of the guild's shard (every session of an
+        unsharded client). ``shard_id`` sends it on that shard instead, as if the guild lived there (the
+        fake has one guild; this is how a test reaches a process that runs other shards)."""
         sessions = [s for s in self.sessions if s.ready]
+        guild_id = data.get("guild_id")
+        if shard_id is not None:
+            sessions = [s for s in sessions if s.shard is not None and s.shard[0] == shard_id]
+        elif guild_id is not None:
+            sessions = [s for s in sessions if s.owns_guild(int(guild_id))]
         if not sessions:
-            raise RuntimeError("no identified gateway session to dispatch to")
+            raise RuntimeError(f"no identified gateway session to dispatch {event} to")
         for session in sessions:
             await session.dispatch(event, data)
 
     async def _interact(
-        self, kind: int, data: Json | None, *, channel_id: int, user: Json | None, message_payload: Json | None = None
+        self, kind: int, data: Json | None, *, channel_id: int, user: Json | None, message_payload: Json | None = None,
+        shard_id: int | None = None,
     ) -> InteractionRecord:
         payload = interaction(
             self.state.ids,
@@ -230,7 +239,7 @@ class FakeDiscord:
         )
         record = InteractionRecord(payload)
         self.state.interactions[record.id] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, shard_id=shard_id)
         return record
 
     def _members(self) -> dict[str, Json]:
@@ -245,6 +254,7 @@ class FakeDiscord:
         subcommand: str | None = None,
         user: Json | None = None,
         permission_override: bool = False,
+        shard_id: int | None = None,
     ) -> InteractionRecord:
         """Invoke ``/name [subcommand] options…`` as ``user`` (the default asker) in ``channel_id``.
 
@@ -260,7 +270,7 @@ class FakeDiscord:
             for key, value in (options or {}).items()
         }
         data = command_data(command, values, subcommand=subcommand, members=self._members())
-        return await self._interact(2, data, channel_id=channel_id, user=user)
+        return await self._interact(2, data, channel_id=channel_id, user=user, shard_id=shard_id)
 
     def _check_can_use(self, command: Json, user: Json, overridden: bool) -> None:
         required = command.get("default_member_permissions")
