@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class _NoVoiceWarnings(logging.Filter):
+    """Drops discord.py's "PyNaCl/davey is not installed, voice will NOT be supported": Topicbot uses no voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+def silence_voice_warnings() -> None:
+    """Install ``_NoVoiceWarnings`` on discord.py's client logger (once)."""
+    client_log = logging.getLogger("discord.client")
+    if not any(isinstance(f, _NoVoiceWarnings) for f in client_log.filters):
+        client_log.addFilter(_NoVoiceWarnings())
+
 EXTENSIONS: Final = (
     "bot.discord_adapter.cogs.ask",
     "bot.discord_adapter.cogs.topics",
@@ -73,6 +87,7 @@ class TopicBot(commands.Bot):
 
     def __init__(self, *, services: Services, settings: Settings, intents: discord.Intents | None = None,
                  **options: Any) -> None:  # noqa: ANN401 - discord.py client options (shard_ids, shard_count)
+        silence_voice_warnings()
         super().__init__(command_prefix=commands.when_mentioned, tree_cls=TopicTree, help_command=None,
                          intents=intents or bot_intents(), allowed_mentions=no_pings(), **options)
         self.services = services

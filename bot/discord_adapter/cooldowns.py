@@ -1,4 +1,5 @@
-"""Per-channel cooldowns: one per answered topic (linking to the earlier answer) and one for chatter.
+"""Per-channel cooldowns: one per answered topic (linking to the earlier answer) and one for chatter;
+and a per-member rate limit on mentions.
 
 Both use a monotonic clock that tests replace; nothing here sleeps or reads the wall clock.
 """
@@ -6,6 +7,7 @@ Both use a monotonic clock that tests replace; nothing here sleeps or reads the 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,4 +80,31 @@ class ChatterCooldown:
             return False
         self._last = {channel: at for channel, at in self._last.items() if now - at < self.seconds}
         self._last[channel_id] = now
+        return True
+
+
+class MemberRateLimit:
+    """At most ``limit`` mentions answered per member in any ``window`` seconds (a sliding window).
+
+    A member who floods the bot with mentions is ignored until their window has room again; other
+    members are counted apart, so they are still answered at once.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._recent: dict[int, deque[float]] = {}
+
+    def allow(self, member_id: int) -> bool:
+        """True (and count it) if this member's mention may be answered now."""
+        now = self._clock()
+        recent = self._recent.setdefault(member_id, deque())
+        while recent and now - recent[0] >= self.window:
+            recent.popleft()
+        if len(recent) >= self.limit:
+            return False
+        recent.append(now)
+        if len(self._recent) > 1024:  # forget members whose windows have passed
+            self._recent = {m: r for m, r in self._recent.items() if r and now - r[-1] < self.window}
         return True

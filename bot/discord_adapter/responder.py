@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import discord
 
-from bot.discord_adapter.cooldowns import AnswerCooldowns, ChatterCooldown, Clock, EarlierAnswer
+from bot.discord_adapter.cooldowns import AnswerCooldowns, ChatterCooldown, Clock, EarlierAnswer, MemberRateLimit
 from bot.discord_adapter.replies import OutgoingMessage, no_pings, notice
 from bot.discord_adapter.views import compose
 
@@ -49,6 +49,7 @@ class Responder:
         self.services = services
         self.cooldowns = AnswerCooldowns(settings.cooldown_seconds, clock)
         self.chatter = ChatterCooldown(settings.chatter_cooldown_seconds, clock)
+        self.mention_limit = MemberRateLimit(settings.mention_limit, settings.mention_window_seconds, clock)
 
     def message_for(self, answer: Answer, *, target: discord.abc.Snowflake | None = None) -> OutgoingMessage:
         return compose(answer, self.services.renderer.render(answer), target=target)

@@ -475,3 +475,31 @@ async def test_the_edit_form_validates_like_the_add_form(cog: TopicAdminCog, mak
     blank = await submit(await open_form(cog, make_interaction, NEW_TITLE), make_interaction, summary="  ")
     assert "summary cannot be empty" in reply_text(blank)
     assert (await cog.bot.services.editor.open(NEW_TITLE, guild_id=GUILD_ID)).version == 1
+
+
+def demoted(make_interaction: Any, name: str = "alice") -> Any:
+    """The same member, after Manage Server (their only moderator right) was taken away."""
+    interaction = moderator(make_interaction, name)
+    interaction.permissions = discord.Permissions.none()
+    return interaction
+
+
+async def test_a_form_submitted_after_losing_moderator_rights_changes_nothing(cog: TopicAdminCog,
+                                                                              make_interaction: Any) -> None:
+    modal = await open_form(cog, make_interaction)
+    interaction = demoted(make_interaction)
+    fill(modal, interaction, **FORM)
+    await modal.on_submit(interaction)
+    assert "Only moderators" in reply_text(interaction)
+    assert cog.bot.services.index.get(NEW_TITLE, GUILD_ID) is None
+
+
+async def test_an_import_confirmed_after_losing_moderator_rights_changes_nothing(
+        cog: TopicAdminCog, make_interaction: Any, topics: dict[str, Topic]) -> None:
+    interaction = moderator(make_interaction)
+    await cog.import_records.callback(cog, interaction, file=attachment("one.txt", record_bytes(
+        topics["Waymo"], title=NEW_TITLE)))
+    click = demoted(make_interaction)
+    await confirm_view(interaction).confirm.callback(click)
+    assert "Only moderators" in reply_text(click)
+    assert cog.bot.services.index.get(NEW_TITLE, GUILD_ID) is None

@@ -33,7 +33,11 @@ MESSAGE_ROUTES = {
 
 
 def e2e_settings(fake: FakeDiscord, database: Path, **discord_overrides: Any) -> Settings:
-    """Settings for a bot on the fake: its own SQLite file, the project's test records, the test guild."""
+    """Settings for a bot on the fake: its own SQLite file, the project's test records, the test guild.
+
+    The per-member mention limit is lifted unless a test sets it: a module's tests share one asker.
+    """
+    discord_overrides.setdefault("mention_limit", 10_000)
     return Settings(
         database_url=f"sqlite+aiosqlite:///{database}",
         knowledge_dir=RECORDS_DIR,

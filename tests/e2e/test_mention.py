@@ -128,3 +128,40 @@ async def test_with_the_content_intent_a_mention_under_a_question_answers_that_q
             reply = await fake.wait_for(reply_to(asking))
             assert embed_of(reply.json)["title"] == SEED_TITLE
             assert not fake.pings_of(reply).anyone
+
+
+async def test_a_member_flooding_mentions_is_rate_limited_while_another_is_answered(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        # No answer cooldown: the other member's same question must get a full answer, not a link.
+        settings = e2e_settings(fake, tmp_path / "flood.db", mention_limit=3, mention_window_seconds=60.0,
+                                cooldown_seconds=0)
+        async with topicbot_on(fake, settings):
+            mark = fake.mark()
+            channel = fake.new_channel()
+            flooder = fake.world.add_user("flooder")
+            flood = [await fake.send_message(f"<@{fake.bot_id}> {SEED_QUESTION}", channel_id=channel,
+                                             author=flooder) for _ in range(1000)]
+            other = await fake.send_message(f"<@{fake.bot_id}> {SEED_QUESTION}", channel_id=channel)
+
+            reply = await fake.wait_for(reply_to(other), after=mark)
+
+            assert reply.status == 200
+            assert embed_of(reply.json)["title"] == SEED_TITLE
+            flood_ids = {message["id"] for message in flood}
+            answered = [r for r in fake.requests[mark:] if r.route == CHANNEL_MESSAGE_ROUTE
+                        and str((r.json or {}).get("message_reference", {}).get("message_id")) in flood_ids]
+            assert len(answered) == 3
+
+
+async def test_a_429_with_retry_after_does_not_lose_the_reply(topicbot: RunningTopicBot) -> None:
+    fake = topicbot.fake
+    mark = fake.mark()
+    channel = fake.new_channel()
+    fake.state.rate_limit_once[CHANNEL_MESSAGE_ROUTE] = 0.3
+    asked = await fake.send_message(f"<@{fake.bot_id}> {SEED_QUESTION}", channel_id=channel)
+
+    refused = await fake.wait_for(lambda r: r.route == CHANNEL_MESSAGE_ROUTE and r.status == 429, after=mark)
+    reply = await fake.wait_for(lambda r: reply_to(asked)(r) and r.status == 200, after=mark)
+
+    assert refused.index < reply.index
+    assert embed_of(reply.json)["title"] == SEED_TITLE

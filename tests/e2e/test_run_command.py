@@ -141,6 +141,7 @@ async def test_topicbot_run_registers_commands_and_answers(fake: FakeDiscord, tm
             )
         )
         assert embed_of(reply.json)["title"] == SEED_TITLE
+        assert "voice will NOT be supported" not in stderr_of(tmp_path)  # Topicbot uses no voice
 
         ambiguous = await fake.slash("ask", {"question": question}, channel_id=channel)
         offered = fake.message_of(await fake.wait_for_callback(ambiguous))

@@ -161,3 +161,19 @@ def test_an_alias_that_looks_like_the_title_or_another_alias_is_refused() -> Non
     with pytest.raises(EditError, match="already has the alias"):
         editing.add_alias(topic, "\uff32obotaxi")
     assert editing.remove_alias(topic, "ROBO\u200bTAXI").aliases == ()
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a b", "https://example.org/<x>", "javascript:alert(1)",
+                                 "ftp://example.org/", "https://user@evil.example/", "https:///nohost",
+                                 "https://example.org/\"quoted\""])
+def test_strict_urls_refuse_spaces_brackets_other_schemes_and_user_names(url: str) -> None:
+    from bot.core.model import is_valid_url
+
+    assert not is_valid_url(url)
+
+
+def test_strict_urls_accept_ordinary_links() -> None:
+    from bot.core.model import is_valid_url
+
+    assert is_valid_url("https://en.wikipedia.org/wiki/Waymo_(company)?a=1#History")
+    assert is_valid_url("http://127.0.0.1:8080/x")

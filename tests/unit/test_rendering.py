@@ -89,3 +89,42 @@ def test_shorten_cuts_between_words_with_a_note() -> None:
     cut = shorten("alpha beta gamma delta", 15, note="…")
     assert cut == "alpha beta…"
     assert paginate("a\nb", limit=1) == ("a", "b")
+
+
+def test_record_text_is_shown_as_written_not_as_markdown(renderer: Renderer) -> None:
+    topic = make_topic(
+        "Gift *Cards*",
+        "Claim it at [discord.com/gift](https://evil.example) or see https://example.org/a_b_c now.",
+        "# Not a heading\n> not a quote __either__",
+    )
+    reply = renderer.render(Answer("q", "summary", topic=topic))
+    assert "\\[discord.com/gift\\](https://evil.example)" in reply.body  # no masked link: both are visible
+    assert "https://example.org/a_b_c" in reply.body  # a bare URL stays a working link
+    assert reply.text.startswith("**Gift \\*Cards\\***")
+    assert "\\# Not a heading" in reply.body
+    assert "\\_\\_either\\_\\_" in reply.body
+
+
+def test_links_that_are_not_strict_urls_are_not_offered(renderer: Renderer) -> None:
+    from bot.core.model import WebResult
+
+    topic = make_topic("Links", "A topic with odd links.")
+    odd = WebResult("Looks fine", "snippet", url="https://good.example/x>[y](https://evil.example)")
+    userinfo = WebResult("Also fine", "snippet", url="https://good.example@evil.example/")
+    fine = WebResult("Fine", "snippet", url="https://good.example/page")
+    topic = type(topic)(**{**{f: getattr(topic, f) for f in ("title", "description", "first_mentioned",
+                                                               "last_updated", "research_retrieved", "summary")},
+                           "web_results": (odd, userinfo, fine)})
+    reply = renderer.render(Answer("q", "sources", topic=topic))
+    assert reply.links == ("https://good.example/page",)
+    assert "evil.example" not in reply.body.replace("\\", "")
+
+
+def test_hints_name_the_front_end_s_own_commands() -> None:
+    from bot.core.rendering import CLI_COMMANDS
+
+    miss = Answer("q", "summary")
+    assert "/topic list" in Renderer().render(miss).text
+    cli_text = Renderer(commands=CLI_COMMANDS).render(miss).text
+    assert "`topicbot list`" in cli_text
+    assert "/topic" not in cli_text

@@ -96,6 +96,11 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         await check_moderator(interaction, self.bot.services.repository)
         return True
 
+    async def recheck(self, interaction: discord.Interaction) -> None:
+        """Check again, when a form is submitted or a Confirm pressed, that the member is still a moderator:
+        the role or permission may have been taken away since the command was used."""
+        await check_moderator(interaction, self.bot.services.repository)
+
     # --- replies and the mod log ------------------------------------------------------------
 
     @staticmethod
@@ -207,6 +212,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         await self.applied(interaction, result)
 
     async def submit_add(self, interaction: discord.Interaction, form: TopicForm) -> None:
+        await self.recheck(interaction)
         topic = editing.new_topic(form.title, form.description, form.summary, datetime.now(UTC))
         result = await self.editor.add(topic, author=author_of(interaction), guild_id=_guild(interaction))
         await self.applied(interaction, result)
@@ -220,6 +226,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         await interaction.response.send_modal(modal)
 
     async def submit_edit(self, interaction: discord.Interaction, form: TopicForm) -> None:
+        await self.recheck(interaction)
         if form.opened_title is None or form.version is None:
             raise EditError("this form was not opened for a topic; use /topic-admin edit")
         try:
@@ -291,6 +298,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
         stored = await self.editor.open(self.title(interaction, topic), guild_id=guild_id)
 
         async def confirmed(click: discord.Interaction) -> str:
+            await self.recheck(click)
             result = await self.editor.remove(stored.title, author=author_of(click), guild_id=guild_id,
                                               expected_version=stored.version)
             return (f"{result.headline()}\nTo undo it: `/topic-admin revert topic:{stored.title} "
@@ -364,6 +372,7 @@ class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
             return
 
         async def confirmed(click: discord.Interaction) -> str:
+            await self.recheck(click)
             outcome = await self.editor.apply_import(preview, author=author_of(click))
             added = sum(1 for change in outcome.changes if change.action == "add")
             return (f"Imported: {added} added, {len(outcome.changes) - added} changed, "

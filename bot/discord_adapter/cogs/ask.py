@@ -84,6 +84,9 @@ class AskCog(commands.Cog):
         me = self.bot.user
         if me is None or message.author.bot or not mentions(message, me.id):
             return
+        if not self.bot.responder.mention_limit.allow(message.author.id):
+            log.info("mention %s from user %s ignored: over the per-member limit", message.id, message.author.id)
+            return
         try:
             await self.answer_mention(message, me.id)
         except Exception as error:  # the bot stays up; the user hears about it; the log has the traceback

@@ -57,7 +57,20 @@ def reject(status: int, code: int, text: str, problems: list[str] | None = None)
 def json_response(status: int, body: Any) -> web.Response:
     if status == 204 or body is None:
         return web.Response(status=204)
-    return web.Response(status=status, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if status == 429:
+        # As Discord sends it: Retry-After, the bucket's headers, and Via (a 429 without Via is a
+        # Cloudflare ban to discord.py, which then gives up instead of waiting).
+        retry_after = float(body["retry_after"])
+        headers |= {"Retry-After": f"{retry_after:g}", "Via": "1.1 google", "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": f"{retry_after:g}",
+                    "X-RateLimit-Bucket": "fake-bucket", "X-RateLimit-Scope": "user"}
+    return web.Response(status=status, body=json.dumps(body).encode(), headers=headers)
+
+
+def rate_limited(retry_after: float) -> Result:
+    """A 429 body shaped like Discord's."""
+    return 429, {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
 
 
 async def read_body(request: web.Request) -> tuple[Any, tuple[RecordedFile, ...]]:

@@ -14,7 +14,18 @@ from aiohttp import web
 
 from fake_gateway import limits
 from fake_gateway.bot_messages import create_bot_message, for_bot
-from fake_gateway.http_io import API_PREFIX, Call, Handler, Rejected, Result, error, json_response, read_body, reject
+from fake_gateway.http_io import (
+    API_PREFIX,
+    Call,
+    Handler,
+    Rejected,
+    Result,
+    error,
+    json_response,
+    rate_limited,
+    read_body,
+    reject,
+)
 from fake_gateway.interaction_api import InteractionApi
 from fake_gateway.payloads import Json
 from fake_gateway.recording import RecordedRequest
@@ -88,6 +99,8 @@ class RestApi:
                 status, answer = error(400, 50109, "The request body contains invalid JSON.")
             elif authed and call.authorization != f"Bot {self.state.token}":
                 status, answer = error(401, 0, "401: Unauthorized")
+            elif route in self.state.rate_limit_once:
+                status, answer = rate_limited(self.state.rate_limit_once.pop(route))
             else:
                 try:
                     status, answer = await handler(call)

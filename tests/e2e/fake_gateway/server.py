@@ -351,8 +351,11 @@ class FakeDiscord:
 
         data = {"custom_id": modal["custom_id"], "components": [mirror(c) for c in modal.get("components", [])]}
         message_payload = opened_by.payload.get("message")
+        # As on Discord, the form is submitted by the member it was shown to, unless a test says otherwise.
+        opener = (opened_by.payload.get("member") or {}).get("user") or opened_by.payload.get("user")
         return await self._interact(
-            5, data, channel_id=int(opened_by.payload["channel_id"]), user=user, message_payload=message_payload
+            5, data, channel_id=int(opened_by.payload["channel_id"]), user=user or opener,
+            message_payload=message_payload,
         )
 
     async def message_command(self, name: str, target: Json, *, user: Json | None = None) -> InteractionRecord:

@@ -58,6 +58,8 @@ class FakeState:
     undelivered: list[Json] = field(default_factory=list)  # messages the bot's intents kept from it
     base_url: str = ""  # http://127.0.0.1:PORT
     dm_channels: dict[str, Json] = field(default_factory=dict)  # channel id -> the user at the other end
+    # route ("POST /channels/{channel_id}/messages") -> seconds: the next request there gets one 429
+    rate_limit_once: dict[str, float] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
