@@ -35,8 +35,8 @@ from bot.core.english import is_everyday
 from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, SYNONYM_GROUPS
 from bot.core.matching.names import LetterBuckets, NameTrigrams, WholeNames
 from bot.core.matching.packed import PackedDocument
-from bot.core.matching.params import PARAMS
-from bot.core.matching.postings import Postings, Vocabulary
+from bot.core.matching.params import PARAMS, MatchParams
+from bot.core.matching.postings import Postings, Vocabulary, top_k
 from bot.core.matching.scoring import Evidence, score_topic
 from bot.core.model import Topic
 from bot.core.tokens import normalize, prefix_key, stem
@@ -68,7 +68,8 @@ _MUST_SCORE: Final = 1e6
 class TopicIndex:
     """Topics by title (case-insensitive) with the postings needed to rank them against text."""
 
-    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = ()) -> None:
+    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = (), *, params: MatchParams = PARAMS) -> None:
+        self._params = params
         self._vocabulary = Vocabulary()
         self._evidence = Postings()
         self._prefixes = Postings()
@@ -77,14 +78,15 @@ class TopicIndex:
         self._described = Postings(weighted=False)  # surface words of titles, aliases and descriptions
         self._described_words = LetterBuckets()
         self._typo_words = LetterBuckets()
-        self._whole_names = WholeNames()
-        self._trigrams = NameTrigrams()
+        self._whole_names = WholeNames(params)
+        self._trigrams = NameTrigrams(params)
         self._name_pairs: dict[str, tuple[str, str]] = {}
         self._slot_of: dict[Key, int] = {}
         self._keys: list[Key | None] = []
         self._docs: list[PackedDocument | None] = []
         self._stored: list[bytes] = []
         self._owner: npt.NDArray[np.int64] = np.full(64, _FREE, dtype=np.int64)
+        self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
         self._guild_slots: dict[int, set[int]] = {}
         self._hidden: dict[int, set[str]] = {}
         self._cache: OrderedDict[int, Topic] = OrderedDict()
@@ -110,7 +112,9 @@ class TopicIndex:
         self._slot_of[key] = slot
         if slot >= len(self._owner):
             self._owner = np.concatenate((self._owner, np.full(len(self._owner), _FREE, dtype=np.int64)))
+            self._tiebreak = np.concatenate((self._tiebreak, np.zeros(len(self._tiebreak), dtype=np.uint32)))
         self._owner[slot] = _GLOBAL if guild_id is None else guild_id
+        self._tiebreak[slot] = zlib.crc32(key[1].encode())
         if guild_id is not None:
             self._guild_slots.setdefault(guild_id, set()).add(slot)
         self._postings_of(slot, packed, topic, add=True)
@@ -205,7 +209,7 @@ class TopicIndex:
             topic = pickle.loads(zlib.decompress(self._stored[slot]))  # noqa: S301 - our own bytes
             assert isinstance(topic, Topic)  # noqa: S101
             self._cache[slot] = topic
-            if len(self._cache) > PARAMS.topic_cache_size:
+            if len(self._cache) > self._params.topic_cache_size:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(slot)
@@ -270,14 +274,15 @@ class TopicIndex:
         return [a.name for a in topic.attributes] if topic else []
 
     def autocomplete(self, text: str, guild_id: int | None = None,
-                     limit: int = PARAMS.autocomplete_limit) -> list[tuple[str, str]]:
+                     limit: int | None = None) -> list[tuple[str, str]]:
         """Up to ``limit`` (≤ 25) ``(label, title)`` choices for what was typed so far.
 
         Fuzzy (``fuzz.WRatio``, ``score_cutoff=50``) on titles and aliases sharing trigrams with the
         text; the label reads "Title (aka Alias)" when an alias is what matched. Empty text lists
         titles alphabetically.
         """
-        limit = max(0, min(limit, PARAMS.autocomplete_limit))
+        cap = self._params.autocomplete_limit
+        limit = max(0, min(cap if limit is None else limit, cap))
         if not normalize(text):
             return [(_label(t), t) for t in self.titles(guild_id)[:limit]]
         hits = self._trigrams.search(text, fuzz.WRatio, 50.0, limit * 3, lambda s: self._visible(s, guild_id))
@@ -348,7 +353,7 @@ class TopicIndex:
         word_id = self._vocabulary.id(stem_)
         df = float(self._evidence.count(word_id))
         if stem_ in _COMMON_STEMS and word_id not in self._name_words:
-            df = max(df, PARAMS.common_word_share * n)
+            df = max(df, self._params.common_word_share * n)
         return max(0.1, math.log((n + 1) / (df + 0.5)))
 
     def _has_evidence(self, key: str) -> bool:
@@ -389,7 +394,7 @@ class TopicIndex:
             is_name = self._is_name_word(word)
             if word in CHATTER_WORDS or (word in ASPECT_WORDS and not is_name):
                 continue
-            if word.isdigit() and (len(word) > PARAMS.max_number_digits or not has_words):
+            if word.isdigit() and (len(word) > self._params.max_number_digits or not has_words):
                 continue
             s = stem(word)
             exact = word if self._vocabulary.id(word) in self._exact_words else None  # "doge", not "dog"
@@ -421,13 +426,13 @@ class TopicIndex:
         if word in self._compound_cache:
             return self._compound_cache[word]
         found = None
-        shortest = PARAMS.min_compound_part
+        shortest = self._params.min_compound_part
         for i in range(len(word) - shortest, shortest - 1, -1):
             left, right = stem(word[:i]), stem(word[i:])
             if self._has_evidence(left) and self._has_evidence(right):
                 found = max((left, right), key=lambda p: (self.idf(p), p))
                 break
-        if len(self._compound_cache) >= PARAMS.compound_cache_size:
+        if len(self._compound_cache) >= self._params.compound_cache_size:
             self._compound_cache.clear()
         self._compound_cache[word] = found
         return found
@@ -439,20 +444,20 @@ class TopicIndex:
         if cutoff is None:
             return ()
         hits = process.extract(word, self._typo_words.bucket(word[0]), scorer=fuzz.ratio, processor=None,
-                               score_cutoff=cutoff, limit=PARAMS.typo_limit)
+                               score_cutoff=cutoff, limit=self._params.typo_limit)
         return tuple((name, score / 100.0) for name, score, _ in hits)
 
     def _whole_name_typos(self, text: str) -> dict[int, float]:
         """Short questions compared with whole names, spaces ignored: typos that move letters across
         words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
         content = [w for w in normalize(text).split() if w not in CHATTER_WORDS]
-        if not content or len(content) > PARAMS.whole_name_max_words:
+        if not content or len(content) > self._params.whole_name_max_words:
             return {}
         return self._whole_names.typos("".join(content))
 
     def candidates(self, tokens: list[QuestionToken], whole: dict[int, float],
                    guild_id: int | None) -> list[int]:
-        """The visible slots worth scoring in full: at most ``PARAMS.max_scored``, the best by the sum
+        """The visible slots worth scoring in full: at most ``self._params.max_scored``, the best by the sum
         over question words of IDF × the record's best evidence for the word (names, prefixes, typos,
         compounds and synonyms included), computed for every topic at once over the postings."""
         size = len(self._keys)
@@ -463,12 +468,12 @@ class TopicIndex:
             sources: list[tuple[Postings, str | None, float]] = [
                 *((self._evidence, k, 1.0) for k in token.keys),
                 (self._name_words, token.word, 1.0),
-                (self._prefixes, prefix_key(token.stem), PARAMS.prefix_factor),
+                (self._prefixes, prefix_key(token.stem), self._params.prefix_factor),
                 *((self._name_words, w, r) for w, r in token.fuzzy),
-                *((self._evidence, s, PARAMS.synonym_factor) for s in token.synonyms),
+                *((self._evidence, s, self._params.synonym_factor) for s in token.synonyms),
             ]
             if token.part is not None:
-                sources.append((self._evidence, token.part, PARAMS.prefix_factor))
+                sources.append((self._evidence, token.part, self._params.prefix_factor))
             for table, word, factor in sources:
                 if word is None:
                     continue
@@ -479,11 +484,8 @@ class TopicIndex:
         for slot in whole:
             total[slot] += _MUST_SCORE
         total[~self._visible_mask(guild_id)] = 0.0
-        hit = np.flatnonzero(total > 0.0)
-        if len(hit) > PARAMS.max_scored:
-            top = np.argpartition(-total[hit], PARAMS.max_scored - 1)[: PARAMS.max_scored]
-            hit = np.sort(hit[top])
-        return [int(s) for s in hit]
+        hit = np.flatnonzero(total > 0.0).astype(np.int32)
+        return [int(s) for s in top_k(hit, total[hit], self._params.max_scored, self._tiebreak)]
 
     def rank(self, text: str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
         """Topics that explain ``text``, best first (see the module docstring)."""

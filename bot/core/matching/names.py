@@ -10,14 +10,16 @@ word, whole-name typos, and autocomplete / "did you mean" over titles and aliase
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.core.matching.params import PARAMS
-from bot.core.matching.postings import Postings, Vocabulary
+from bot.core.matching.params import PARAMS, MatchParams
+from bot.core.matching.postings import Postings, Vocabulary, top_k
 from bot.core.tokens import normalize
 
 
@@ -52,24 +54,29 @@ class LetterBuckets:
 
 
 def trigrams(text: str) -> set[str]:
-    """The trigrams of normalised ``text``: each word padded with two spaces in front."""
+    """The trigrams of normalised ``text``: each word padded with two spaces in front, and those of the
+    words run together (what was typed may span two words: "minise" of "Vopomi Selni")."""
     out: set[str] = set()
     for word in text.split():
         padded = "  " + word
         out.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    joined = text.replace(" ", "")
+    out.update(joined[i:i + 3] for i in range(len(joined) - 2))
     return out
 
 
 class NameTrigrams:
     """Every title and alias, searchable by trigram overlap, then ranked with a rapidfuzz scorer."""
 
-    def __init__(self) -> None:
+    def __init__(self, params: MatchParams = PARAMS) -> None:
+        self._params = params
         self._grams = Vocabulary()
         self._postings = Postings(weighted=False)
         self._names: list[str | None] = []  # normalised name by name id; None once removed
         self._owners: list[tuple[int, str, bool]] = []  # (slot, display name, is_alias)
         self._by_slot: dict[int, list[int]] = {}
         self._live = 0
+        self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
 
     def add(self, slot: int, names: Iterable[tuple[str, bool]]) -> None:
         ids = self._by_slot.setdefault(slot, [])
@@ -79,6 +86,9 @@ class NameTrigrams:
                 continue
             name_id = len(self._names)
             self._names.append(normal)
+            if name_id >= len(self._tiebreak):
+                self._tiebreak = np.concatenate((self._tiebreak, np.zeros(len(self._tiebreak), dtype=np.uint32)))
+            self._tiebreak[name_id] = zlib.crc32(f"{normal}\0{display}".encode())
             self._owners.append((slot, display, is_alias))
             ids.append(name_id)
             self._live += 1
@@ -97,19 +107,15 @@ class NameTrigrams:
 
     def _candidates(self, query: str) -> list[int]:
         """Name ids worth scoring: all of them in a small index, else those sharing most trigrams."""
-        if self._live <= PARAMS.autocomplete_scored:
+        if self._live <= self._params.autocomplete_scored:
             return [i for i, name in enumerate(self._names) if name is not None]
         parts = [self._postings.get(self._grams.id(gram))[0] for gram in trigrams(query)]
         parts = [p for p in parts if len(p)]
         if not parts:
             return []
         counts = np.bincount(np.concatenate(parts), minlength=len(self._names))
-        hit = np.flatnonzero(counts)
-        if len(hit) > PARAMS.autocomplete_scored:
-            # Most shared trigrams first; among equals, the earlier name (a stable order).
-            order = np.argsort(-counts[hit], kind="stable")[: PARAMS.autocomplete_scored]
-            hit = hit[np.sort(order)]
-        return [int(i) for i in hit]
+        hit = np.flatnonzero(counts).astype(np.int32)
+        return [int(i) for i in top_k(hit, counts[hit], self._params.autocomplete_scored, self._tiebreak)]
 
     def search(self, text: str, scorer: Callable[..., float], cutoff: float, limit: int,
                visible: Callable[[int], bool]) -> list[tuple[int, str, bool, float]]:
@@ -121,7 +127,7 @@ class NameTrigrams:
         choices = {i: self._names[i] for i in ids}
         hits = process.extract(query, choices, scorer=scorer, processor=None, score_cutoff=cutoff,
                                limit=None)
-        hits.sort(key=lambda hit: (-hit[1], hit[2]))
+        hits.sort(key=lambda hit: (-hit[1], hit[0], self._owners[hit[2]][1]))
         out: list[tuple[int, str, bool, float]] = []
         for _name, score, name_id in hits:
             slot, display, is_alias = self._owners[name_id]
@@ -136,7 +142,8 @@ class WholeNames:
     """Titles and aliases written without spaces or function words ("zozotafoundry"), by first
     letter, for questions that are a misspelt name with letters moved across words."""
 
-    def __init__(self) -> None:
+    def __init__(self, params: MatchParams = PARAMS) -> None:
+        self._params = params
         self._buckets = LetterBuckets()
         self._slots: dict[str, set[int]] = {}
 
@@ -158,7 +165,7 @@ class WholeNames:
         if not text:
             return {}
         hits = process.extract(text, self._buckets.bucket(text[0]), scorer=fuzz.ratio, processor=None,
-                               score_cutoff=PARAMS.whole_name_cutoff, limit=PARAMS.typo_limit)
+                               score_cutoff=self._params.whole_name_cutoff, limit=self._params.typo_limit)
         found: dict[int, float] = {}
         for name, score, _ in hits:
             for slot in self._slots.get(name, ()):

@@ -109,3 +109,17 @@ class Postings:
 
     def compact(self) -> None:
         """Nothing to merge: kept for callers that finish a bulk load."""
+
+
+def top_k(candidates: SlotArray, values: npt.NDArray[np.float32] | npt.NDArray[np.int64], k: int,
+          tiebreak: npt.NDArray[np.uint32]) -> SlotArray:
+    """The ``k`` candidates with the highest values, ties at the cut broken by ``tiebreak`` (a hash
+    of each one's name), so the choice does not depend on the order topics were added in."""
+    if len(candidates) <= k:
+        return candidates
+    cut = np.partition(values, len(values) - k)[len(values) - k]
+    above = candidates[values > cut]
+    level = candidates[values == cut]
+    need = k - len(above)
+    chosen = level[np.argsort(tiebreak[level], kind="stable")[:need]]
+    return np.sort(np.concatenate((above, chosen)))

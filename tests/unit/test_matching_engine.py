@@ -1,0 +1,137 @@
+"""Properties of the matching engine's data structures: pruned candidates rank like exhaustive scoring,
+incremental updates equal a rebuild, and trigram autocomplete equals scoring every name."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.matching import PARAMS, TopicIndex
+from bot.core.matching.packed import PackedDocument
+from bot.core.matching.postings import Vocabulary
+from bot.core.model import Attribute, Topic
+from bot.core.topic_documents import build_document
+from tests.unit.answer_fixtures import make_topic, sample_topics
+
+# Invented syllables: names and prose of random topics are made of these, so topics share words.
+_SYLLABLES = ("ka", "lo", "mi", "ten", "ra", "vo", "sel", "du", "po", "ni", "zar", "ek")
+_PROSE = ("harbour", "lantern", "copper", "orchard", "glacier", "tunnel", "market", "signal", "meadow",
+          "compass", "furnace", "ledger", "canal", "quarry", "beacon", "pylon", "vessel", "archive")
+EXHAUSTIVE = replace(PARAMS, max_scored=1_000_000, autocomplete_scored=1_000_000)
+PRUNED = replace(PARAMS, max_scored=4, autocomplete_scored=3)
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+
+
+def _corpus(seed: int, size: int) -> list[Topic]:
+    rng = random.Random(seed)
+    topics: dict[str, Topic] = {}
+    while len(topics) < size:
+        title = " ".join(_word(rng).capitalize() for _ in range(rng.randint(1, 2)))
+        prose = " ".join(rng.choice(_PROSE) for _ in range(8))
+        topics[title.casefold()] = make_topic(
+            title, f"{title} is a {rng.choice(_PROSE)} about {prose}.", f"It covers {prose}.",
+            attributes=(Attribute(rng.choice(_PROSE).capitalize(), prose),))
+    return list(topics.values())
+
+
+def _question(rng: random.Random, topics: list[Topic]) -> str:
+    words = rng.choice(topics).title.split()[: rng.randint(1, 2)]
+    words += [rng.choice(_PROSE) for _ in range(rng.randint(0, 2))]
+    rng.shuffle(words)
+    return " ".join(words).lower()
+
+
+def _ranking(index: TopicIndex, question: str) -> list[tuple[str, float]]:
+    return [(s.title, s.score) for s in index.rank(question, limit=3)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_pruned_candidates_give_the_same_best_topic_as_scoring_every_topic(seed: int) -> None:
+    topics = _corpus(seed, 40)
+    pruned = TopicIndex(((t, None) for t in topics), params=PRUNED)
+    exhaustive = TopicIndex(((t, None) for t in topics), params=EXHAUSTIVE)
+    rng = random.Random(seed)
+    for _ in range(10):
+        question = _question(rng, topics)
+        best_pruned = pruned.rank(question, limit=1)
+        best_all = exhaustive.rank(question, limit=1)
+        assert [(s.title, s.score) for s in best_pruned] == [(s.title, s.score) for s in best_all], question
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_adding_editing_and_removing_one_at_a_time_equals_a_rebuild(seed: int) -> None:
+    rng = random.Random(seed)
+    topics = _corpus(seed, 30)
+    incremental = TopicIndex(params=PRUNED)
+    for topic in topics:
+        incremental.upsert(topic, None)
+    edited = {t.title: replace(t, summary=t.summary + " " + _word(rng)) for t in rng.sample(topics, 5)}
+    for topic in edited.values():
+        incremental.upsert(topic, None)
+    removed = {t.title for t in rng.sample(topics, 5)}
+    for title in removed:
+        incremental.remove(title, None)
+    final = [edited.get(t.title, t) for t in topics if t.title not in removed]
+    rebuilt = TopicIndex(((t, None) for t in reversed(final)), params=PRUNED)
+    assert incremental.titles() == rebuilt.titles()
+    assert len(incremental) == len(rebuilt) == len(final)
+    for _ in range(10):
+        question = _question(rng, final)
+        assert _ranking(incremental, question) == _ranking(rebuilt, question), question
+        prefix = question[:4]
+        assert incremental.autocomplete(prefix) == rebuilt.autocomplete(prefix)
+    for title in removed:
+        assert incremental.get(title) is None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_trigram_autocomplete_equals_scoring_every_name(seed: int) -> None:
+    topics = _corpus(seed, 40)
+    pruned = TopicIndex(((t, None) for t in topics), params=replace(PARAMS, autocomplete_scored=25))
+    exhaustive = TopicIndex(((t, None) for t in topics), params=EXHAUSTIVE)
+    rng = random.Random(seed)
+    for _ in range(10):
+        title = rng.choice(topics).title.lower()
+        typed = title[: rng.randint(3, len(title))]
+        offered = pruned.autocomplete(typed)
+        assert offered[:1] == exhaustive.autocomplete(typed)[:1], typed
+        starting = {t.title for t in topics if t.title.lower().startswith(typed)}
+        if len(starting) <= 5:  # every name being typed is offered, whatever else also scores well
+            assert starting <= {title for _, title in offered}, typed
+
+
+def test_a_packed_document_answers_like_the_document_it_packs() -> None:
+    vocabulary = Vocabulary()
+    for topic in sample_topics():
+        doc = build_document(topic)
+        packed = PackedDocument.pack(doc, vocabulary)
+        assert packed.names == doc.names
+        for key in (*doc.evidence, "nothing-like-this"):
+            assert packed.evidence_of(key) == doc.evidence_of(key)
+            assert packed.text_evidence_of(key) == doc.text_evidence_of(key)
+            assert packed.is_acronym(key) == doc.is_acronym(key)
+            assert packed.is_defining(key) == doc.is_defining(key)
+            assert packed.has_lowercase(key) == doc.has_lowercase(key)
+        for pkey in doc.prefix_evidence:
+            assert sorted(packed.prefix_evidence_of(pkey)) == sorted(doc.prefix_evidence_of(pkey))
+        for first, second in doc.phrases:
+            assert packed.has_phrase(first, second)
+        for word in doc.proper:
+            assert packed.is_proper(word)
+
+
+def test_a_topic_comes_back_whole_from_the_index() -> None:
+    topics = sample_topics()
+    index = TopicIndex((t, None) for t in topics)
+    for topic in topics:
+        assert index.get(topic.title) == topic
+        assert index.get(topic.title.upper()) == topic
