@@ -58,3 +58,15 @@ async def test_unopenable_sqlite_file_raises_storage_unavailable(tmp_path: Path)
     blocker.write_text("a file where a folder should be", encoding="utf-8")
     with pytest.raises(StorageUnavailableError):
         await migrate(f"sqlite+aiosqlite:///{blocker / 'topics.db'}")
+
+
+def test_schema_head_is_alembic_s_head() -> None:
+    """``migrate`` skips Alembic for a store at ``SCHEMA_HEAD``: it must name the newest migration."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.core.storage.engine import MIGRATIONS_DIR, SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [SCHEMA_HEAD]
