@@ -68,6 +68,28 @@ class SemanticSettings:
 
 
 @dataclass(frozen=True)
+class UsageSettings:
+    """Learning from use (``bot.core.usage``): the ask log, its retention, stale topics."""
+
+    #: Record asks (misses, statistics, alias suggestions); off stores nothing about questions.
+    enabled: bool = True
+    #: Days the ask log keeps; older entries are pruned.
+    retention_days: int = 90
+    #: An answer with a topic but a confidence (0..1) below this is logged as a miss.
+    low_confidence: float = 0.3
+    #: Answers flag a topic whose "last updated" is older than this many days.
+    stale_after_days: int = 180
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """The optional Prometheus endpoint (``pip install -e '.[metrics]'``)."""
+
+    enabled: bool = False
+    address: str = "127.0.0.1:9464"
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
@@ -75,6 +97,8 @@ class Settings:
     log_level: str = "INFO"
     discord: DiscordSettings = DiscordSettings()
     semantic: SemanticSettings = SemanticSettings()
+    usage: UsageSettings = UsageSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @property
     def tz(self) -> tzinfo:
@@ -192,6 +216,20 @@ def _flag(value: object, where: str) -> bool:
     return value
 
 
+def _fraction(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} must be a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def _address(value: object, where: str) -> str:
+    text = _text(value, where).strip()
+    host, colon, port = text.rpartition(":")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{where} must be host:port (e.g. \"127.0.0.1:9464\"), got {value!r}")
+    return text
+
+
 def _model_name(value: object, where: str) -> str:
     name = _text(value, where).strip()
     if not name:
@@ -225,10 +263,19 @@ _DISCORD_KEYS: Final[Mapping[str, Parse]] = {
     "mention_window_seconds": _positive_seconds,
 }
 _SEMANTIC_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "model": _model_name}
+_USAGE_KEYS: Final[Mapping[str, Parse]] = {
+    "enabled": _flag,
+    "retention_days": _count,
+    "low_confidence": _fraction,
+    "stale_after_days": _count,
+}
+_METRICS_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "address": _address}
 _SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {
     "topicbot": _TOPICBOT_KEYS,
     "discord": _DISCORD_KEYS,
     "semantic": _SEMANTIC_KEYS,
+    "usage": _USAGE_KEYS,
+    "metrics": _METRICS_KEYS,
 }
 #: Environment variables, each to a key of a section (the environment wins over the file).
 _ENVIRONMENT: Final = (
@@ -314,4 +361,5 @@ def load_settings(
     discord = values["discord"]
     discord["api_base_url"] = env.get("DISCORD_API_BASE_URL") or None
     discord["gateway_url"] = env.get("DISCORD_GATEWAY_URL") or None
-    return Settings(**core, discord=DiscordSettings(**discord), semantic=SemanticSettings(**values["semantic"]))
+    return Settings(**core, discord=DiscordSettings(**discord), semantic=SemanticSettings(**values["semantic"]),
+                    usage=UsageSettings(**values["usage"]), metrics=MetricsSettings(**values["metrics"]))

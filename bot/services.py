@@ -10,11 +10,13 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.core.answering import Answerer
+from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
 from bot.core.importing import import_folder, record_files
@@ -25,7 +27,12 @@ from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
 from bot.core.storage.repository import TopicRepository
 from bot.core.storage.stored import StoredTopic
+from bot.core.storage.usage import UsageStore
 from bot.core.storage.wakeups import wakeup_for
+from bot.core.usage.metrics import ChangeMetrics, Metrics, NullMetrics, PrometheusMetrics
+from bot.core.usage.queries import UsageQueries
+from bot.core.usage.recorder import UsageRecorder
+from bot.core.usage.records import AskContext
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,8 @@ class Services:
     ``feed`` delivers every change (this process's and every other's) to its subscribers, the
     first of which keeps ``index`` up to date; ``follow_changes`` keeps it reading the store.
     ``process_id`` names this process where processes must tell themselves apart (mod-log claims).
+    ``recorder`` (``None`` when ``[usage] enabled`` is false) logs asks off the answer's path once
+    ``run_recorder`` runs; ``usage`` answers read-only questions about the log; ``metrics`` counts.
     """
 
     settings: Settings
@@ -49,7 +58,24 @@ class Services:
     editor: TopicEditor
     feed: ChangeFeed
     index_updater: IndexUpdater
+    usage_store: UsageStore
+    usage: UsageQueries
+    recorder: UsageRecorder | None = None
+    metrics: Metrics = field(default_factory=NullMetrics)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def ask(self, question: str, context: AskContext) -> Answer:
+        """``answerer.answer``, timed and queued for the usage log (recording never delays or breaks it)."""
+        started = time.perf_counter()
+        answer = self.answerer.answer(question, guild_id=context.guild_id)
+        if self.recorder is not None:
+            self.recorder.record(answer, context, latency_s=time.perf_counter() - started)
+        return answer
+
+    async def run_recorder(self) -> None:
+        """Write the usage log in batches until cancelled (then write what is still queued)."""
+        if self.recorder is not None:
+            await self.recorder.run()
 
     async def reload_index(self) -> None:
         """Rebuild the in-memory index from the store (after a bulk change)."""
@@ -73,6 +99,11 @@ class Services:
             await wakeup.close()
 
     async def close(self) -> None:
+        if self.recorder is not None:
+            try:
+                await self.recorder.flush()
+            except Exception:  # closing must not fail because the log could not be written
+                log.exception("usage log: the last records could not be written")
         await self.engine.dispose()
 
 
@@ -108,6 +139,7 @@ async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
 
 async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
     """Migrate the store, import ``settings.knowledge_dir`` into an empty store, and load the index."""
+    metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
@@ -125,5 +157,13 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
     feed = ChangeFeed(repository, position=position)
     updater = IndexUpdater(index, settings.tz)
     feed.subscribe(updater)
+    if settings.metrics.enabled:
+        feed.subscribe(ChangeMetrics(metrics))
+    usage_store = UsageStore(session_factory)
+    recorder = None
+    if settings.usage.enabled:
+        recorder = UsageRecorder(usage_store, low_confidence=settings.usage.low_confidence,
+                                 retention=timedelta(days=settings.usage.retention_days), metrics=metrics)
     return Services(settings, engine, session_factory, repository, index, Answerer(index), Renderer(),
-                    TopicEditor(repository, feed), feed, updater)
+                    TopicEditor(repository, feed), feed, updater, usage_store, UsageQueries(usage_store),
+                    recorder, metrics)

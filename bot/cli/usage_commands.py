@@ -1,0 +1,128 @@
+"""``topicbot misses`` and ``topicbot stats``: what members asked that the bot could not answer, and usage.
+
+Both read the usage log through ``bot.core.usage.queries.UsageQueries`` (the same queries the Discord
+commands and the dashboard use). ``--guild`` picks a server; without it, asks made outside any server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.core.usage.misses import AliasSuggestion, MissGroup
+    from bot.core.usage.queries import UsageQueries
+    from bot.core.usage.stats import UsageStats
+
+T = TypeVar("T")
+
+
+async def with_usage(settings: Settings, work: Callable[[UsageQueries], Awaitable[T]]) -> T:
+    """Run ``work`` against the configured store's usage log (migrated to the latest schema first)."""
+    from bot.core.storage import UsageStore, make_engine, make_session_factory, migrate
+    from bot.core.usage.queries import UsageQueries
+
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        return await work(UsageQueries(UsageStore(make_session_factory(engine))))
+    finally:
+        await engine.dispose()
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days from 1 to 3650, got {text!r}")
+    return int(text)
+
+
+def _guild(text: str) -> int:
+    if not text.isdigit() or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"must be a Discord server id (a positive whole number), got {text!r}")
+    return int(text)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--days", type=_days, default=7, metavar="N", help="the last N days (default 7)")
+    parser.add_argument("--guild", type=_guild, metavar="ID", help="a Discord server's id (default: no server)")
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    misses = subparsers.add_parser(
+        "misses", help="questions the bot could not answer, grouped, and alias suggestions",
+        description="Questions answered with no topic, a 'did you mean', low confidence, or marked 'not what I "
+                    "asked', grouped by their normalised text (most frequent first) with the closest topics; "
+                    "then the pending alias suggestions.",
+    )
+    _common(misses)
+    misses.set_defaults(handler=misses_command)
+    stats = subparsers.add_parser(
+        "stats", help="usage statistics: top topics, intents, answer rate, misses per day",
+        description="Usage over the last N days: questions, answer rate, top topics, intents and misses per day.",
+    )
+    _common(stats)
+    stats.set_defaults(handler=stats_command)
+
+
+def _out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _group_json(group: MissGroup) -> dict[str, Any]:
+    return {"question": group.question, "count": group.count, "last_seen": group.last_seen.isoformat(),
+            "outcomes": list(group.outcomes), "candidates": [[c.title, c.score] for c in group.candidates]}
+
+
+def _suggestion_json(suggestion: AliasSuggestion) -> dict[str, Any]:
+    return {"id": suggestion.id, "alias": suggestion.question, "topic": suggestion.topic, "count": suggestion.count}
+
+
+def misses_command(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(queries: UsageQueries) -> tuple[list[MissGroup], list[AliasSuggestion]]:
+        return await queries.misses(args.guild, days=args.days), await queries.suggestions(args.guild)
+
+    groups, suggestions = asyncio.run(with_usage(settings, work))
+    if args.json:
+        _out(json.dumps({"days": args.days, "guild": args.guild, "misses": [_group_json(g) for g in groups],
+                         "suggestions": [_suggestion_json(s) for s in suggestions]}, ensure_ascii=False))
+        return 0
+    if not groups:
+        _out(f"No missed questions in the last {args.days} days.")
+    for group in groups:
+        near = ", ".join(f"{c.title} ({c.score:.0f})" for c in group.candidates[:3]) or "no close topic"
+        _out(f"{group.count:>4}  {group.question}  [{', '.join(group.outcomes)}; closest: {near}]")
+    if suggestions:
+        _out()
+        _out("Alias suggestions (a miss, then the same member's answered question within a minute):")
+        for suggestion in suggestions:
+            _out(f"  #{suggestion.id}  \"{suggestion.question}\" \u2192 {suggestion.topic}  (seen {suggestion.count}x)")
+    return 0
+
+
+def _stats_json(stats: UsageStats) -> dict[str, Any]:
+    return {"since": stats.since.isoformat(), "until": stats.until.isoformat(), "asks": stats.asks,
+            "answered": stats.answered, "misses": stats.misses, "answer_rate": stats.answer_rate,
+            "top_topics": [list(row) for row in stats.top_topics], "intents": [list(row) for row in stats.intents],
+            "outcomes": [list(row) for row in stats.outcomes],
+            "misses_per_day": [[day.isoformat(), count] for day, count in stats.misses_per_day]}
+
+
+def stats_command(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(queries: UsageQueries) -> UsageStats:
+        return await queries.stats(args.guild, days=args.days)
+
+    stats = asyncio.run(with_usage(settings, work))
+    if args.json:
+        _out(json.dumps(_stats_json(stats), ensure_ascii=False))
+        return 0
+    from bot.core.usage.stats import stats_text
+
+    _out(stats_text(stats))
+    return 0

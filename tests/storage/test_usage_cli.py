@@ -1,0 +1,60 @@
+"""``topicbot misses`` and ``topicbot stats`` read the usage log; mistakes get one line and exit 2."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.storage import UsageStore, make_engine, make_session_factory, migrate
+from bot.core.usage.misses import SuggestedAlias
+from bot.core.usage.records import AskRecord, Candidate
+
+
+async def _seed(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await migrate(engine)
+        store = UsageStore(make_session_factory(engine))
+        now = datetime.now(UTC) - timedelta(minutes=5)
+        near = (Candidate("Skyleaf", 41.0),)
+        await store.add_asks([
+            AskRecord(5, 10, "skyleef", "miss", "none", None, near, 0.6, now),
+            AskRecord(5, 10, "skyleef", "miss", "none", None, near, 0.6, now),
+            AskRecord(5, 10, "who runs skyleaf", "answered", "attribute", "Skyleaf", near, 0.8, now),
+        ])
+        await store.suggest([SuggestedAlias(5, "skyleef", "Skyleaf")], now)
+    finally:
+        await engine.dispose()
+
+
+def test_misses_and_stats_of_a_guild(cli: Callable[..., int], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("misses") == 0  # creates and migrates the store
+    assert "No missed questions in the last 7 days." in capsys.readouterr().out
+    asyncio.run(_seed(f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"))
+    assert cli("misses", "--guild", "5") == 0
+    out = capsys.readouterr().out
+    assert "   2  skyleef  [miss; closest: Skyleaf (41)]" in out
+    assert '"skyleef" \u2192 Skyleaf  (seen 1x)' in out
+    assert cli("misses", "--guild", "5", "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["misses"][0]["count"] == 2
+    assert payload["suggestions"][0]["topic"] == "Skyleaf"
+    assert cli("stats", "--guild", "5", "--days", "2") == 0
+    out = capsys.readouterr().out
+    assert "3 questions" in out
+    assert "answer rate 33%" in out
+    assert cli("stats", "--guild", "5", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["top_topics"] == [["Skyleaf", 1]]
+
+
+def test_a_bad_period_is_one_line_and_exit_2(cli: Callable[..., int], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli("stats", "--days", "zero")
+    assert raised.value.code == 2
+    assert "must be a whole number of days" in capsys.readouterr().err
