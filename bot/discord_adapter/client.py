@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import discord
@@ -18,6 +19,7 @@ import discord.http
 import yarl
 from discord.ext import commands
 
+from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.responder import Responder
 from bot.discord_adapter.tree import TopicTree
@@ -94,13 +96,21 @@ class TopicBot(commands.Bot):
         self.settings = settings
         self.responder = Responder(services, settings.discord)
         self._following: asyncio.Task[None] | None = None
+        self._recording: asyncio.Task[None] | None = None
+
+    @property
+    def stale_after(self) -> timedelta:
+        """Answers flag a topic not updated for longer than this (``[usage] stale_after_days``)."""
+        return timedelta(days=self.settings.usage.stale_after_days)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PickTopicButton)
+        self.add_dynamic_items(PickTopicButton, FeedbackButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         # Changes made by other processes (the CLI, other shards) reach the index and the mod log.
         self._following = asyncio.create_task(self.services.follow_changes(), name="topicbot-change-feed")
+        # The usage log is written in batches, off every answer's path.
+        self._recording = asyncio.create_task(self.services.run_recorder(), name="topicbot-usage-log")
         if self.syncs_commands:
             await self.sync_commands()
 
@@ -111,11 +121,12 @@ class TopicBot(commands.Bot):
         return shard_ids is None or 0 in shard_ids
 
     async def close(self) -> None:
-        if self._following is not None:
-            self._following.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._following
-            self._following = None
+        for task in (self._following, self._recording):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._following = self._recording = None
         await super().close()
 
     async def sync_commands(self) -> None:

@@ -8,10 +8,13 @@ footer 2048, 25 fields, 6000 in total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import discord
 from discord.utils import format_dt
+
+from bot.core.usage.stale import is_stale
 
 if TYPE_CHECKING:
     from bot.core.answers import Answer
@@ -28,6 +31,7 @@ MAX_FIELDS: Final = 25
 
 EMBED_COLOUR: Final = discord.Colour(0x3B7DD8)
 ELLIPSIS: Final = "\u2026"
+STALE_FIELD: Final = "\u26a0\ufe0f Possibly out of date"
 
 
 def clip(text: str, limit: int) -> str:
@@ -60,8 +64,8 @@ def page_count(reply: Reply) -> int:
     return max(1, len(reply.pages))
 
 
-def answer_embed(answer: Answer, reply: Reply, page: int = 0) -> discord.Embed:
-    """Page ``page`` of ``reply`` as an embed: title, body, freshness field, page footer."""
+def answer_embed(answer: Answer, reply: Reply, page: int = 0, *, stale_after: timedelta | None = None) -> discord.Embed:
+    """Page ``page`` of ``reply`` as an embed: title, body, freshness field (flagged when stale), page footer."""
     pages = reply.pages or (reply.body,)
     page = min(max(page, 0), len(pages) - 1)
     title = reply.title or (answer.topic.title if answer.topic else None)
@@ -72,6 +76,9 @@ def answer_embed(answer: Answer, reply: Reply, page: int = 0) -> discord.Embed:
     )
     if answer.topic is not None:
         embed.add_field(name="Freshness", value=clip(freshness_text(answer.topic), FIELD_VALUE_LIMIT), inline=False)
+        if stale_after is not None and is_stale(answer.topic, datetime.now(UTC), stale_after):
+            embed.add_field(name=STALE_FIELD, value=f"Not updated for over {stale_after.days} days; "
+                            "it may be out of date.", inline=False)
     if len(pages) > 1:
         embed.set_footer(text=f"Page {page + 1} of {len(pages)}")
     return fit_embed(embed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
 import discord
@@ -52,7 +53,8 @@ class Responder:
         self.mention_limit = MemberRateLimit(settings.mention_limit, settings.mention_window_seconds, clock)
 
     def message_for(self, answer: Answer, *, target: discord.abc.Snowflake | None = None) -> OutgoingMessage:
-        return compose(answer, self.services.renderer.render(answer), target=target)
+        return compose(answer, self.services.renderer.render(answer), target=target,
+                       stale_after=timedelta(days=self.services.settings.usage.stale_after_days))
 
     async def send(self, interaction: discord.Interaction, answer: Answer, *, ephemeral: bool = False,
                    target: discord.abc.Snowflake | None = None) -> None:

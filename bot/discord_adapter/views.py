@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ import discord
 
 from bot.core.answers import INTENTS
 from bot.core.question import parse_date_range
+from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, clip, no_pings
 from bot.discord_adapter.topic_keys import resolve_key, topic_key
 from bot.discord_adapter.tree import report_error
@@ -96,7 +98,7 @@ class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             date_range = parse_date_range(self.dates) if self.dates else None
             answer = services.answerer.answer_topic(title, self.intent, date_range=date_range,
                                                     guild_id=interaction.guild_id)
-            message = compose(answer, services.renderer.render(answer))
+            message = compose(answer, services.renderer.render(answer), stale_after=bot.stale_after)
             await interaction.response.edit_message(**message.edit_kwargs())
         except Exception as error:  # every failure is reported to the user and logged with its traceback
             await report_error(interaction, error)
@@ -148,17 +150,22 @@ class PagedView(discord.ui.View):
         await report_error(interaction, error)
 
 
-def compose(answer: Answer, reply: Reply, *, target: discord.abc.Snowflake | None = None) -> OutgoingMessage:
+def compose(answer: Answer, reply: Reply, *, target: discord.abc.Snowflake | None = None,
+            stale_after: timedelta | None = None) -> OutgoingMessage:
     """The message for an answer: embed (first page), page/link buttons or candidate buttons, safe mentions.
 
-    ``target`` is the only user the message may ping; it is mentioned in the content.
+    ``target`` is the only user the message may ping; it is mentioned in the content. An answer about
+    a topic carries the "not what I asked" button, and a note when the topic is older than ``stale_after``.
     """
     pages = reply.pages or (reply.body,)
-    embeds = [answer_embed(answer, reply, page) for page in range(len(pages))]
+    embeds = [answer_embed(answer, reply, page, stale_after=stale_after) for page in range(len(pages))]
     view: discord.ui.View | None = None
     if answer.is_disambiguation:
         view = pick_view(answer)
     elif len(embeds) > 1 or reply.links:
         view = PagedView(embeds, reply.links)
+    if answer.topic is not None and answer.question:
+        view = view or discord.ui.View(timeout=None)
+        view.add_item(FeedbackButton.for_answer(answer.topic.title, answer.question, row=2))
     content = f"<@{target.id}>" if target is not None else None
     return OutgoingMessage(content=content, embeds=embeds[:1], view=view, allowed_mentions=no_pings(target))

@@ -126,8 +126,8 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pick_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """The disambiguation buttons (``topicbot:`` custom ids) on a message."""
-    return [b for b in buttons(message) if str(b.get("custom_id", "")).startswith("topicbot:")]
+    """The disambiguation buttons (``topicbot:pick:`` custom ids) on a message."""
+    return [b for b in buttons(message) if str(b.get("custom_id", "")).startswith("topicbot:pick:")]
 
 
 def assert_no_implicit_pings(fake: FakeDiscord, *, after: int = 0) -> None:

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.usage.records import AskContext
 from bot.discord_adapter.error_messages import user_message
 from bot.discord_adapter.replies import no_pings
 
@@ -39,6 +40,15 @@ def mentions(message: discord.Message, user_id: int) -> bool:
     """
     return any(user.id == user_id for user in message.mentions) and re.search(
         rf"<@!?{user_id}>", message.content) is not None
+
+
+def context_of(interaction: discord.Interaction) -> AskContext:
+    """Where an interaction's question came from (the usage log keeps the member only if the guild opted in)."""
+    return AskContext(interaction.guild_id, interaction.channel_id, interaction.user.id)
+
+
+def message_context(message: discord.Message) -> AskContext:
+    return AskContext(message.guild.id if message.guild else None, message.channel.id, message.author.id)
 
 
 def strip_mention(content: str, user_id: int) -> str:
@@ -67,7 +77,7 @@ class AskCog(commands.Cog):
     )
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_LIMIT],
                   ephemeral: bool = False, target: discord.User | None = None) -> None:
-        answer = self.bot.services.answerer.answer(question, guild_id=interaction.guild_id)
+        answer = self.bot.services.ask(question, context_of(interaction))
         await self.bot.responder.send(interaction, answer, ephemeral=ephemeral, target=target)
 
     async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -76,7 +86,7 @@ class AskCog(commands.Cog):
         if not text:
             await interaction.response.send_message(NO_TEXT, ephemeral=True, allowed_mentions=no_pings())
             return
-        answer = self.bot.services.answerer.answer(text[:QUESTION_LIMIT], guild_id=interaction.guild_id)
+        answer = self.bot.services.ask(text[:QUESTION_LIMIT], context_of(interaction))
         await self.bot.responder.send(interaction, answer)
 
     @commands.Cog.listener()
@@ -97,7 +107,7 @@ class AskCog(commands.Cog):
         """Answer a message that mentions the bot; when it is a reply, answer the message it replies to."""
         services = self.bot.services
         responder = self.bot.responder
-        guild_id = message.guild.id if message.guild else None
+        context = message_context(message)
         own_text = strip_mention(message.content, my_id)
         if message.reference is not None and message.reference.message_id is not None:
             referenced = await self._referenced(message)
@@ -105,11 +115,10 @@ class AskCog(commands.Cog):
             if referenced is not None and referenced.author.id != my_id:  # not a follow-up to our own answer
                 referenced_text = strip_mention(referenced.content, my_id)
             if referenced_text:
-                await responder.reply(message, services.answerer.answer(referenced_text[:QUESTION_LIMIT],
-                                                                        guild_id=guild_id))
+                await responder.reply(message, services.ask(referenced_text[:QUESTION_LIMIT], context))
                 return
             if own_text:
-                answer = services.answerer.answer(own_text[:QUESTION_LIMIT], guild_id=guild_id)
+                answer = services.ask(own_text[:QUESTION_LIMIT], context)
                 if not answer.is_miss:
                     await responder.reply(message, answer)
                     return
@@ -118,7 +127,7 @@ class AskCog(commands.Cog):
         if not own_text:
             await responder.reply_chatter(message, EMPTY_MENTION)
             return
-        await responder.reply(message, services.answerer.answer(own_text[:QUESTION_LIMIT], guild_id=guild_id))
+        await responder.reply(message, services.ask(own_text[:QUESTION_LIMIT], context))
 
     async def _referenced(self, message: discord.Message) -> discord.Message | None:
         reference = message.reference
