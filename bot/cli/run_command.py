@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import Any
 
 from bot.config import Settings
 
@@ -76,7 +77,9 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
     from bot.services import build_services
 
     services = await build_services(settings)
+    metrics_server = None
     try:
+        metrics_server = serve_metrics(services.metrics, settings)
         await run_bot(services, settings, shard_ids=shard_ids, shard_count=shard_count)
     except discord.LoginFailure as exc:
         sys.stderr.write(f"topicbot run: Discord rejected the bot token ({exc}); check DISCORD_TOKEN\n")
@@ -89,5 +92,18 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
         sys.stderr.write(f"topicbot run: could not connect to Discord: {exc}\n")
         return 1
     finally:
+        if metrics_server is not None:
+            metrics_server.shutdown()
         await services.close()
     return 0
+
+
+def serve_metrics(metrics: object, settings: Settings) -> Any:  # noqa: ANN401 - prometheus-client's server
+    """Start the Prometheus endpoint when ``[metrics] enabled``; the server, or ``None``."""
+    from bot.core.usage.metrics import PrometheusMetrics
+
+    if not settings.metrics.enabled or not isinstance(metrics, PrometheusMetrics):
+        return None
+    server = metrics.serve(settings.metrics.address)
+    log.info("metrics at http://%s/metrics", settings.metrics.address)
+    return server

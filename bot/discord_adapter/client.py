@@ -20,6 +20,7 @@ import yarl
 from discord.ext import commands
 
 from bot.discord_adapter.feedback import FeedbackButton
+from bot.discord_adapter.follow_notifier import FollowNotifier
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.responder import Responder
 from bot.discord_adapter.tree import TopicTree
@@ -97,6 +98,8 @@ class TopicBot(commands.Bot):
         self.responder = Responder(services, settings.discord)
         self._following: asyncio.Task[None] | None = None
         self._recording: asyncio.Task[None] | None = None
+        self._notifying: asyncio.Task[None] | None = None
+        self.follow_notifier = FollowNotifier(self, services)
 
     @property
     def stale_after(self) -> timedelta:
@@ -111,6 +114,9 @@ class TopicBot(commands.Bot):
         self._following = asyncio.create_task(self.services.follow_changes(), name="topicbot-change-feed")
         # The usage log is written in batches, off every answer's path.
         self._recording = asyncio.create_task(self.services.run_recorder(), name="topicbot-usage-log")
+        # Followed topics: one message per change (batched per minute), whichever process made it.
+        self.services.feed.subscribe(self.follow_notifier)
+        self._notifying = asyncio.create_task(self.follow_notifier.run(), name="topicbot-follow")
         if self.syncs_commands:
             await self.sync_commands()
 
@@ -121,12 +127,13 @@ class TopicBot(commands.Bot):
         return shard_ids is None or 0 in shard_ids
 
     async def close(self) -> None:
-        for task in (self._following, self._recording):
+        self.services.feed.unsubscribe(self.follow_notifier)
+        for task in (self._following, self._recording, self._notifying):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._following = self._recording = None
+        self._following = self._recording = self._notifying = None
         await super().close()
 
     async def sync_commands(self) -> None:

@@ -37,6 +37,7 @@ from bot.discord_adapter.admin_views import (
     read_attachment,
 )
 from bot.discord_adapter.choices import topic_choices
+from bot.discord_adapter.cogs.usage_admin import UsageAdminCommands
 from bot.discord_adapter.error_messages import user_message
 from bot.discord_adapter.mod_log import MAX_MESSAGES_PER_BATCH, ModLog
 from bot.discord_adapter.moderators import check_manager, check_moderator
@@ -75,7 +76,7 @@ def _guild(interaction: discord.Interaction) -> int:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class TopicAdminCog(commands.GroupCog, group_name="topic-admin",
+class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-admin",
                     group_description="Moderators: add, edit, import and revert this server's topics"):
     """Moderator tools; every command replies only to the moderator who used it."""
 

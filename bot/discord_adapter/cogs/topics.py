@@ -19,6 +19,7 @@ from bot.core.errors import TopicbotError
 from bot.core.explaining import format_explanation
 from bot.core.question import parse_date_range
 from bot.discord_adapter.choices import CHOICE_LIMIT, MAX_CHOICES, topic_choices
+from bot.discord_adapter.cogs.follows import FollowCommands
 from bot.discord_adapter.replies import clip, no_pings, text_embed
 from bot.discord_adapter.topic_keys import resolve_key
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 BAD_DATE: Final = "I couldn't read that date; try a year (`2023`) or a month and year (`March 2023`)."
 
 
-class TopicsCog(commands.GroupCog, group_name="topic", group_description="Look up a tracked topic"):
+class TopicsCog(FollowCommands, commands.GroupCog, group_name="topic", group_description="Look up a tracked topic"):
     """Look-ups by topic name rather than by free-text question."""
 
     def __init__(self, bot: TopicBot) -> None:
