@@ -8,7 +8,6 @@ from typing import Any
 from unittest.mock import create_autospec
 
 import discord
-import pytest
 
 from bot.core.changes import Author
 from bot.core.editing import add_event, new_topic, set_attribute
