@@ -10,9 +10,12 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.core.usage.metrics import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +96,12 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
         return 1
     finally:
         if metrics_server is not None:
-            metrics_server.shutdown()
+            metrics_server.close()
         await services.close()
     return 0
 
 
-def serve_metrics(metrics: object, settings: Settings) -> Any:  # noqa: ANN401 - prometheus-client's server
+def serve_metrics(metrics: object, settings: Settings) -> MetricsServer | None:
     """Start the Prometheus endpoint when ``[metrics] enabled``; the server, or ``None``."""
     from bot.core.usage.metrics import PrometheusMetrics
 

@@ -107,16 +107,29 @@ class PrometheusMetrics:
 
         return generate_latest(self.registry)
 
-    def serve(self, address: str) -> Any:  # noqa: ANN401 - prometheus-client's server object
-        """Serve ``/metrics`` at ``host:port``; returns the server (``shutdown()`` stops it)."""
+    def serve(self, address: str) -> MetricsServer:
+        """Serve ``/metrics`` at ``host:port`` in a thread; ``close()`` the result to stop it."""
         from prometheus_client import start_http_server
 
         host, _, port = address.rpartition(":")
         try:
-            server, _thread = start_http_server(int(port), addr=host or "127.0.0.1", registry=self.registry)
+            server, thread = start_http_server(int(port), addr=host or "127.0.0.1", registry=self.registry)
         except (OSError, ValueError) as error:
             raise MetricsUnavailableError(f"[metrics] address {address!r}: cannot serve there: {error}") from error
-        return server
+        return MetricsServer(server, thread)
+
+
+class MetricsServer:
+    """A running metrics endpoint (prometheus-client's WSGI server and its thread)."""
+
+    def __init__(self, server: Any, thread: Any) -> None:  # noqa: ANN401 - prometheus-client's objects
+        self._server = server
+        self._thread = thread
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
 
 class ChangeMetrics:
