@@ -42,7 +42,7 @@ _RAW_WORD_RE: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SENTENCE_END: Final = (".", "!", "?", ":", ";", "\"", "“", "(")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameWords:
     """One name of a topic (its title or an alias): the display text and its content words."""
 

@@ -61,6 +61,7 @@ _FREE: Final = -2
 _SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
                     for group in SYNONYM_GROUPS for w in group}
 _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
+_ZDICT_SIZE: Final = 32 * 1024
 #: Added to a whole-name typo's candidate sum so it is always scored.
 _MUST_SCORE: Final = 1e6
 
@@ -90,6 +91,7 @@ class TopicIndex:
         self._guild_slots: dict[int, set[int]] = {}
         self._hidden: dict[int, set[str]] = {}
         self._cache: OrderedDict[int, Topic] = OrderedDict()
+        self._zdict: bytes | None = None
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
         english.load()
@@ -108,7 +110,7 @@ class TopicIndex:
         packed = PackedDocument.pack(doc, self._vocabulary)
         self._keys.append(key)
         self._docs.append(packed)
-        self._stored.append(zlib.compress(pickle.dumps(topic, protocol=pickle.HIGHEST_PROTOCOL), 6))
+        self._stored.append(self._compress(topic))
         self._slot_of[key] = slot
         if slot >= len(self._owner):
             self._owner = np.concatenate((self._owner, np.full(len(self._owner), _FREE, dtype=np.int64)))
@@ -203,10 +205,21 @@ class TopicIndex:
     def __len__(self) -> int:
         return len(self._slot_of)
 
+    def _compress(self, topic: Topic) -> bytes:
+        """The topic pickled and compressed against the first topic's pickle (a preset dictionary:
+        the structure every topic shares then costs next to nothing)."""
+        data = pickle.dumps(topic, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._zdict is None:
+            self._zdict = data[-_ZDICT_SIZE:]
+        packer = zlib.compressobj(6, zdict=self._zdict)
+        return packer.compress(data) + packer.flush()
+
     def _topic_at(self, slot: int) -> Topic:
         topic = self._cache.get(slot)
         if topic is None:
-            topic = pickle.loads(zlib.decompress(self._stored[slot]))  # noqa: S301 - our own bytes
+            assert self._zdict is not None  # noqa: S101 - set with the first topic
+            unpacker = zlib.decompressobj(zdict=self._zdict)
+            topic = pickle.loads(unpacker.decompress(self._stored[slot]))  # noqa: S301 - our own bytes
             assert isinstance(topic, Topic)  # noqa: S101
             self._cache[slot] = topic
             if len(self._cache) > self._params.topic_cache_size:
@@ -288,12 +301,12 @@ class TopicIndex:
         hits = self._trigrams.search(text, fuzz.WRatio, 50.0, limit * 3, lambda s: self._visible(s, guild_id))
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for slot, name, is_alias, _score in hits:
+        for slot, alias, _score in hits:
             title = self._title_at(slot)
             if title in seen:
                 continue
             seen.add(title)
-            out.append((_label(f"{title} (aka {name})" if is_alias else title), title))
+            out.append((_label(title if alias is None else f"{title} (aka {alias})"), title))
             if len(out) == limit:
                 break
         return out
@@ -306,7 +319,7 @@ class TopicIndex:
         """
         out: list[str] = []
         for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
-            for slot, _name, _alias, _score in self._trigrams.search(
+            for slot, _alias, _score in self._trigrams.search(
                     text, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):
                 title = self._title_at(slot)
                 if title not in out:
@@ -452,6 +465,8 @@ class TopicIndex:
         words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
         content = [w for w in normalize(text).split() if w not in CHATTER_WORDS]
         if not content or len(content) > self._params.whole_name_max_words:
+            return {}
+        if all(is_everyday(w) for w in content):  # "magnets work" is spelt right: no "Magr Networks"
             return {}
         return self._whole_names.typos("".join(content))
 

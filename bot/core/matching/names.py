@@ -11,6 +11,7 @@ word, whole-name typos, and autocomplete / "did you mean" over titles and aliase
 from __future__ import annotations
 
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -73,13 +74,14 @@ class NameTrigrams:
         self._grams = Vocabulary()
         self._postings = Postings(weighted=False)
         self._names: list[str | None] = []  # normalised name by name id; None once removed
-        self._owners: list[tuple[int, str, bool]] = []  # (slot, display name, is_alias)
-        self._by_slot: dict[int, list[int]] = {}
+        self._owner_slots = array("i")  # the topic slot of each name id
+        self._aliases: dict[int, str] = {}  # name id → the alias as written (titles are not kept twice)
+        self._by_slot: dict[int, tuple[int, int]] = {}  # slot → (first name id, how many): added together
         self._live = 0
         self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
 
     def add(self, slot: int, names: Iterable[tuple[str, bool]]) -> None:
-        ids = self._by_slot.setdefault(slot, [])
+        first = len(self._names)
         for display, is_alias in names:
             normal = normalize(display)
             if not normal:
@@ -89,20 +91,24 @@ class NameTrigrams:
             if name_id >= len(self._tiebreak):
                 self._tiebreak = np.concatenate((self._tiebreak, np.zeros(len(self._tiebreak), dtype=np.uint32)))
             self._tiebreak[name_id] = zlib.crc32(f"{normal}\0{display}".encode())
-            self._owners.append((slot, display, is_alias))
-            ids.append(name_id)
+            self._owner_slots.append(slot)
+            if is_alias:
+                self._aliases[name_id] = display
             self._live += 1
             for gram in trigrams(normal):
                 self._postings.add(self._grams.intern(gram), name_id)
+        self._by_slot[slot] = (first, len(self._names) - first)
 
     def remove(self, slot: int) -> None:
-        for name_id in self._by_slot.pop(slot, ()):
+        first, count = self._by_slot.pop(slot, (0, 0))
+        for name_id in range(first, first + count):
             normal = self._names[name_id]
             if normal is None:
                 continue
             for gram in trigrams(normal):
                 self._postings.remove(self._grams.intern(gram), name_id)
             self._names[name_id] = None
+            self._aliases.pop(name_id, None)
             self._live -= 1
 
     def _candidates(self, query: str) -> list[int]:
@@ -118,8 +124,8 @@ class NameTrigrams:
         return [int(i) for i in top_k(hit, counts[hit], self._params.autocomplete_scored, self._tiebreak)]
 
     def search(self, text: str, scorer: Callable[..., float], cutoff: float, limit: int,
-               visible: Callable[[int], bool]) -> list[tuple[int, str, bool, float]]:
-        """``(slot, display name, is_alias, score)`` of the best visible names, best first."""
+               visible: Callable[[int], bool]) -> list[tuple[int, str | None, float]]:
+        """``(slot, alias or None for the title, score)`` of the best visible names, best first."""
         query = normalize(text)
         if not query:
             return []
@@ -127,12 +133,12 @@ class NameTrigrams:
         choices = {i: self._names[i] for i in ids}
         hits = process.extract(query, choices, scorer=scorer, processor=None, score_cutoff=cutoff,
                                limit=None)
-        hits.sort(key=lambda hit: (-hit[1], hit[0], self._owners[hit[2]][1]))
-        out: list[tuple[int, str, bool, float]] = []
+        hits.sort(key=lambda hit: (-hit[1], hit[0], self._aliases.get(hit[2], "")))
+        out: list[tuple[int, str | None, float]] = []
         for _name, score, name_id in hits:
-            slot, display, is_alias = self._owners[name_id]
+            slot = self._owner_slots[name_id]
             if visible(slot):
-                out.append((slot, display, is_alias, float(score)))
+                out.append((slot, self._aliases.get(name_id), float(score)))
                 if len(out) >= limit:
                     break
         return out
@@ -145,19 +151,21 @@ class WholeNames:
     def __init__(self, params: MatchParams = PARAMS) -> None:
         self._params = params
         self._buckets = LetterBuckets()
-        self._slots: dict[str, set[int]] = {}
+        self._slots: dict[str, tuple[int, ...]] = {}
 
     def add(self, slot: int, compact: str) -> None:
         if compact:
             self._buckets.add(compact)
-            self._slots.setdefault(compact, set()).add(slot)
+            self._slots[compact] = (*self._slots.get(compact, ()), slot)
 
     def remove(self, slot: int, compact: str) -> None:
         slots = self._slots.get(compact)
         if slots is not None and slot in slots:
-            slots.discard(slot)
             self._buckets.discard(compact)
-            if not slots:
+            rest = tuple(s for s in slots if s != slot)
+            if rest:
+                self._slots[compact] = rest
+            else:
                 del self._slots[compact]
 
     def typos(self, text: str) -> dict[int, float]:

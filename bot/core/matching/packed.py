@@ -7,15 +7,16 @@ answers each question by binary search. Both classes answer the same questions (
 
 Layout (native byte order)::
 
-    header   6 × uint32   counts: terms, prefix pairs, phrases, proper words, exact words, 0
-    uint64   prefix pairs (prefix id << 32 | word id), sorted
+    header   4 × uint32   counts: terms, phrases, proper words, exact words
     uint64   phrases (first stem id << 32 | second stem id), sorted
     uint32   evidence word ids, sorted
-    float64  evidence weights            (same order)
-    float64  evidence outside the names  (same order)
+    uint16   evidence weight codes            (same order; ``Vocabulary.weight``)
+    uint16   evidence-outside-the-names codes (same order)
     uint32   proper words, sorted
     uint32   exact words, sorted
-    uint8    field code | flags          (same order as the evidence ids)
+    uint8    field code | flags               (same order as the evidence ids)
+
+The stems under a prefix key are kept once for all documents (``Vocabulary.prefix_group``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from itertools import accumulate
 from typing import Final, NamedTuple
 
 from bot.core.matching.postings import Vocabulary
+from bot.core.tokens import prefix_key
 from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
 
 FIELDS: Final = tuple(FIELD_WEIGHTS)
@@ -35,15 +37,14 @@ _DEFINING: Final = 16
 _ACRONYM: Final = 32
 _LOWERCASE: Final = 64
 _FIELD_MASK: Final = 15
-_HEADER: Final = struct.Struct("=6I")
+_HEADER: Final = struct.Struct("=4I")
 
 
 class _Views(NamedTuple):
-    prefixes: memoryview[int]
     phrases: memoryview[int]
     ids: memoryview[int]
-    weights: memoryview[float]
-    text: memoryview[float]
+    weights: memoryview[int]
+    text: memoryview[int]
     proper: memoryview[int]
     exact: memoryview[int]
     codes: memoryview[int]
@@ -70,8 +71,9 @@ class PackedDocument:
         intern = vocabulary.intern
         terms = sorted((intern(key), weight, field) for key, (weight, field) in doc.evidence.items())
         ids = array("I", (t for t, _, _ in terms))
-        weights = array("d", (w for _, w, _ in terms))
-        text = array("d", (doc.text_evidence.get(vocabulary.word(t), 0.0) for t, _, _ in terms))
+        weights = array("H", (vocabulary.weight_code(w) for _, w, _ in terms))
+        text = array("H", (vocabulary.weight_code(doc.text_evidence.get(vocabulary.word(t), 0.0))
+                           for t, _, _ in terms))
         codes = bytearray()
         for term, _, field in terms:
             word = vocabulary.word(term)
@@ -83,15 +85,15 @@ class PackedDocument:
             if word in doc.lowercase:
                 flags |= _LOWERCASE
             codes.append(flags)
-        prefixes = array("Q", sorted(
-            (intern(pkey) << 32) | intern(stem_)
-            for pkey, items in doc.prefix_evidence.items() for stem_, _ in items))
+        for pkey, items in doc.prefix_evidence.items():
+            for stem_, _ in items:
+                vocabulary.add_to_prefix(intern(pkey), intern(stem_))
         phrases = array("Q", sorted((intern(a) << 32) | intern(b) for a, b in doc.phrases))
         proper = array("I", sorted(intern(w) for w in doc.proper))
         exact = array("I", sorted(intern(w) for w in doc.exact))
-        header = _HEADER.pack(len(ids), len(prefixes), len(phrases), len(proper), len(exact), 0)
-        blob = b"".join((header, prefixes.tobytes(), phrases.tobytes(), ids.tobytes(), weights.tobytes(),
-                         text.tobytes(), proper.tobytes(), exact.tobytes(), bytes(codes)))
+        header = _HEADER.pack(len(ids), len(phrases), len(proper), len(exact))
+        blob = b"".join((header, phrases.tobytes(), ids.tobytes(), weights.tobytes(), text.tobytes(),
+                         proper.tobytes(), exact.tobytes(), bytes(codes)))
         return cls(blob, doc.names, vocabulary)
 
     @property
@@ -100,16 +102,22 @@ class PackedDocument:
 
     def _unpack(self) -> _Views:
         if self._views is None:
-            n, n_prefix, n_phrases, n_proper, n_exact, _ = _HEADER.unpack_from(self._blob)
+            n, n_phrases, n_proper, n_exact = _HEADER.unpack_from(self._blob)
             view = memoryview(self._blob)
-            ends = list(accumulate((_HEADER.size, 8 * n_prefix, 8 * n_phrases, 4 * n, 8 * n, 8 * n,
-                                    4 * n_proper, 4 * n_exact, n)))
+            ends = list(accumulate((_HEADER.size, 8 * n_phrases, 4 * n, 2 * n, 2 * n, 4 * n_proper, 4 * n_exact, n)))
             self._views = _Views(
-                view[ends[0]:ends[1]].cast("Q"), view[ends[1]:ends[2]].cast("Q"),
-                view[ends[2]:ends[3]].cast("I"), view[ends[3]:ends[4]].cast("d"),
-                view[ends[4]:ends[5]].cast("d"), view[ends[5]:ends[6]].cast("I"),
-                view[ends[6]:ends[7]].cast("I"), view[ends[7]:ends[8]].cast("B"))
+                view[ends[0]:ends[1]].cast("Q"), view[ends[1]:ends[2]].cast("I"),
+                view[ends[2]:ends[3]].cast("H"), view[ends[3]:ends[4]].cast("H"),
+                view[ends[4]:ends[5]].cast("I"), view[ends[5]:ends[6]].cast("I"),
+                view[ends[6]:ends[7]].cast("B"))
         return self._views
+
+    def __getstate__(self) -> tuple[bytes, tuple[NameWords, ...], Vocabulary]:
+        return self._blob, self.names, self._vocabulary
+
+    def __setstate__(self, state: tuple[bytes, tuple[NameWords, ...], Vocabulary]) -> None:
+        self._blob, self.names, self._vocabulary = state
+        self._views = None
 
     def release(self) -> None:
         """Drop the cached views (the index keeps views only for recently scored documents)."""
@@ -119,7 +127,7 @@ class PackedDocument:
         word_id = self._vocabulary.id(key)
         if word_id is None:
             return -1
-        ids = self._unpack()[2]
+        ids = self._unpack().ids
         i = bisect_left(ids, word_id)
         return i if i < len(ids) and ids[i] == word_id else -1
 
@@ -130,65 +138,61 @@ class PackedDocument:
         if i < 0:
             return 0.0, None
         views = self._unpack()
-        return float(views[3][i]), FIELDS[views[7][i] & _FIELD_MASK]
+        return self._vocabulary.weight(views.weights[i]), FIELDS[views.codes[i] & _FIELD_MASK]
 
     def text_evidence_of(self, key: str) -> float:
         i = self._position(key)
-        return 0.0 if i < 0 else float(self._unpack()[4][i])
+        return 0.0 if i < 0 else self._vocabulary.weight(self._unpack().text[i])
 
     def prefix_evidence_of(self, pkey: str) -> list[tuple[str, float]]:
         prefix_id = self._vocabulary.id(pkey)
         if prefix_id is None:
             return []
-        pairs = self._unpack()[0]
-        i = bisect_left(pairs, prefix_id << 32)
         out: list[tuple[str, float]] = []
-        while i < len(pairs) and pairs[i] >> 32 == prefix_id:
-            stem_ = self._vocabulary.word(pairs[i] & 0xFFFFFFFF)
-            out.append((stem_, self.evidence_of(stem_)[0]))
-            i += 1
+        for word_id in self._vocabulary.prefix_group(prefix_id):
+            stem_ = self._vocabulary.word(word_id)
+            weight = self.evidence_of(stem_)[0]
+            if weight > 0.0:
+                out.append((stem_, weight))
         return out
 
     def has_phrase(self, first: str, second: str) -> bool:
         a, b = self._vocabulary.id(first), self._vocabulary.id(second)
-        return a is not None and b is not None and _contains(self._unpack()[1], (a << 32) | b)
+        return a is not None and b is not None and _contains(self._unpack().phrases, (a << 32) | b)
 
     def is_proper(self, word: str) -> bool:
         word_id = self._vocabulary.id(word)
-        return word_id is not None and _contains(self._unpack()[5], word_id)
+        return word_id is not None and _contains(self._unpack().proper, word_id)
 
     def is_acronym(self, key: str) -> bool:
         i = self._position(key)
-        return i >= 0 and bool(self._unpack()[7][i] & _ACRONYM)
+        return i >= 0 and bool(self._unpack().codes[i] & _ACRONYM)
 
     def is_defining(self, key: str) -> bool:
         i = self._position(key)
-        return i >= 0 and bool(self._unpack()[7][i] & _DEFINING)
+        return i >= 0 and bool(self._unpack().codes[i] & _DEFINING)
 
     def has_lowercase(self, key: str) -> bool:
         i = self._position(key)
-        return i >= 0 and bool(self._unpack()[7][i] & _LOWERCASE)
+        return i >= 0 and bool(self._unpack().codes[i] & _LOWERCASE)
 
     # --- what the index reads when it adds or drops the topic -------------------------------------
 
     def evidence_items(self) -> list[tuple[int, float]]:
         """(word id, weight) of every evidence word."""
         views = self._unpack()
-        return [(int(t), float(w)) for t, w in zip(views[2], views[3], strict=True)]
-
-    def prefix_ids(self) -> set[int]:
-        return {int(pair) >> 32 for pair in self._unpack()[0]}
+        weight = self._vocabulary.weight
+        return [(int(t), weight(w)) for t, w in zip(views.ids, views.weights, strict=True)]
 
     def prefix_weights(self) -> dict[int, float]:
         """Prefix id → the best weight of the document's words under that prefix."""
-        views = self._unpack()
         best: dict[int, float] = {}
-        for pair in views[0]:
-            prefix_id, word_id = int(pair) >> 32, int(pair) & 0xFFFFFFFF
-            i = bisect_left(views[2], word_id)
-            best[prefix_id] = max(best.get(prefix_id, 0.0), float(views[3][i]))
+        for word_id, weight in self.evidence_items():
+            pkey = prefix_key(self._vocabulary.word(word_id))
+            if pkey is not None:
+                prefix_id = self._vocabulary.intern(pkey)
+                best[prefix_id] = max(best.get(prefix_id, 0.0), weight)
         return best
 
     def exact_ids(self) -> list[int]:
-        return [int(x) for x in self._unpack()[6]]
-
+        return [int(x) for x in self._unpack().exact]

@@ -21,13 +21,38 @@ _EMPTY_WEIGHTS: WeightArray = np.zeros(0, dtype=np.float32)
 
 
 class Vocabulary:
-    """Strings interned to dense ids (never reused, so packed documents stay valid)."""
+    """Strings interned to dense ids (never reused, so packed documents stay valid), the distinct
+    evidence weights by a 16-bit code, and the indexed stems under each prefix key."""
 
-    __slots__ = ("_ids", "_words")
+    __slots__ = ("_ids", "_prefix_groups", "_weight_codes", "_weights", "_words")
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self._words: list[str] = []
+        self._weights: list[float] = []
+        self._weight_codes: dict[float, int] = {}
+        self._prefix_groups: dict[int, set[int]] = {}
+
+    def weight_code(self, weight: float) -> int:
+        """A code for ``weight``: records combine a few field weights, so there are few distinct ones."""
+        code = self._weight_codes.get(weight)
+        if code is None:
+            code = len(self._weights)
+            if code > 0xFFFF:
+                raise OverflowError("more than 65536 distinct evidence weights")
+            self._weight_codes[weight] = code
+            self._weights.append(weight)
+        return code
+
+    def weight(self, code: int) -> float:
+        return self._weights[code]
+
+    def add_to_prefix(self, prefix_id: int, word_id: int) -> None:
+        self._prefix_groups.setdefault(prefix_id, set()).add(word_id)
+
+    def prefix_group(self, prefix_id: int) -> set[int]:
+        """Ids of the indexed stems under one prefix key (ever indexed: a document is still asked)."""
+        return self._prefix_groups.get(prefix_id, set())
 
     def __len__(self) -> int:
         return len(self._words)
