@@ -37,7 +37,7 @@ from typing import Any
 from benchmarks.figures import latency
 from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
-from bot.core.answering import Answerer
+from bot.core.answering import Answerer, MeaningCalibration, MeaningSearch
 from bot.core.answers import Answer
 from bot.core.matching import TopicIndex
 from bot.services import build_services
@@ -109,11 +109,22 @@ def _expected(label: dict[str, Any]) -> str:
     return f"{label['topic']} [{label['intent']}{attr}]"
 
 
-def run(knowledge_dir: Path, questions_file: Path) -> None:
+def meaning_for(index: TopicIndex, model: str) -> MeaningSearch:
+    """The semantic signal over the index's topics (``--semantic``), vectors kept in memory."""
+    from bot.core.semantic import MemoryVectorCache, SemanticIndex, load_embedder
+
+    meaning = SemanticIndex(load_embedder(model), MemoryVectorCache())
+    meaning.upsert_many((topic, None) for topic in index.topics())
+    return meaning
+
+
+def run(knowledge_dir: Path, questions_file: Path, semantic: str | None = None,
+        calibration: MeaningCalibration | None = None) -> None:
     started = time.perf_counter()
     index = load_index(knowledge_dir)
+    meaning = meaning_for(index, semantic) if semantic else None
     load_ms = (time.perf_counter() - started) * 1000.0
-    answerer = Answerer(index)
+    answerer = Answerer(index, meaning, calibration or MeaningCalibration())
     labels = read_labels(questions_file)
     results: list[tuple[dict[str, Any], Answer]] = []
     latencies: list[float] = []
@@ -161,8 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the eval directory (knowledge/, questions)")
     parser.add_argument("--knowledge", type=Path, help="records directory (default: EVAL/knowledge)")
     parser.add_argument("--questions", type=Path, help="labelled questions (default: EVAL/questions.dev.jsonl)")
+    parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
+                        help="add the semantic signal (the [semantic] extra; MODEL as in [semantic] model)")
     args = parser.parse_args(argv)
-    run(args.knowledge or args.eval / "knowledge", args.questions or args.eval / "questions.dev.jsonl")
+    run(args.knowledge or args.eval / "knowledge", args.questions or args.eval / "questions.dev.jsonl",
+        args.semantic)
 
 
 if __name__ == "__main__":

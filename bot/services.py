@@ -9,19 +9,22 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.core.answering import Answerer
+from bot.core.answering import Answerer, MeaningSearch
 from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
 from bot.core.importing import import_folder, record_files
-from bot.core.index_updates import IndexUpdater
+from bot.core.index_updates import IndexUpdater, MeaningUpdater
 from bot.core.matching import TopicIndex
+from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
@@ -33,6 +36,9 @@ from bot.core.usage.metrics import ChangeMetrics, Metrics, NullMetrics, Promethe
 from bot.core.usage.queries import UsageQueries
 from bot.core.usage.recorder import UsageRecorder
 from bot.core.usage.records import AskContext
+
+if TYPE_CHECKING:
+    from bot.core.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +69,7 @@ class Services:
     recorder: UsageRecorder | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    meaning: MeaningSearch | None = None
 
     def ask(self, question: str, context: AskContext) -> Answer:
         """``answerer.answer``, timed and queued for the usage log (recording never delays or breaks it)."""
@@ -83,7 +90,7 @@ class Services:
         self.index = await _load_index(self.repository)
         self.index_updater.index = self.index
         self.feed.position = max(self.feed.position, position)
-        self.answerer = Answerer(self.index)
+        self.answerer = Answerer(self.index, self.meaning)
         log.info("index reloaded: %d topics", len(self.index))
 
     def wakeup(self, *, poll_interval: float | None = None) -> Wakeup:
@@ -164,6 +171,29 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
     if settings.usage.enabled:
         recorder = UsageRecorder(usage_store, low_confidence=settings.usage.low_confidence,
                                  retention=timedelta(days=settings.usage.retention_days), metrics=metrics)
-    return Services(settings, engine, session_factory, repository, index, Answerer(index), Renderer(),
+    meaning = _load_meaning(settings, index)
+    if meaning is not None:
+        feed.subscribe(MeaningUpdater(meaning, settings.tz))
+    return Services(settings, engine, session_factory, repository, index, Answerer(index, meaning), Renderer(),
                     TopicEditor(repository, feed), feed, updater, usage_store, UsageQueries(usage_store),
-                    recorder, metrics)
+                    recorder, metrics, meaning=meaning)
+
+
+def _load_meaning(settings: Settings, index: TopicIndex) -> SemanticIndex | None:
+    """The semantic signal when ``[semantic] enabled``: vectors of every topic, computed only for
+    topics whose text changed since they were cached. Raises ``SemanticUnavailableError`` (one line
+    naming the extra) when the extra is not installed."""
+    if not settings.semantic.enabled:
+        return None
+    from bot.core.semantic import SemanticIndex, SqliteVectorCache, load_embedder
+
+    started = time.perf_counter()
+    meaning = SemanticIndex(load_embedder(settings.semantic.model), SqliteVectorCache())
+    embedded = meaning.upsert_many(_scoped_topics(index))
+    log.info("semantic signal: %d topics (%d embedded now) in %.2f s", len(meaning), embedded,
+             time.perf_counter() - started)
+    return meaning
+
+
+def _scoped_topics(index: TopicIndex) -> Iterator[tuple[Topic, int | None]]:
+    yield from index.entries()

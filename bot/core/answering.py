@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Final
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
 
 from bot.core.answers import Answer, DateRange, Explanation, Intent
 from bot.core.attribute_matching import match_attribute
@@ -52,11 +54,45 @@ NEAREST_EVENTS: Final = 3
 _QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
 
 
-class Answerer:
-    """Answers questions from a ``TopicIndex``."""
+class MeaningSearch(Protocol):
+    """The optional semantic signal (``bot.core.semantic.SemanticIndex``): topics by meaning."""
 
-    def __init__(self, index: TopicIndex) -> None:
+    def search(self, text: str, k: int = 5, allowed: Callable[[tuple[int | None, str]], bool] | None = None
+               ) -> list[tuple[tuple[int | None, str], float]]: ...
+
+    def attribute_by_meaning(self, question: str, attribute_names: Sequence[str],
+                             min_cosine: float = 0.0) -> tuple[str, float] | None: ...
+
+
+@dataclass(frozen=True)
+class MeaningCalibration:
+    """When the semantic signal may answer what the words alone did not (cosines of unit vectors).
+
+    Fitted on the labelled development questions (``python -m benchmarks.calibrate``) and applied
+    unchanged everywhere; the defaults suit the bundled static model.
+    """
+
+    #: A topic the lexical ranker also found (at least ``agree_score``) is answered from this cosine.
+    agree: float = 0.55
+    agree_score: float = 20.0
+    #: A topic found by meaning alone needs this cosine and this lead over the next one.
+    alone: float = 0.75
+    margin: float = 0.08
+    #: Fewest content words a question needs before meaning alone may answer it (one word is chatter
+    #: far more often than a paraphrase).
+    min_words: int = 2
+    #: An attribute is chosen by meaning from this cosine (when no attribute matched by its words).
+    attribute: float = 0.55
+
+
+class Answerer:
+    """Answers questions from a ``TopicIndex`` (and, when given, a ``MeaningSearch``)."""
+
+    def __init__(self, index: TopicIndex, meaning: MeaningSearch | None = None,
+                 calibration: MeaningCalibration = MeaningCalibration()) -> None:
         self.index = index
+        self.meaning = meaning
+        self.calibration = calibration
 
     # --- the free-text path ----------------------------------------------------------------------
 
@@ -72,7 +108,8 @@ class Answerer:
             return versus
         ranking = self.index.rank(parsed.text, guild_id)
         if not ranking or not _accepted(ranking[0]):
-            return self._miss(parsed, ranking, guild_id)
+            by_meaning = self._by_meaning(parsed, ranking, guild_id)
+            return by_meaning if by_meaning is not None else self._miss(parsed, ranking, guild_id)
         close = _alternatives(ranking)
         best = close[0]
         runner_up = next((s for s in ranking if s is not best), None)
@@ -86,6 +123,48 @@ class Answerer:
         if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
             return self._miss(parsed, ranking, guild_id)
         return self._answer_about(parsed, topic, best, runner_up)
+
+    def _by_meaning(self, parsed: Question, ranking: list[TopicScore], guild_id: int | None) -> Answer | None:
+        """The topic the question means when its words fell short: one the lexical ranker also found
+        and the meaning confirms (a long question that names it among other words), or one far
+        closer in meaning than any other (a paraphrase); two about equally close are offered both."""
+        if self.meaning is None:
+            return None
+        content = parsed.content_words
+        if not content:
+            return None
+        calibration = self.calibration
+
+        def visible(key: tuple[int | None, str]) -> bool:
+            owner, folded = key
+            return (owner is None or owner == guild_id) and self.index.get(folded, guild_id) is not None
+
+        hits = self.meaning.search(parsed.text, k=3, allowed=visible)
+        if not hits:
+            return None
+        (_, best_title), best = hits[0]
+        second = hits[1][1] if len(hits) > 1 else -1.0
+        lexical = {s.title.casefold(): s for s in ranking}
+        agreed = lexical.get(best_title)
+        if agreed is not None and agreed.score >= calibration.agree_score and best >= calibration.agree:
+            chosen = agreed
+        elif len(content) >= calibration.min_words and best >= calibration.alone:
+            if best - second < calibration.margin:
+                close = [TopicScore(t.title, round(100.0 * cos, 2), cos, 0.0, "meaning", None)
+                         for (_, folded), cos in hits if cos >= calibration.alone
+                         and best - cos < calibration.margin and (t := self.index.get(folded, guild_id))]
+                if len(close) >= 2:
+                    return self._disambiguation(parsed, close, close[1], note="several topics are as close in meaning")
+            chosen = TopicScore(best_title, round(100.0 * best, 2), best, 0.0, "meaning", None)
+        else:
+            return None
+        topic = self.index.get(best_title, guild_id)
+        if topic is None:
+            return None
+        chosen = TopicScore(topic.title, chosen.score, chosen.coverage, chosen.name_cover, "meaning",
+                            chosen.matched_text, chosen.name_words)
+        runner_up = next((s for s in ranking if s.title != topic.title), None)
+        return self._answer_about(parsed, topic, chosen, runner_up)
 
     def _versus(self, parsed: Question, guild_id: int | None) -> Answer | None:
         if not parsed.versus:
@@ -126,6 +205,12 @@ class Answerer:
             elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))
                             or (match.direct and match.words - set(stems(topic.description)))):
                 intent, attribute = "attribute", match.attribute
+            elif match is None and self.meaning is not None and topic.attributes \
+                    and _QUESTION_WORD_RE.search(normalize(parsed.text)):
+                by_meaning = self.meaning.attribute_by_meaning(
+                    parsed.text, [a.name for a in topic.attributes], self.calibration.attribute)
+                if by_meaning is not None:  # "what does it run on" → Engines
+                    intent, attribute = "attribute", topic.attribute(by_meaning[0])
         return self._build(parsed.raw, topic, intent, attribute=attribute.name if attribute else None,
                            date_range=parsed.date_range, confidence=confidence, explanation=explanation)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
+from typing import Protocol
 
 from bot.core.changes import ChangeEvent
 from bot.core.matching import TopicIndex
+from bot.core.model import Topic
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +53,31 @@ class IndexUpdater:
         for event in events:
             apply_change(self.index, event, self.tz)
         log.debug("index: applied change events %d to %d", events[0].id, events[-1].id)
+
+
+class MeaningIndex(Protocol):
+    """What ``MeaningUpdater`` keeps current (``bot.core.semantic.SemanticIndex``)."""
+
+    def upsert(self, topic: Topic, guild_id: int | None = None) -> None: ...
+
+    def remove(self, title: str, guild_id: int | None = None) -> bool: ...
+
+
+class MeaningUpdater:
+    """A ``ChangeFeed`` subscriber that keeps the semantic signal's vectors in step with the topics
+    (hiding needs nothing: what a guild sees is decided by the ``TopicIndex``)."""
+
+    def __init__(self, meaning: MeaningIndex, tz: tzinfo = UTC) -> None:
+        self.meaning = meaning
+        self.tz = tz
+
+    async def __call__(self, events: Sequence[ChangeEvent], /) -> None:
+        for event in events:
+            if event.title is None:
+                continue
+            if event.action == "remove":
+                self.meaning.remove(event.title, event.guild_id)
+            elif event.writes_topic and (topic := event.topic(self.tz)) is not None:
+                if event.previous_title is not None and event.previous_title.casefold() != topic.title.casefold():
+                    self.meaning.remove(event.previous_title, event.guild_id)
+                self.meaning.upsert(topic, event.guild_id)

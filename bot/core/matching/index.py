@@ -23,7 +23,7 @@ import math
 import pickle
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import numpy as np
@@ -267,6 +267,12 @@ class TopicIndex:
     def topics(self, guild_id: int | None = None) -> list[Topic]:
         """Visible topics, ordered by title (unpacks every one: for exports and small indexes)."""
         return [t for title in self.titles(guild_id) if (t := self.get(title, guild_id)) is not None]
+
+    def entries(self) -> Iterator[tuple[Topic, int | None]]:
+        """Every topic of every scope with its guild (unpacks each one: for exports and rebuilds)."""
+        for slot, key in enumerate(self._keys):
+            if key is not None:
+                yield self._topic_at(slot), key[0]
 
     def titles(self, guild_id: int | None = None) -> list[str]:
         """Visible titles, ordered case-insensitively (kept until the next change)."""
