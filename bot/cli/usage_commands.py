@@ -103,6 +103,8 @@ def misses_command(args: argparse.Namespace, settings: Settings) -> int:
         _out("Alias suggestions (a miss, then the same member's answered question within a minute):")
         for suggestion in suggestions:
             _out(f"  #{suggestion.id}  \"{suggestion.question}\" \u2192 {suggestion.topic}  (seen {suggestion.count}x)")
+        _out("Add one with: topicbot edit TOPIC --add-alias ALIAS"
+             + (f" --guild {args.guild}" if args.guild else "") + "  (or its button in /topic-admin misses)")
     return 0
 
 

@@ -210,3 +210,19 @@ async def test_the_notifier_posts_what_changed_at_most_once_a_minute(services: A
     await services.editor.edit("Anthropic", lambda t: set_attribute(t, "Fleet Size", "none"), author=cli)
     clock.now += timedelta(minutes=5)
     assert await notifier.post_due() == 0  # nobody follows Anthropic
+
+
+async def test_create_topic_opens_the_add_form_with_the_question_as_title(bot: Any, services: Any,
+                                                                          make_interaction: Any) -> None:
+    await services.usage_store.add_asks([miss("moon dirt harvesting", "Waymo")])
+    cog = TopicAdminCog(bot)
+    interaction = moderator(make_interaction)
+    await cog.misses.callback(cog, interaction, days=7)
+    _, kwargs = sent(interaction.response.send_message)
+    create = next(b for b in kwargs["view"].children if str(getattr(b, "label", "")).startswith("Create topic"))
+    click = moderator(make_interaction)
+    await create.callback(click)
+    click.response.send_modal.assert_awaited_once()
+    modal = click.response.send_modal.await_args.args[0]
+    assert modal.title_input.default == "moon dirt harvesting"
+    assert modal.handler == cog.submit_add
