@@ -95,6 +95,8 @@ class Settings:
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     timezone: str = "UTC"
     log_level: str = "INFO"
+    #: Where the index is kept between runs: "auto", "off" or a file path (see ``services.snapshot_path``).
+    index_snapshot: str = "auto"
     discord: DiscordSettings = DiscordSettings()
     semantic: SemanticSettings = SemanticSettings()
     usage: UsageSettings = UsageSettings()
@@ -252,6 +254,7 @@ _TOPICBOT_KEYS: Final[Mapping[str, Parse]] = {
     "knowledge_dir": _text,
     "timezone": _timezone,
     "log_level": _log_level,
+    "index_snapshot": _text,
 }
 _DISCORD_KEYS: Final[Mapping[str, Parse]] = {
     "token": _optional_text,

@@ -6,14 +6,17 @@ nothing here is a module-level singleton.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -22,6 +25,7 @@ from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
 from bot.core.importing import import_folder, record_files
+from bot.core.index_loading import build_index, open_index, write_snapshot
 from bot.core.index_updates import IndexUpdater, MeaningUpdater
 from bot.core.matching import TopicIndex
 from bot.core.model import Topic
@@ -29,7 +33,6 @@ from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
 from bot.core.storage.repository import TopicRepository
-from bot.core.storage.stored import StoredTopic
 from bot.core.storage.usage import UsageStore
 from bot.core.storage.wakeups import wakeup_for
 from bot.core.usage.metrics import ChangeMetrics, Metrics, NullMetrics, PrometheusMetrics
@@ -87,7 +90,7 @@ class Services:
     async def reload_index(self) -> None:
         """Rebuild the in-memory index from the store (after a bulk change)."""
         position = await self.repository.last_change_id()
-        self.index = await _load_index(self.repository)
+        self.index = await build_index(self.repository)
         self.index_updater.index = self.index
         self.feed.position = max(self.feed.position, position)
         self.answerer = Answerer(self.index, self.meaning)
@@ -106,25 +109,19 @@ class Services:
             await wakeup.close()
 
     async def close(self) -> None:
+        snapshot = snapshot_path(self.settings)
+        if snapshot is not None and self.feed.position > 0:
+            try:
+                await write_snapshot(self.repository, snapshot, store_address(self.settings.database_url),
+                                     self.index, self.feed.position)
+            except Exception:  # closing must not fail because the cache could not be written
+                log.exception("index snapshot: not saved")
         if self.recorder is not None:
             try:
                 await self.recorder.flush()
             except Exception:  # closing must not fail because the log could not be written
                 log.exception("usage log: the last records could not be written")
         await self.engine.dispose()
-
-
-async def _load_index(repository: TopicRepository, stored: list[StoredTopic] | None = None) -> TopicIndex:
-    """The index of every scope (global topics and each guild's own), with each guild's hidden topics.
-
-    ``stored`` is ``repository.list_all()`` when the caller has just read it (loading is the slow part).
-    """
-    if stored is None:
-        stored = await repository.list_all()
-    index = TopicIndex((topic.topic, topic.guild_id) for topic in stored)
-    for guild_id, title in await repository.hidden_pairs():
-        index.hide(guild_id, title)
-    return index
 
 
 async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
@@ -157,13 +154,18 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         # Read first: changes committed while the index loads are then applied again (harmlessly),
         # never missed.
         position = await repository.last_change_id()
-        index = await _load_index(repository)
+        snapshot, store = snapshot_path(settings), store_address(settings.database_url)
+        index, index_position = await open_index(repository, position, snapshot, store)
     except BaseException:
         await engine.dispose()
         raise
-    feed = ChangeFeed(repository, position=position)
+    feed = ChangeFeed(repository, position=index_position)
     updater = IndexUpdater(index, settings.tz)
     feed.subscribe(updater)
+    if index_position < position:  # the changes made since the snapshot
+        await feed.catch_up()
+        if snapshot is not None:
+            await write_snapshot(repository, snapshot, store, index, feed.position)
     if settings.metrics.enabled:
         feed.subscribe(ChangeMetrics(metrics))
     usage_store = UsageStore(session_factory)
@@ -177,6 +179,32 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
     return Services(settings, engine, session_factory, repository, index, Answerer(index, meaning), Renderer(),
                     TopicEditor(repository, feed), feed, updater, usage_store, UsageQueries(usage_store),
                     recorder, metrics, meaning=meaning)
+
+
+def snapshot_path(settings: Settings) -> Path | None:
+    """Where this process keeps its index snapshot (``index_snapshot``: "auto", "off" or a path).
+
+    "auto" is beside a SQLite file (``topicbot.db.index``), in the user cache folder for a server
+    database, and nowhere for an in-memory store.
+    """
+    choice = settings.index_snapshot.strip()
+    if choice.lower() == "off":
+        return None
+    if choice.lower() != "auto":
+        return Path(choice).expanduser()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        return None if database in ("", ":memory:") or database.startswith("file:") else Path(database + ".index")
+    import platformdirs
+
+    digest = hashlib.sha256(store_address(settings.database_url).encode()).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir("topicbot", appauthor=False)) / f"index-{digest}.pickle"
+
+
+def store_address(database_url: str) -> str:
+    """The store's address without its password (what a snapshot is of)."""
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def _load_meaning(settings: Settings, index: TopicIndex) -> SemanticIndex | None:

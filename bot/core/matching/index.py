@@ -99,6 +99,17 @@ class TopicIndex:
             self.upsert(topic, guild_id)
         self.compact()
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot keeps: everything but the caches of recent work."""
+        state = {name: getattr(self, name) for name in vars(self)}
+        state["_cache"] = OrderedDict()
+        state["_compound_cache"] = {}
+        state["_titles_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
     # --- updates -------------------------------------------------------------------------------
 
     def upsert(self, topic: Topic, guild_id: int | None = None) -> None:
