@@ -36,6 +36,45 @@ async def with_usage(settings: Settings, work: Callable[[UsageQueries], Awaitabl
         await engine.dispose()
 
 
+async def decide_suggestion(settings: Settings, guild_id: int | None, suggestion_id: int, *, accept: bool,
+                            author: str) -> str:
+    """Accept (add the alias through ``TopicEditor``) or reject one suggestion; the line to print.
+
+    The alias goes to the guild's own topic of that title when there is one, else to the shared topic
+    (the operator of the command line may change shared topics; a guild's moderators may not).
+    """
+    from datetime import UTC, datetime
+
+    from bot.core import editing
+    from bot.core.changes import Author
+    from bot.core.errors import EditError
+    from bot.core.moderation import TopicEditor
+    from bot.core.storage import TopicRepository, UsageStore, make_engine, make_session_factory, migrate
+
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        sessions = make_session_factory(engine)
+        store = UsageStore(sessions)
+        suggestion = await store.suggestion(suggestion_id, guild_id)
+        if suggestion is None or suggestion.status != "pending":
+            where = f"guild {guild_id}" if guild_id is not None else "outside any guild (use --guild ID)"
+            raise EditError(f"no pending alias suggestion #{suggestion_id} {where}; `topicbot misses` lists them")
+        now = datetime.now(UTC)
+        if not accept:
+            await store.decide(suggestion_id, guild_id, "rejected", now)
+            return f"Rejected #{suggestion_id}: \"{suggestion.question}\" will not be suggested again."
+        repository = TopicRepository(sessions, tz=settings.tz)
+        stored = await repository.get(suggestion.topic, guild_id=guild_id)
+        result = await TopicEditor(repository).edit(
+            stored.title, lambda topic: editing.add_alias(topic, suggestion.question),
+            author=Author(author, "cli"), guild_id=stored.guild_id)
+        await store.decide(suggestion_id, guild_id, "accepted", now)
+        return f"{result.headline()}: \"{suggestion.question}\" now answers as {result.title}."
+    finally:
+        await engine.dispose()
+
+
 def _days(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 3650:
         raise argparse.ArgumentTypeError(f"must be a whole number of days from 1 to 3650, got {text!r}")
@@ -46,6 +85,12 @@ def _guild(text: str) -> int:
     if not text.isdigit() or int(text) <= 0:
         raise argparse.ArgumentTypeError(f"must be a Discord server id (a positive whole number), got {text!r}")
     return int(text)
+
+
+def _suggestion_id(text: str) -> int:
+    if not text.lstrip("#").isdigit():
+        raise argparse.ArgumentTypeError(f"must be a suggestion number as `topicbot misses` shows it, got {text!r}")
+    return int(text.lstrip("#"))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +107,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "then the pending alias suggestions.",
     )
     _common(misses)
+    decision = misses.add_mutually_exclusive_group()
+    decision.add_argument("--accept", type=_suggestion_id, metavar="N",
+                          help="accept alias suggestion #N: add it to its topic (then list again)")
+    decision.add_argument("--reject", type=_suggestion_id, metavar="N", help="reject alias suggestion #N")
+    misses.add_argument("--author", default="cli", help="name recorded in the revision (default: cli)")
     misses.set_defaults(handler=misses_command)
     stats = subparsers.add_parser(
         "stats", help="usage statistics: top topics, intents, answer rate, misses per day",
@@ -85,6 +135,11 @@ def _suggestion_json(suggestion: AliasSuggestion) -> dict[str, Any]:
 
 
 def misses_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.accept is not None or args.reject is not None:
+        number = args.accept if args.accept is not None else args.reject
+        _out(asyncio.run(decide_suggestion(settings, args.guild, number,
+                                           accept=args.accept is not None, author=args.author)))
+        return 0
     async def work(queries: UsageQueries) -> tuple[list[MissGroup], list[AliasSuggestion]]:
         return await queries.misses(args.guild, days=args.days), await queries.suggestions(args.guild)
 
@@ -103,8 +158,8 @@ def misses_command(args: argparse.Namespace, settings: Settings) -> int:
         _out("Alias suggestions (a miss, then the same member's answered question within a minute):")
         for suggestion in suggestions:
             _out(f"  #{suggestion.id}  \"{suggestion.question}\" \u2192 {suggestion.topic}  (seen {suggestion.count}x)")
-        _out("Add one with: topicbot edit TOPIC --add-alias ALIAS"
-             + (f" --guild {args.guild}" if args.guild else "") + "  (or its button in /topic-admin misses)")
+        guild = f" --guild {args.guild}" if args.guild else ""
+        _out(f"Decide with: topicbot misses{guild} --accept N (adds the alias) or --reject N")
     return 0
 
 

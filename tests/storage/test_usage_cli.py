@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,34 @@ def test_a_bad_period_is_one_line_and_exit_2(cli: Callable[..., int], capsys: py
         cli("stats", "--days", "zero")
     assert raised.value.code == 2
     assert "must be a whole number of days" in capsys.readouterr().err
+
+
+async def _suggest(url: str, guild: int | None, question: str, topic: str) -> int:
+    engine = make_engine(url)
+    try:
+        store = UsageStore(make_session_factory(engine))
+        await store.suggest([SuggestedAlias(guild, question, topic)], datetime.now(UTC))
+        return (await store.suggestions(guild))[0].id
+    finally:
+        await engine.dispose()
+
+
+def test_accepting_a_suggestion_adds_the_alias_and_rejecting_drops_it(
+        cli: Callable[..., int], tmp_path: Path, records_dir: Callable[..., Path], make_topic: Callable[..., Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("import", str(records_dir(make_topic("Fusion Power")))) == 0
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"
+    first = asyncio.run(_suggest(url, 5, "sun in a box", "Fusion Power"))
+    assert cli("show", "sun in a box") == 1
+    capsys.readouterr()
+    assert cli("misses", "--guild", "5", "--accept", str(first)) == 0
+    assert '"sun in a box" now answers as Fusion Power' in capsys.readouterr().out
+    assert cli("show", "sun in a box") == 0
+    assert capsys.readouterr().out.startswith("Fusion Power")
+    second = asyncio.run(_suggest(url, 5, "star jar", "Fusion Power"))
+    assert cli("misses", "--guild", "5", "--reject", f"#{second}") == 0
+    assert capsys.readouterr().out.startswith(f"Rejected #{second}")
+    assert cli("misses", "--guild", "5", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["suggestions"] == []
+    assert cli("misses", "--guild", "5", "--accept", str(second)) == 1
+    assert f"no pending alias suggestion #{second} guild 5" in capsys.readouterr().err
