@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.core.answers import DateRange, Intent
+from bot.core.english import is_everyday
 from bot.core.lexicon import FUNCTION_WORDS, INTENT_WORDS
 from bot.core.tokens import normalize
 
@@ -56,19 +60,23 @@ _ATTRIBUTIVE_YEAR_RE: Final = re.compile(
 _LIST_RE: Final = re.compile(
     r"\b(?:list\b.*\btopics?|(?:what|which)\s+(?:\w+\s+){0,2}topics|topics?\s+(?:do|does|are|you)\b|"
     r"what\s+(?:else\s+)?(?:do|can)\s+you\s+(?:know|track|cover|answer)|show\s+me\s+everything|"
-    r"what\s+do\s+you\s+know\s+about\s*\??$|all\s+(?:the\s+)?topics|list\s+(?:all|everything))"
+    r"what\s+do\s+you\s+know\s+about\s*\??$|all\s+(?:the\s+)?topics|list\s+(?:all|everything)|"
+    r"what\s+(?:can|could|should)\s+i\s+ask|topic\s+list|list\s+of\s+(?:your\s+)?topics|your\s+topics|"
+    r"(?:what|which)\s+(?:\w+\s+){0,2}ones\s+(?:do|are|have)\b|what\s+(?:do\s+you\s+have|have\s+you\s+got)\b)"
 )
-_LIST_FILTER_RE: Final = re.compile(r"\b(?:about|on|related to|regarding|covering|involving|in)\s+(.+)$")
-_LIST_ADJECTIVE_RE: Final = re.compile(r"\b(?:what|which|list|any)\s+(?:\w+\s+)?(\w+)\s+topics\b")
+_LIST_FILTER_RE: Final = re.compile(
+    r"\b(?:about|on|related to|regarding|covering|involving|in|mention|mentions|mentioning|name|names|naming)\s+(.+)$")
+_LIST_ADJECTIVE_RE: Final = re.compile(r"\b(?:what|which|list|any|the)\s+(?:\w+\s+)?(\w+)\s+(?:topics|ones)\b")
 _SOURCES_RE: Final = re.compile(
     r"\b(?:sources?|links?|urls?|references?|citations?|articles?|read more|learn more|"
-    r"where\s+(?:can|could|do|should)\s+i\s+(?:read|learn|find)|further reading)\b"
+    r"where\s+(?:can|could|do|should)\s+i\s+(?:read|learn|find)|further reading|src|srcs|sauce|cite|"
+    r"where\s+(?:did|does|do)\s+(?:you|this|that|it|the\s+\w+)\s+(?:get|come|find|learn)|who\s+says)\b"
 )
 _TIMELINE_RE: Final = re.compile(
     r"\b(?:when\s+(?:did|was|were|is|does|do|had|has)|what\s+happened|what\s+has\s+happened|happened|"
     r"timeline|history|chronology|milestones?|events?|news|latest|recent(?:ly)?|updates?|"
     r"since\s+when|flights?\s+in|launch(?:es)?\s+in|anything\s+new|whats?\s+new|what\s+is\s+new|"
-    r"(?:whats?|what\s+is)\s+happening)\b"
+    r"(?:whats?|what\s+is)\s+happening|deadlines?|key\s+dates|(?:blow|blew|blown)\s+up|took\s+off)\b"
 )
 _WHEN_WILL_RE: Final = re.compile(r"\bwhen\s+(?:will|would|could|might|can|should)\b")
 _SUMMARY_RE: Final = re.compile(
@@ -198,9 +206,27 @@ def _versus_parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+#: Words that ask for a kind of answer, recognised with one slip ("timline", "sorces").
+_INTENT_KEYWORDS: Final = ("timeline", "sources", "history", "milestones", "summary", "overview", "topics")
+
+
+def correct_intent_words(text: str) -> str:
+    """``text`` with a misspelt intent keyword (one slip, five letters or more, not itself an
+    everyday word) written right, so the intent is read and the word is not taken for a topic's."""
+    out: list[str] = []
+    for word in text.split():
+        bare = word.strip(".,!?;:").lower()
+        if len(bare) >= 5 and bare not in _INTENT_KEYWORDS and not is_everyday(bare):
+            hit = process.extractOne(bare, _INTENT_KEYWORDS, scorer=OSA.distance, score_cutoff=1)
+            if hit is not None:
+                word = word.lower().replace(bare, hit[0])
+        out.append(word)
+    return " ".join(out)
+
+
 def parse_question(raw: str) -> Question:
     """Clean ``raw`` and read its intent cue, date range, list filter and "X vs Y" parts."""
-    text = clean_question(raw)
+    text = correct_intent_words(clean_question(raw))
     cue = detect_intent_cue(text)
     date_range = parse_date_range(text)
     if date_range is not None and cue in (None, "summary"):

@@ -356,6 +356,13 @@ class TopicIndex:
                 for described in self._words_starting(start):
                     slots.update(int(s) for s in self._described.get(self._vocabulary.id(described))[0])
             matching = slots if matching is None else matching & slots
+        if not matching:  # none is defined by it: those whose text mentions it ("topics that mention X")
+            for word in wanted:
+                ids = self._evidence.get(self._vocabulary.id(stem(word)))[0]
+                slots = {int(s) for s in ids}
+                matching = slots if matching is None or not matching else matching & slots
+                if not matching:
+                    break
         return sorted((self._title_at(s) for s in matching or () if self._visible(s, guild_id)),
                       key=str.casefold)
 
@@ -411,7 +418,7 @@ class TopicIndex:
                 joined.append(pair)  # "sky lane" → the single name word "skylane"
                 i += 2
                 continue
-            if raw[i] in self._name_pairs and not self._is_name_word(raw[i]):
+            if raw[i] in self._name_pairs and not self._has_evidence(stem(raw[i])):
                 joined.extend(self._name_pairs[raw[i]])  # "glp1" → the name words "glp", "1"
             else:
                 joined.append(raw[i])

@@ -1,0 +1,70 @@
+"""Questions in the words people use (issue: fresh wording), on the project's own records: intent in
+slang or with a slip, lists asked indirectly and filtered by meaning, content search, name variants."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.core.answering import Answerer
+from bot.core.matching import TopicIndex
+from bot.core.question import correct_intent_words, parse_question
+from bot.core.record_format import parse_record
+
+RECORDS = Path(__file__).parent.parent / "data" / "records"
+
+
+@cache
+def _answerer() -> Answerer:
+    topics = (parse_record(p.read_text(encoding="utf-8"), UTC) for p in sorted(RECORDS.glob("*.txt")))
+    return Answerer(TopicIndex((t, None) for t in topics))
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("src for waymo?", "Waymo"),
+    ("waymo sauce", "Waymo"),
+    ("where did you get that waymo info", "Waymo"),
+    ("starlink sorces", "Starlink"),
+])
+def test_sources_asked_in_slang_or_with_a_slip(question: str, title: str) -> None:
+    answer = _answerer().answer(question)
+    assert answer.intent == "sources" and answer.topic is not None and answer.topic.title == title
+
+
+@pytest.mark.parametrize("question", ["starship deadlines", "when did bitcoin blow up", "timline of starlink"])
+def test_timelines_asked_indirectly_or_misspelt(question: str) -> None:
+    assert _answerer().answer(question).intent == "timeline"
+
+
+@pytest.mark.parametrize("question", ["what can I ask you about", "show me your topic list"])
+def test_the_catalogue_asked_indirectly(question: str) -> None:
+    answer = _answerer().answer(question)
+    assert answer.intent == "list" and len(answer.candidates) == len(list(RECORDS.glob("*.txt")))
+
+
+def test_a_list_filtered_by_a_word_of_the_descriptions() -> None:
+    answer = _answerer().answer("which car ones do you have")
+    assert answer.intent == "list" and set(answer.candidates) == {"Robotaxis", "Tesla Robotaxi", "Waymo"}
+
+
+def test_content_search_lists_the_topics_whose_text_mentions_a_name() -> None:
+    answer = _answerer().answer("which topics mention musk")
+    assert answer.intent == "list"
+    assert "Starship" in answer.candidates and "Bitcoin" not in answer.candidates
+    assert _answerer().answer("which topics mention zanzibar").candidates == ()
+
+
+def test_a_name_written_without_its_hyphen() -> None:
+    answer = _answerer().answer("glp1")
+    assert answer.topic is not None and answer.topic.title == "GLP-1 Drugs"
+
+
+def test_a_slip_is_corrected_only_in_intent_keywords_and_never_in_everyday_words() -> None:
+    assert correct_intent_words("timline of starlink") == "timeline of starlink"
+    assert correct_intent_words("history") == "history"
+    assert correct_intent_words("the topic is sources") == "the topic is sources"
+    assert parse_question("sorces for waymo").intent_cue == "sources"
+    assert correct_intent_words("mystery novels") == "mystery novels"  # an everyday word, not "history"
