@@ -68,3 +68,15 @@ def test_a_slip_is_corrected_only_in_intent_keywords_and_never_in_everyday_words
     assert correct_intent_words("the topic is sources") == "the topic is sources"
     assert parse_question("sorces for waymo").intent_cue == "sources"
     assert correct_intent_words("mystery novels") == "mystery novels"  # an everyday word, not "history"
+
+
+@pytest.mark.parametrize("chatter", ["good morning", "lmao that's wild", "my cat knocked my coffee over"])
+def test_a_miss_suggests_nothing_the_message_does_not_share(chatter: str) -> None:
+    answer = _answerer().answer(chatter)
+    assert answer.topic is None and answer.intent == "none"
+    assert not [note for note in answer.explanation.notes if note.startswith("closest")]
+
+
+def test_a_miss_still_suggests_a_name_it_misspells() -> None:
+    index = _answerer().index
+    assert index.closest_titles("the starlnk thing") == ["Starlink"]

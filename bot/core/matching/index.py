@@ -332,14 +332,20 @@ class TopicIndex:
         """Titles whose title or alias is closest to ``text``, best first.
 
         Whole-string similarity first (``fuzz.QRatio`` ≥ 55: "opne ai" → OpenAI), then partial
-        matches (``fuzz.WRatio`` ≥ 60: "sora" → OpenAI Sora) to fill up to ``limit``.
+        matches (``fuzz.WRatio`` ≥ 60: "sora" → OpenAI Sora) to fill up to ``limit``, each only when a
+        word of the text is (about) a word of the name: letters in common are no evidence ("good
+        morning" suggests nothing).
         """
+        said = [w for w in normalize(text).split() if len(w) >= 3 and w not in CHATTER_WORDS]
         out: list[str] = []
         for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
-            for slot, _alias, _score in self._trigrams.search(
+            for slot, alias, _score in self._trigrams.search(
                     text, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):
                 title = self._title_at(slot)
-                if title not in out:
+                name_words = normalize(alias or title).split()
+                shared = any(fuzz.ratio(w, n) >= 75.0 or (len(w) >= 4 and n.startswith(w))
+                             for w in said for n in name_words)
+                if shared and title not in out:
                     out.append(title)
         return out[:limit]
 
