@@ -1,7 +1,9 @@
 """Buttons under ``/topic-admin misses``: add a missed question as an alias, create a topic, decide suggestions.
 
-Each button belongs to the moderator who ran the command (others are refused), re-checks their
-moderator rights, and goes through the same ``TopicEditor`` as every other change.
+Alias buttons are offered for the guild's own topics only: a shared topic cannot be changed from a
+guild (the operator can, with ``topicbot misses --accept`` or ``topicbot edit``). Each button belongs
+to the moderator who ran the command (others are refused), re-checks their moderator rights, and goes
+through the same ``TopicEditor`` as every other change.
 """
 
 from __future__ import annotations
@@ -74,19 +76,26 @@ class MissesView(discord.ui.View):
         for group in groups:
             if row == MAX_MISS_ROWS:
                 break
-            if group.candidates:
-                topic = group.candidates[0].title
+            own = [c.title for c in group.candidates if self.own_topic(c.title)]
+            if own:
+                topic = own[0]
                 self.add_item(_ActionButton(f"\u201c{group.question}\u201d \u2192 alias of {topic}",
                                             self._alias_action(group.question, topic), row=row,
                                             style=discord.ButtonStyle.primary))
             self.add_item(_ActionButton(f"Create topic\u2026 ({group.question})", self._create_action(group.question),
                                         row=row))
             row += 1
-        for suggestion in suggestions[:MAX_SUGGESTION_ROWS]:
+        for suggestion in [s for s in suggestions if self.own_topic(s.topic)][:MAX_SUGGESTION_ROWS]:
             self.add_item(_ActionButton(f"Accept \u201c{suggestion.question}\u201d \u2192 {suggestion.topic}",
                                         self._accept_action(suggestion), row=row, style=discord.ButtonStyle.success))
             self.add_item(_ActionButton("Reject", self._reject_action(suggestion), row=row))
             row += 1
+
+    def own_topic(self, title: str) -> bool:
+        """Whether ``title`` is this guild's own topic (a shared one cannot be given aliases from here)."""
+        index = self.services.index
+        mine = index.get(title, self.guild_id)
+        return mine is not None and mine != index.get(title, None)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.user.id == self.owner_id:

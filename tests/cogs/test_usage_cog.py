@@ -226,3 +226,34 @@ async def test_create_topic_opens_the_add_form_with_the_question_as_title(bot: A
     modal = click.response.send_modal.await_args.args[0]
     assert modal.title_input.default == "moon dirt harvesting"
     assert modal.handler == cog.submit_add
+
+
+async def test_alias_buttons_are_offered_for_the_guilds_own_topics_only(bot: Any, services: Any,
+                                                                        make_interaction: Any) -> None:
+    await services.usage_store.add_asks([miss("robot taxi company", "Waymo")])
+    await services.usage_store.suggest([SuggestedAlias(GUILD_ID, "robo cabs", "Waymo")], datetime.now(UTC))
+    cog = TopicAdminCog(bot)
+    interaction = moderator(make_interaction)
+    await cog.misses.callback(cog, interaction, days=7)
+    _, kwargs = sent(interaction.response.send_message)
+    labels = [str(getattr(item, "label", "")) for item in kwargs["view"].children]
+    assert labels == ["Create topic\u2026 (robot taxi company)"]  # Waymo is a shared topic
+
+
+async def test_the_recorder_task_writes_without_being_asked(services: Any) -> None:
+    import asyncio
+
+    services.recorder.flush_interval = 0.05
+    task = asyncio.create_task(services.run_recorder())
+    try:
+        services.ask("what is waymo", AskContext(GUILD_ID, 10, 7))
+        for _ in range(100):
+            if services.recorder.written:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert services.recorder.written == 1
+    [record] = await services.usage_store.asks(GUILD_ID, datetime.now(UTC) - timedelta(days=1))
+    assert (record.outcome, record.topic) == ("answered", "Waymo")

@@ -80,6 +80,9 @@ class UsageAdminCommands(commands.Cog):
             lines.append("\n**Alias suggestions** (a miss, then the same member's answered question within a minute)")
             lines.extend(f"\u2022 \u201c{s.question}\u201d \u2192 {s.topic} (seen {s.count}\u00d7)"
                          for s in suggestions[:10])
+        if groups or suggestions:
+            lines.append("-# Alias buttons are offered for this server's own topics; shared topics get "
+                         "aliases from the bot's operator (`topicbot misses --accept`).")
         if services.recorder is None:
             lines.append(NO_LOG)
         view = MissesView(services, interaction.user.id, guild_id, groups, suggestions, self.submit_add)
