@@ -94,10 +94,10 @@ class TopicIndex:
         self._zdict: bytes | None = None
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
-        english.load()
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
         self.compact()
+        self.warm()
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot keeps: everything but the caches of recent work."""
@@ -109,6 +109,14 @@ class TopicIndex:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self.warm()
+
+    def warm(self) -> None:
+        """Do now what the first questions would otherwise wait for: read the English word list and
+        sort every typo bucket."""
+        english.load()
+        for buckets in (self._typo_words, self._described_words, self._whole_names.buckets):
+            buckets.warm()
 
     # --- updates -------------------------------------------------------------------------------
 

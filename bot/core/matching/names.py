@@ -46,6 +46,11 @@ class LetterBuckets:
             del bucket[word]
             self._sorted.pop(word[0], None)
 
+    def warm(self) -> None:
+        """Sort every letter's list now."""
+        for letter in list(self._counts):
+            self.bucket(letter)
+
     def bucket(self, letter: str) -> list[str]:
         found = self._sorted.get(letter)
         if found is None:
@@ -150,18 +155,18 @@ class WholeNames:
 
     def __init__(self, params: MatchParams = PARAMS) -> None:
         self._params = params
-        self._buckets = LetterBuckets()
+        self.buckets = LetterBuckets()
         self._slots: dict[str, tuple[int, ...]] = {}
 
     def add(self, slot: int, compact: str) -> None:
         if compact:
-            self._buckets.add(compact)
+            self.buckets.add(compact)
             self._slots[compact] = (*self._slots.get(compact, ()), slot)
 
     def remove(self, slot: int, compact: str) -> None:
         slots = self._slots.get(compact)
         if slots is not None and slot in slots:
-            self._buckets.discard(compact)
+            self.buckets.discard(compact)
             rest = tuple(s for s in slots if s != slot)
             if rest:
                 self._slots[compact] = rest
@@ -172,7 +177,7 @@ class WholeNames:
         """Slot → similarity (0..1) of the names ``text`` may be a misspelling of."""
         if not text:
             return {}
-        hits = process.extract(text, self._buckets.bucket(text[0]), scorer=fuzz.ratio, processor=None,
+        hits = process.extract(text, self.buckets.bucket(text[0]), scorer=fuzz.ratio, processor=None,
                                score_cutoff=self._params.whole_name_cutoff, limit=self._params.typo_limit)
         found: dict[int, float] = {}
         for name, score, _ in hits:

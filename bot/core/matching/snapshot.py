@@ -26,7 +26,7 @@ from bot.core.matching.index import TopicIndex
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 3
+FORMAT: Final = 4
 
 
 @dataclass(frozen=True)
