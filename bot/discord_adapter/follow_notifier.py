@@ -2,8 +2,8 @@
 
 Every change (from this process, the CLI or another shard) reaches each process's feed. For a
 topic change with followers, the notifier describes it (``TopicEditor.describe``: the diff against
-the revision before) and hands it to a ``FollowBatcher``; due batches are posted at once, later ones
-by ``run`` when they fall due. A process posts only to channels of guilds it is connected to, so
+the revision before) and hands it to a ``FollowBatcher``; ``run`` posts each batch when it falls due
+(at once for the first change after a quiet minute). A process posts only to channels of guilds it is connected to, so
 each shard posts its own guilds' messages. A rename moves the follows to the new title.
 """
 
@@ -67,8 +67,7 @@ class FollowNotifier:
                                  result.diff, now)
                 added = True
         if added:
-            await self.post_due()
-            self._wake.set()
+            self._wake.set()  # ``run`` posts: a slow Discord never holds up the feed (or the edit that fed it)
 
     async def post_due(self) -> int:
         """Post every batch that is due now; returns how many messages were sent."""

@@ -197,12 +197,15 @@ async def test_the_notifier_posts_what_changed_at_most_once_a_minute(services: A
     cli = Author("cli")
     await services.editor.edit("Waymo", lambda t: add_event(t, "Waymo opens in a new city.", date(2026, 11, 27)),
                                author=cli)
+    channel.send.assert_not_awaited()  # posting is the notifier task's job, never the feed's
+    assert await notifier.post_due() == 1
     channel.send.assert_awaited_once()
     text = channel.send.await_args.args[0]
     assert text.startswith("**Waymo** changed:\n\u2022 new event 2026-11-27: Waymo opens in a new city.")
     await services.editor.edit("Waymo", lambda t: set_attribute(t, "Fleet Size", "3000 cars"), author=cli)
     await services.editor.edit("Waymo", lambda t: set_attribute(t, "Fleet Size", "3500 cars"), author=cli)
-    assert channel.send.await_count == 1  # held: within the minute
+    assert await notifier.post_due() == 0  # held: within the minute
+    assert channel.send.await_count == 1
     clock.now += timedelta(minutes=1)
     assert await notifier.post_due() == 1
     batched = channel.send.await_args.args[0]
