@@ -78,7 +78,7 @@ class UsageSettings:
     #: An answer with a topic but a confidence (0..1) below this is logged as a miss.
     low_confidence: float = 0.3
     #: Answers flag a topic whose "last updated" is older than this many days.
-    stale_after_days: int = 180
+    stale_after_days: int = 365
 
 
 @dataclass(frozen=True)

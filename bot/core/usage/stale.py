@@ -8,7 +8,7 @@ from typing import Final
 
 from bot.core.model import Topic
 
-DEFAULT_STALE_AFTER: Final = timedelta(days=180)
+DEFAULT_STALE_AFTER: Final = timedelta(days=365)
 
 
 def is_stale(topic: Topic, now: datetime, max_age: timedelta = DEFAULT_STALE_AFTER) -> bool:
