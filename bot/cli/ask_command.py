@@ -63,6 +63,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             out.write(format_explanation(answer) + "\n\n")
         else:
             printer.markdown(renderer.render(answer).text)
+            if answer.related:
+                out.write(f"See also: {', '.join(answer.related)}\n")
         out.flush()
     return 0
 

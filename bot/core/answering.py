@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Protocol
 
 from bot.core.answers import Answer, DateRange, Explanation, Intent
@@ -36,6 +36,7 @@ from bot.core.lexicon import ASPECT_WORDS
 from bot.core.matching import TopicIndex
 from bot.core.model import TimelineEvent, Topic
 from bot.core.question import Question, parse_question
+from bot.core.related_topics import RelatedTopics
 from bot.core.tokens import normalize, stems
 from bot.core.topic_scores import TopicScore
 
@@ -93,11 +94,21 @@ class Answerer:
         self.index = index
         self.meaning = meaning
         self.calibration = calibration
+        self.related = RelatedTopics(index, meaning)
 
     # --- the free-text path ----------------------------------------------------------------------
 
     def answer(self, question: str, *, guild_id: int | None = None) -> Answer:
         """Understand ``question`` and answer it (never raises for unknown topics: that is a miss)."""
+        return self._with_related(self._answer(question, guild_id), guild_id)
+
+    def _with_related(self, answer: Answer, guild_id: int | None) -> Answer:
+        """``answer`` with the topics related to its topic ("see also"), when it has one."""
+        if answer.topic is None:
+            return answer
+        return replace(answer, related=self.related.of(answer.topic, guild_id))
+
+    def _answer(self, question: str, guild_id: int | None) -> Answer:
         parsed = parse_question(question)
         if parsed.intent_cue == "list":
             return self._list(parsed, guild_id)
@@ -272,8 +283,9 @@ class Answerer:
             raise TopicNotFoundError(title, tuple(self.index.closest_titles(title, guild_id=guild_id)))
         explanation = Explanation(winner=topic.title, winner_score=100.0, matched_field="title",
                                   matched_text=topic.title, notes=("asked by title",))
-        return self._build(f"{intent}: {topic.title}", topic, intent, attribute=attribute, date_range=date_range,
-                           confidence=1.0, explanation=explanation)
+        return self._with_related(self._build(f"{intent}: {topic.title}", topic, intent, attribute=attribute,
+                                              date_range=date_range, confidence=1.0, explanation=explanation),
+                                  guild_id)
 
     def _build(self, question: str, topic: Topic, intent: Intent, *, attribute: str | None,
                date_range: DateRange | None, confidence: float, explanation: Explanation) -> Answer:
@@ -372,11 +384,12 @@ def is_filtered_list(answer: Answer) -> bool:
 
 
 def answer_to_json(answer: Answer, text: str) -> dict[str, Any]:
-    """The CLI's ``--json`` shape: ``{"q","topic","intent","attribute","candidates","confidence","text"}``.
+    """The CLI's ``--json`` shape: ``{"q","topic","intent","attribute","candidates","related","confidence","text"}``.
 
     ``topic`` is null for ``none``, ``list`` and disambiguations; ``candidates`` holds the titles of a
     disambiguation or of a filtered list, else ``[]`` (an unfiltered list carries every title in
-    ``Answer.candidates`` for the renderer, but reports ``[]`` here).
+    ``Answer.candidates`` for the renderer, but reports ``[]`` here). ``related`` holds the "see also"
+    titles of an answer about a topic, else ``[]``.
     """
     return {
         "q": answer.question,
@@ -384,6 +397,7 @@ def answer_to_json(answer: Answer, text: str) -> dict[str, Any]:
         "intent": answer.intent,
         "attribute": answer.attribute.name if answer.attribute is not None else None,
         "candidates": list(answer.candidates) if answer.is_disambiguation or is_filtered_list(answer) else [],
+        "related": list(answer.related),
         "confidence": answer.confidence,
         "text": text,
     }

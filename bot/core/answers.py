@@ -44,7 +44,8 @@ class Answer:
     ``topic`` is set when one topic was chosen; ``candidates`` holds the titles offered in a
     disambiguation (``topic`` is then ``None``) or, for a filtered list, the titles listed.
     ``events`` are the timeline events that answer a timeline question (already filtered to
-    ``date_range``); ``nearest_events`` are offered when that range held none.
+    ``date_range``); ``nearest_events`` are offered when that range held none. ``related`` holds up
+    to three titles related to ``topic`` ("see also"), visible where the question was asked.
     """
 
     question: str
@@ -58,6 +59,7 @@ class Answer:
     candidates: tuple[str, ...] = ()
     confidence: float = 0.0
     explanation: Explanation = Explanation()
+    related: tuple[str, ...] = ()
 
     @property
     def is_disambiguation(self) -> bool:

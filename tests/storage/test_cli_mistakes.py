@@ -286,3 +286,15 @@ def test_version_and_help_text(capsys: pytest.CaptureFixture[str]) -> None:
         out = capsys.readouterr().out
         description = out.split("\n\n")[1]
         assert len(description) > 30, (command, out)
+
+
+def test_cli_answers_name_related_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    assert main(["--database-url", url, "ask", "tell me about waymo"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    see_also = [line for line in lines if line.startswith("See also: ")]
+    assert len(see_also) == 1 and "Robotaxis" in see_also[0]
+    assert main(["--database-url", url, "ask", "--json", "tell me about waymo"]) == 0
+    assert "Robotaxis" in json.loads(capsys.readouterr().out)["related"]
+    assert main(["--database-url", url, "ask", "good morning"]) == 0
+    assert "See also" not in capsys.readouterr().out

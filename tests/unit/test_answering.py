@@ -117,7 +117,8 @@ def test_answer_topic_and_unknown_titles(answerer: Answerer) -> None:
 def test_answer_to_json_shape(answerer: Answerer) -> None:
     data = answer_to_json(answerer.answer("who runs skyleaf"), "text")
     assert data == {"q": "who runs skyleaf", "topic": "Skyleaf", "intent": "attribute", "attribute": "CEO",
-                    "candidates": [], "confidence": data["confidence"], "text": "text"}
+                    "candidates": [], "related": data["related"], "confidence": data["confidence"], "text": "text"}
+    assert isinstance(data["related"], list)
 
 
 def test_whole_name_typo_across_words(answerer: Answerer) -> None:
