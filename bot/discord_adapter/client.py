@@ -24,7 +24,7 @@ from bot.discord_adapter.follow_notifier import FollowNotifier
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.responder import Responder
 from bot.discord_adapter.tree import TopicTree
-from bot.discord_adapter.views import PickTopicButton
+from bot.discord_adapter.views import PickTopicButton, SeeAlsoButton
 
 if TYPE_CHECKING:
     from bot.config import DiscordSettings, Settings
@@ -107,7 +107,7 @@ class TopicBot(commands.Bot):
         return timedelta(days=self.settings.usage.stale_after_days)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PickTopicButton, FeedbackButton)
+        self.add_dynamic_items(PickTopicButton, FeedbackButton, SeeAlsoButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         # Changes made by other processes (the CLI, other shards) reach the index and the mod log.

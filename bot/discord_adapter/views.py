@@ -1,8 +1,9 @@
-"""Message components for answers: pages, source links, and persistent disambiguation buttons.
+"""Message components for answers: pages, source links, persistent disambiguation and "see also" buttons.
 
 Disambiguation buttons are ``DynamicItem``s whose ``custom_id`` (``topicbot:pick:<intent>:<key>``)
 holds everything needed to answer, so they keep working after a restart once the bot has called
-``add_dynamic_items(PickTopicButton)``. Page buttons live in an in-memory view with a timeout.
+``add_dynamic_items(PickTopicButton)``; "see also" buttons (``topicbot:see:<key>``) likewise.
+Page buttons live in an in-memory view with a timeout.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ LABEL_LIMIT: Final = 80
 LINK_URL_LIMIT: Final = 512
 MAX_LINK_BUTTONS: Final = 5
 MAX_PICK_BUTTONS: Final = 5
+#: Related topics offered under an answer, on their own row (rows: pages 0, links 1, feedback 2).
+MAX_SEE_ALSO_BUTTONS: Final = 3
+SEE_ALSO_ROW: Final = 3
+SEE_ALSO_LABEL: Final = "See also: "
 MAX_DATES_LENGTH: Final = 30
 PAGE_TIMEOUT_SECONDS: Final = 15 * 60
 
 _PICK_PREFIX: Final = CUSTOM_ID_PREFIX + "pick:"
+_SEE_ALSO_PREFIX: Final = CUSTOM_ID_PREFIX + "see:"
 
 
 def _link_label(url: str) -> str:
@@ -104,6 +110,42 @@ class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             await report_error(interaction, error)
 
 
+class SeeAlsoButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"topicbot:see:(?P<key>.+)"):
+    """A topic related to the answer above it; clicking answers about it privately.
+
+    Unlike a disambiguation pick, which resolves the question the message asked, the answer it sits
+    under stays as it is for everyone reading the channel: the related topic's answer (with its own
+    "see also" buttons) goes only to the member who clicked.
+    """
+
+    def __init__(self, key: str, label: str, row: int | None = SEE_ALSO_ROW) -> None:
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.secondary,
+                                           label=clip(SEE_ALSO_LABEL + label, LABEL_LIMIT),
+                                           custom_id=f"{_SEE_ALSO_PREFIX}{key}", row=row))
+        self.key = key
+
+    @classmethod
+    def for_title(cls, title: str) -> SeeAlsoButton:
+        return cls(topic_key(title, CUSTOM_ID_LIMIT - len(_SEE_ALSO_PREFIX)), title)
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> SeeAlsoButton:
+        label = getattr(item, "label", None) or match["key"]
+        return cls(match["key"], label.removeprefix(SEE_ALSO_LABEL))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = cast("TopicBot", interaction.client)
+            services = bot.services
+            title = resolve_key(self.key, services.index, interaction.guild_id)
+            answer = services.answerer.answer_topic(title, "summary", guild_id=interaction.guild_id)
+            message = compose(answer, services.renderer.render(answer), stale_after=bot.stale_after)
+            await interaction.response.send_message(**message.send_kwargs(), ephemeral=True)
+        except Exception as error:  # every failure is reported to the user and logged with its traceback
+            await report_error(interaction, error)
+
+
 def pick_view(answer: Answer) -> discord.ui.View:
     """One button per candidate (at most five); persistent, so ``timeout`` is ``None``."""
     view = discord.ui.View(timeout=None)
@@ -155,7 +197,8 @@ def compose(answer: Answer, reply: Reply, *, target: discord.abc.Snowflake | Non
     """The message for an answer: embed (first page), page/link buttons or candidate buttons, safe mentions.
 
     ``target`` is the only user the message may ping; it is mentioned in the content. An answer about
-    a topic carries the "not what I asked" button, and a note when the topic is older than ``stale_after``.
+    a topic carries the "not what I asked" button, up to three "see also" buttons for its related topics,
+    and a note when the topic is older than ``stale_after``.
     """
     pages = reply.pages or (reply.body,)
     embeds = [answer_embed(answer, reply, page, stale_after=stale_after) for page in range(len(pages))]
@@ -167,5 +210,9 @@ def compose(answer: Answer, reply: Reply, *, target: discord.abc.Snowflake | Non
     if answer.topic is not None and answer.question:
         view = view or discord.ui.View(timeout=None)
         view.add_item(FeedbackButton.for_answer(answer.topic.title, answer.question, row=2))
+    if answer.topic is not None and answer.related:
+        view = view or discord.ui.View(timeout=None)
+        for title in answer.related[:MAX_SEE_ALSO_BUTTONS]:
+            view.add_item(SeeAlsoButton.for_title(title))
     content = f"<@{target.id}>" if target is not None else None
     return OutgoingMessage(content=content, embeds=embeds[:1], view=view, allowed_mentions=no_pings(target))

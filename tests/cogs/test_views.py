@@ -12,7 +12,7 @@ from bot.core.answers import Answer
 from bot.core.model import TimelineEvent
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, no_pings
 from bot.discord_adapter.topic_keys import title_hash
-from bot.discord_adapter.views import CUSTOM_ID_LIMIT, PagedView, PickTopicButton
+from bot.discord_adapter.views import CUSTOM_ID_LIMIT, PagedView, PickTopicButton, SeeAlsoButton
 
 CANDIDATES = ("Waymo", "Tesla Robotaxi", "Robotaxis")
 
@@ -137,3 +137,61 @@ async def test_a_timeline_pick_keeps_the_questions_date_range(bot, make_interact
     clicked = await _click(bot, make_interaction, first.custom_id)
     [embed] = sent_kwargs(clicked.response.edit_message)["embeds"]
     assert "2024" in (embed.description or "")
+
+
+async def _click_see_also(bot, make_interaction, custom_id: str):
+    match = SeeAlsoButton.__discord_ui_compiled_template__.fullmatch(custom_id)
+    assert match is not None
+    interaction = make_interaction(kind=discord.InteractionType.component)
+    interaction.client = bot
+    item = discord.ui.Button(custom_id=custom_id, label="See also: from the message")
+    button = await SeeAlsoButton.from_custom_id(interaction, item, match)
+    await button.callback(interaction)
+    return interaction
+
+
+async def test_an_answer_offers_its_related_topics_as_persistent_see_also_buttons(bot, make_interaction,
+                                                                                    sent_kwargs) -> None:
+    answer = bot.services.answerer.answer_topic("Waymo", "summary")
+    interaction = make_interaction()
+    await bot.responder.send(interaction, answer)
+    view = sent_kwargs(interaction.response.send_message)["view"]
+    see_also = [item for item in view.children if isinstance(item, SeeAlsoButton)]
+    assert [b.item.label for b in see_also] == [f"See also: {t}" for t in answer.related]
+    assert {"See also: Robotaxis", "See also: Tesla Robotaxi"} <= {b.item.label for b in see_also}
+    assert all(b.custom_id.startswith("topicbot:see:") and len(b.custom_id) <= CUSTOM_ID_LIMIT for b in see_also)
+    assert len(view.children) <= 25
+    rows: dict[int | None, int] = {}
+    for item in view.children:
+        rows[item.row] = rows.get(item.row, 0) + 1
+    assert all(count <= 5 for count in rows.values())
+
+
+async def test_at_most_three_see_also_buttons_and_none_without_related(bot, topics) -> None:
+    from bot.discord_adapter.views import compose
+    renderer = bot.services.renderer
+    many = Answer("q", "summary", topic=topics["Waymo"], related=("A", "B", "C", "D", "E"))
+    view = compose(many, renderer.render(many)).view
+    assert view is not None
+    assert len([i for i in view.children if isinstance(i, SeeAlsoButton)]) == 3
+    lone = Answer("q", "summary", topic=topics["Waymo"])
+    view = compose(lone, renderer.render(lone)).view
+    assert view is None or not [i for i in view.children if isinstance(i, SeeAlsoButton)]
+
+
+async def test_clicking_see_also_answers_that_topic_privately(bot, make_interaction, sent_kwargs) -> None:
+    clicked = await _click_see_also(bot, make_interaction, "topicbot:see:Robotaxis")
+    clicked.response.edit_message.assert_not_awaited()
+    kwargs = sent_kwargs(clicked.response.send_message)
+    assert kwargs["ephemeral"] is True
+    [embed] = kwargs["embeds"]
+    assert embed.title == "Robotaxis"
+    assert any(isinstance(i, SeeAlsoButton) and i.item.label == "See also: Waymo" for i in kwargs["view"].children)
+
+
+async def test_a_see_also_for_a_removed_topic_reports_it_privately(bot, make_interaction, sent_kwargs) -> None:
+    clicked = await _click_see_also(bot, make_interaction, "topicbot:see:No Such Topic Anymore")
+    kwargs = sent_kwargs(clicked.response.send_message)
+    assert kwargs["ephemeral"] is True
+    assert "No Such Topic Anymore" in kwargs["content"]
+

@@ -107,3 +107,24 @@ async def test_a_long_timeline_pages_with_buttons(tmp_path: Path) -> None:
             second_page = embed_of(fake.message(sent["id"]))
             assert second_page["footer"]["text"].startswith("Page 2 of")
             assert second_page["description"] != first_page["description"]
+
+
+async def test_a_see_also_button_answers_the_related_topic_privately_even_after_a_restart(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        settings = e2e_settings(fake, tmp_path / "topics.db")
+        async with topicbot_on(fake, settings):
+            record = await fake.slash("ask", {"question": "tell me about waymo"}, channel_id=fake.new_channel())
+            sent = fake.message_of(await fake.wait_for_callback(record))
+        see_also = [b for b in buttons(sent) if str(b.get("custom_id", "")).startswith("topicbot:see:")]
+        assert "See also: Robotaxis" in [b["label"] for b in see_also]
+        assert len(see_also) <= 3
+        async with topicbot_on(fake, settings):
+            mark = fake.mark()
+            chosen = next(b for b in see_also if b["label"] == "See also: Robotaxis")
+            update = await fake.wait_for_callback(await fake.click(sent, chosen["custom_id"]))
+            assert update.status == 200, update.response
+            assert update.json["type"] == 4
+            assert int(update.json["data"].get("flags") or 0) & 64  # ephemeral: only the member who clicked
+            assert embed_of(fake.message_of(update))["title"] == "Robotaxis"
+            assert embed_of(fake.message(sent["id"]))["title"] == "Waymo"  # the channel's answer is unchanged
+            assert assert_every_message_is_safe(fake, after=mark) == 1
