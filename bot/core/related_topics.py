@@ -39,6 +39,8 @@ RELATIVE_CUTOFF: Final = 0.5
 MIN_COSINE: Final = 0.6
 #: How many topics ``rank`` returns per definition (bounded work per topic).
 RANK_LIMIT: Final = 10
+#: How many of the best-scoring others are checked the other way round (one ``rank`` each, cached).
+MAX_CHECKED: Final = 5
 CACHE_SIZE: Final = 4096
 
 Key = tuple[int | None, str]
@@ -104,12 +106,13 @@ class RelatedTopics:
     def _compute(self, topic: Topic, guild_id: int | None) -> tuple[str, ...]:
         folded = topic.title.casefold()
         strengths: list[tuple[float, str]] = []
-        for other_folded, score in self._ranking(topic, guild_id).items():
-            other = self.index.get(other_folded, guild_id)
+        ranking = self._ranking(topic, guild_id)
+        worth_checking = [s for s in ranking.values() if s.score >= MIN_MUTUAL_SCORE or s.named][:MAX_CHECKED]
+        for score in worth_checking:
+            other = self.index.get(score.title, guild_id)
             if other is None:
                 continue
-            back = self._ranking(other, guild_id).get(folded) if score.score >= MIN_MUTUAL_SCORE or score.named \
-                else None
+            back = self._ranking(other, guild_id).get(folded)
             named = score.named or (back is not None and back.named)
             mutual = min(score.score, back.score if back is not None else 0.0)
             if named or mutual >= MIN_MUTUAL_SCORE:
