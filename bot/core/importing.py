@@ -14,13 +14,15 @@ topic, atomically, byte-identical to the record that was imported.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -141,11 +143,14 @@ def changed_fields(old: Topic, new: Topic) -> tuple[str, ...]:
 
 def record_files(folder: Path) -> list[Path]:
     """The record files (``*.txt``) directly in ``folder``, sorted by name."""
+    return [folder / name for name in _record_names(folder)]
+
+
+def _record_names(folder: Path) -> list[str]:
     if not folder.is_dir():
         raise ImportAbortedError(f"{folder} is not a folder")
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and _is_file(e))
-    return [folder / name for name in names]
+        return sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and _is_file(e))
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -174,12 +179,16 @@ def read_upload(name: str, data: bytes, tz: tzinfo = UTC) -> PlannedRecord:
 
 def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
     """Parse one record file; errors name the file. Returns the topic and the file's text."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportAbortedError(f"{path.name}: cannot read the file ({error.strerror})") from error
-    record = read_upload(path.name, data, tz)
+    record = read_upload(path.name, _file_bytes(str(path), path.name), tz)
     return record.topic, record.text
+
+
+def _file_bytes(path: str, name: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:  # no Path object per file: large imports read many
+            return handle.read()
+    except OSError as error:
+        raise ImportAbortedError(f"{name}: cannot read the file ({error.strerror})") from error
 
 
 def read_records(folder: Path, tz: tzinfo = UTC) -> list[tuple[Path, Topic]]:
@@ -187,12 +196,9 @@ def read_records(folder: Path, tz: tzinfo = UTC) -> list[tuple[Path, Topic]]:
     return [(path, read_record(path, tz)[0]) for path in record_files(folder)]
 
 
-def _read_chunk(paths: Sequence[Path], tz: tzinfo) -> list[PlannedRecord]:
-    records: list[PlannedRecord] = []
-    for path in paths:
-        topic, text = read_record(path, tz)
-        records.append(PlannedRecord(path.name, topic, text))
-    return records
+def _read_chunk(folder: Path, names: Sequence[str], tz: tzinfo) -> list[PlannedRecord]:
+    directory = str(folder)
+    return [read_upload(name, _file_bytes(os.path.join(directory, name), name), tz) for name in names]
 
 
 def _check_unique(topic: Topic, source: str, seen: dict[str, str]) -> None:
@@ -270,9 +276,47 @@ async def apply_import(repo: TopicRepository, plan: ImportPlan, *, author: Autho
     return AppliedImport(plan, tuple(added), tuple(changed))
 
 
-def _chunks(paths: Sequence[Path], size: int) -> Iterator[Sequence[Path]]:
-    for start in range(0, len(paths), size):
-        yield paths[start : start + size]
+def _chunks(names: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(names), size):
+        yield names[start : start + size]
+
+
+@asynccontextmanager
+async def _reading_ahead(folder: Path, chunks: Sequence[Sequence[str]], tz: tzinfo,
+                         ) -> AsyncIterator[AsyncIterator[list[PlannedRecord]]]:
+    """The chunks' records in order, each chunk read and parsed in a worker thread while the caller
+    writes the one before (the database driver works without holding the interpreter lock).
+
+    A chunk is only read once the one before has been handed out, so memory stays bounded by two
+    chunks. On leaving, a read still under way is abandoned and its outcome (an error too) discarded.
+    """
+    pending: asyncio.Future[list[PlannedRecord]] | None = None
+
+    def start(index: int) -> asyncio.Future[list[PlannedRecord]] | None:
+        if index >= len(chunks):
+            return None
+        return asyncio.ensure_future(asyncio.to_thread(_read_chunk, folder, chunks[index], tz))
+
+    async def records() -> AsyncIterator[list[PlannedRecord]]:
+        nonlocal pending
+        pending = start(0)
+        for index in range(len(chunks)):
+            assert pending is not None  # noqa: S101 - started for every index below len(chunks)
+            chunk = await pending
+            pending = start(index + 1)
+            yield chunk
+
+    try:
+        yield records()
+    finally:
+        if pending is not None:
+            pending.cancel()
+            pending.add_done_callback(_discard_outcome)
+
+
+def _discard_outcome(future: asyncio.Future[list[PlannedRecord]]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def import_folder(
@@ -294,12 +338,12 @@ async def import_folder(
     first records (by file name). A malformed file raises ``RecordFormatError`` naming it and its line
     and leaves the store exactly as it was.
     """
-    chunks = list(_chunks(record_files(folder)[:limit], chunk_size))
+    chunks = list(_chunks(_record_names(folder)[:limit], chunk_size))
     seen: dict[str, str] = {}
     tally = _Tally()
-    async with repo.batch(guild_id=guild_id, author=author) as batch:
-        for chunk in chunks:
-            records = _read_chunk(chunk, tz)
+    async with repo.batch(guild_id=guild_id, author=author) as batch, \
+            _reading_ahead(folder, chunks, tz) as chunk_records:
+        async for records in chunk_records:
             for record in records:
                 _check_unique(record.topic, record.source, seen)
             added, changed, unchanged = await _plan_chunk(batch, records)
@@ -309,7 +353,7 @@ async def import_folder(
             tally.changed.extend(TopicChange(c.record.topic.title, c.fields) for c in changed)
             tally.unchanged.extend(unchanged)
             if progress is not None:
-                progress(len(chunk))
+                progress(len(records))
     diff = tally.diff()
     log.debug("%s %s: %d added, %d changed, %d unchanged", "planned import of" if dry_run else "imported",
              folder, len(diff.added), len(diff.changed), len(diff.unchanged))

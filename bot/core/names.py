@@ -18,5 +18,9 @@ def strip_invisible(text: str) -> str:
 
 def name_key(name: str) -> str:
     """The comparison key of a title or alias (NFKC, invisible characters removed, case-folded)."""
+    if name.isascii():
+        # The same key, faster: ASCII has no format characters, NFKC leaves it alone and case-folds it
+        # to lower case.
+        return name.lower()
     folded = unicodedata.normalize("NFKC", strip_invisible(name)).casefold()
     return unicodedata.normalize("NFKC", folded)

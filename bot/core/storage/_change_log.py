@@ -17,6 +17,7 @@ from sqlalchemy import Table, and_, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.changes import Author, ChangeAction, ChangeEvent, FrontEnd
+from bot.core.storage._bulk import bulk_insert
 from bot.core.storage.stored import StoredTopic
 from bot.core.storage.tables import ChangeEventRow, RevisionRow
 
@@ -25,6 +26,8 @@ EVENTS: Final[Table] = ChangeEventRow.__table__  # type: ignore[assignment]
 CHANGES_CHANNEL: Final = "topicbot_changes"
 #: Key of the advisory lock that orders writers of the change log (any constant of our own).
 _LOCK_KEY: Final = 0x70_1C_B0_7C
+_COLUMNS: Final = ("action", "guild_id", "topic_id", "title", "previous_title", "version", "author_name",
+                   "author_front_end", "author_user_id", "created_at")
 
 
 class PendingChanges:
@@ -76,7 +79,10 @@ class PendingChanges:
         postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
         if postgres:
             await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        await session.execute(insert(EVENTS), self._rows)
+        if len(self._rows) == 1:
+            await session.execute(insert(EVENTS), self._rows)
+        else:  # an import: one event per topic, in order (ids are handed out in row order)
+            await bulk_insert(session, EVENTS, _COLUMNS, [tuple(row[c] for c in _COLUMNS) for row in self._rows])
         if postgres:
             await session.execute(text("SELECT pg_notify(:channel, current_schema())"),
                                   {"channel": CHANGES_CHANNEL})

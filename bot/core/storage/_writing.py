@@ -1,4 +1,8 @@
-"""Writing topics into the tables with bulk Core statements (executemany), inside the caller's session."""
+"""Writing topics into the tables inside the caller's session.
+
+Single writes use Core statements; imports (``insert_topics_bulk``) give the topics their ids first
+and write every table with driver-level bulk inserts (``_bulk``), storing the same values.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
 from bot.core.model import Topic
+from bot.core.storage._bulk import Row, bulk_insert
 from bot.core.storage._change_log import PendingChanges
 from bot.core.storage.stored import RevisionAction, StoredTopic
 from bot.core.storage.tables import (
@@ -150,6 +155,91 @@ async def insert_topics(
         [_revision_values(s, action, w.text, author, now) for s, w in zip(stored, writes, strict=True)],
     )
     changes.topics(action, stored)
+    return stored
+
+
+_TOPIC_COLUMNS: Final = ("id", "guild_id", "scope_key", "title", "title_key", "description", "first_mentioned",
+                          "last_updated", "research_retrieved", "summary", "version", "updated_at", "updated_by")
+_REVISION_COLUMNS: Final = ("topic_id", "guild_id", "scope_key", "title", "title_key", "version", "action", "author",
+                            "created_at", "record_text", "aliases")
+_CHILD_COLUMNS: Final[dict[Table, tuple[str, ...]]] = {
+    ATTRIBUTES: ("topic_id", "position", "name", "value"),
+    EVENTS: ("topic_id", "position", "text", "date", "source"),
+    SECTIONS: ("topic_id", "position", "heading", "paragraph"),
+    RESULTS: ("topic_id", "position", "title", "url", "snippet"),
+    ALIASES: ("topic_id", "kind", "position", "alias"),
+}
+
+
+async def _reserve_topic_ids(session: AsyncSession, count: int) -> list[int]:
+    """``count`` unused topic ids, ascending, that no other transaction can take."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        result = await session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": TOPICS.name, "count": count},
+        )
+        return sorted(int(row[0]) for row in result)
+    # SQLite: take the write lock first (a statement that writes nothing still takes it), so no other
+    # connection inserts between reading the highest id ever handed out and using the next ones.
+    # AUTOINCREMENT ids never go back, so the high-water mark in sqlite_sequence counts too.
+    await session.execute(text(f"UPDATE {TOPICS.name} SET id = id WHERE 0"))  # noqa: S608 - our table
+    highest = await session.scalar(text(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{TOPICS.name}'), 0), "  # noqa: S608
+        f"coalesce((SELECT max(id) FROM {TOPICS.name}), 0))"
+    ))
+    start = int(highest or 0) + 1
+    return list(range(start, start + count))
+
+
+def _child_tuples(topic_id: int, topic: Topic, into: dict[Table, list[Row]]) -> None:
+    into[ATTRIBUTES].extend((topic_id, i, a.name, a.value) for i, a in enumerate(topic.attributes))
+    into[EVENTS].extend((topic_id, i, e.text, e.date, e.source) for i, e in enumerate(topic.timeline))
+    into[SECTIONS].extend((topic_id, i, s.heading, s.paragraph) for i, s in enumerate(topic.background))
+    into[RESULTS].extend((topic_id, i, r.title, r.url, r.snippet) for i, r in enumerate(topic.web_results))
+    for kind, names in (("moderator", topic.aliases), ("derived", topic.derived_aliases)):
+        into[ALIASES].extend((topic_id, kind, i, name) for i, name in enumerate(names))
+
+
+async def insert_topics_bulk(
+    session: AsyncSession,
+    writes: Sequence[TopicWrite],
+    *,
+    guild_id: int | None,
+    changes: PendingChanges,
+) -> list[StoredTopic]:
+    """``insert_topics`` for many new topics: the same rows, revisions and change events, written in bulk.
+
+    The topics get their ids before they are written (reserved from the id sequence), so nothing is
+    read back; each table takes one driver-level bulk insert. Raises ``DuplicateTopicError`` when a
+    title is taken in the scope.
+    """
+    if not writes:
+        return []
+    author, now = changes.author.label, changes.now
+    scope = scope_key(guild_id)
+    ids = await _reserve_topic_ids(session, len(writes))
+    topics: list[Row] = []
+    revisions: list[Row] = []
+    children: dict[Table, list[Row]] = {table: [] for table in CHILD_TABLES}
+    stored: list[StoredTopic] = []
+    for topic_id, write in zip(ids, writes, strict=True):
+        topic = write.topic
+        key = title_key(topic.title)
+        topics.append((topic_id, guild_id, scope, topic.title, key, topic.description, topic.first_mentioned,
+                       topic.last_updated, topic.research_retrieved, topic.summary, 1, now, author))
+        revisions.append((topic_id, guild_id, scope, topic.title, key, 1, "add", author, now, write.text,
+                          list(topic.aliases)))
+        _child_tuples(topic_id, topic, children)
+        stored.append(StoredTopic(topic, topic_id, guild_id, 1, now, author))
+    try:
+        await bulk_insert(session, TOPICS, _TOPIC_COLUMNS, topics)
+    except IntegrityError as error:
+        raise DuplicateTopicError(_repeated_title(writes) or writes[0].topic.title) from error
+    for table in CHILD_TABLES:
+        await bulk_insert(session, table, _CHILD_COLUMNS[table], children[table])
+    await bulk_insert(session, REVISIONS, _REVISION_COLUMNS, revisions)
+    changes.topics("add", stored)
     return stored
 
 

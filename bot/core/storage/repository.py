@@ -24,7 +24,7 @@ from bot.core.model import Topic
 from bot.core.record_format import format_record
 from bot.core.storage._change_log import PendingChanges, claim_for_mod_log, events_after, last_event_id
 from bot.core.storage._loading import in_scope, load_topics, revision_from_row, titled, visible_in
-from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, replace_topic
+from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, insert_topics_bulk, replace_topic
 from bot.core.storage.engine import describe_bind, storage_errors
 from bot.core.storage.stored import GuildSettings, Revision, StoredTopic
 from bot.core.storage.tables import (
@@ -66,7 +66,7 @@ class TopicBatch:
         return {title_key(s.topic.title): s for s in found}
 
     async def add_many(self, writes: Sequence[TopicWrite]) -> list[StoredTopic]:
-        stored = await insert_topics(self._session, writes, guild_id=self.guild_id, changes=self._changes)
+        stored = await insert_topics_bulk(self._session, writes, guild_id=self.guild_id, changes=self._changes)
         self._added += len(stored)
         await self._refresh_statistics()
         return stored
