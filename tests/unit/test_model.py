@@ -177,3 +177,16 @@ def test_strict_urls_accept_ordinary_links() -> None:
 
     assert is_valid_url("https://en.wikipedia.org/wiki/Waymo_(company)?a=1#History")
     assert is_valid_url("http://127.0.0.1:8080/x")
+
+
+def test_name_key_of_ascii_text_is_the_full_unicode_rule() -> None:
+    import unicodedata
+
+    from bot.core.names import name_key, strip_invisible
+
+    def full_rule(name: str) -> str:
+        return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", strip_invisible(name)).casefold())
+
+    samples = ["".join(chr(c) for c in range(128)), "Waymo", "SMRs (Small Modular Reactors)", "", "A-Z_09 \t~"]
+    for sample in [*samples, *(chr(c) for c in range(128))]:
+        assert name_key(sample) == full_rule(sample)
