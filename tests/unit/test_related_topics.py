@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,3 +100,18 @@ def test_meaning_merges_in_close_topics_above_the_floor() -> None:
     answerer = Answerer(TopicIndex((t, None) for t in records()), Meaning())  # type: ignore[arg-type]
     assert answerer.answer_topic("GLP-1 Drugs", "summary").related == ("Quantum Computing",)
     assert answerer.answer_topic("Bitcoin", "summary").related == ("Stablecoins", "Quantum Computing", "GLP-1 Drugs")
+
+
+@pytest.mark.skipif(any(importlib.util.find_spec(name) is None for name in ("numpy", "model2vec")),
+                    reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+def test_with_the_bundled_model_meaning_adds_nothing_unrelated() -> None:
+    from bot.core.semantic import SemanticIndex
+    from bot.core.semantic.embedders import load_embedder
+
+    topics = records()
+    meaning = SemanticIndex(load_embedder())
+    meaning.upsert_many((t, None) for t in topics)
+    answerer = Answerer(TopicIndex((t, None) for t in topics), meaning)
+    assert answerer.answer_topic("Bitcoin", "summary").related == ("Stablecoins",)
+    assert answerer.answer_topic("GLP-1 Drugs", "summary").related == ()
+    assert set(answerer.answer_topic("Waymo", "summary").related) == {"Robotaxis", "Tesla Robotaxi"}
