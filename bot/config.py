@@ -90,6 +90,24 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True)
+class DashboardSettings:
+    """The moderators' web dashboard (``pip install -e '.[dashboard]'``); see ``bot.dashboard``."""
+
+    #: Also serve the dashboard from ``topicbot run`` (``topicbot dashboard`` serves it on its own).
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8080
+    #: The address moderators open (behind a reverse proxy: its public https address, with any path).
+    base_url: str | None = None
+    #: Signs sign-in links; by default a key made once and kept in the topic store.
+    secret: str | None = None
+
+    @property
+    def public_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
@@ -101,6 +119,7 @@ class Settings:
     semantic: SemanticSettings = SemanticSettings()
     usage: UsageSettings = UsageSettings()
     metrics: MetricsSettings = MetricsSettings()
+    dashboard: DashboardSettings = DashboardSettings()
 
     @property
     def tz(self) -> tzinfo:
@@ -273,18 +292,55 @@ _USAGE_KEYS: Final[Mapping[str, Parse]] = {
     "stale_after_days": _count,
 }
 _METRICS_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "address": _address}
+
+
+def _host(value: object, where: str) -> str:
+    host = _text(value, where).strip()
+    if not host or any(c.isspace() for c in host):
+        raise ConfigError(f"{where} must be a host name or address such as \"127.0.0.1\", got {value!r}")
+    return host
+
+
+def _port(value: object, where: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise ConfigError(f"{where} must be a port number from 1 to 65535, got {value!r}")
+    return value
+
+
+def _base_url(value: object, where: str) -> str | None:
+    url = _text(value, where).strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"{where} must be the dashboard's address, such as \"https://example.org/topicbot\", "
+                          f"got {value!r}")
+    return url.rstrip("/")
+
+
+_DASHBOARD_KEYS: Final[Mapping[str, Parse]] = {
+    "enabled": _flag,
+    "host": _host,
+    "port": _port,
+    "base_url": _base_url,
+    "secret": _optional_text,
+}
 _SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {
     "topicbot": _TOPICBOT_KEYS,
     "discord": _DISCORD_KEYS,
     "semantic": _SEMANTIC_KEYS,
     "usage": _USAGE_KEYS,
     "metrics": _METRICS_KEYS,
+    "dashboard": _DASHBOARD_KEYS,
 }
 #: Environment variables, each to a key of a section (the environment wins over the file).
 _ENVIRONMENT: Final = (
     ("TOPICBOT_DATABASE_URL", "topicbot", "database_url"),
     ("DISCORD_TOKEN", "discord", "token"),
     ("DISCORD_TEST_GUILD_ID", "discord", "test_guild_id"),
+    ("TOPICBOT_DASHBOARD_SECRET", "dashboard", "secret"),
 )
 
 
@@ -365,4 +421,5 @@ def load_settings(
     discord["api_base_url"] = env.get("DISCORD_API_BASE_URL") or None
     discord["gateway_url"] = env.get("DISCORD_GATEWAY_URL") or None
     return Settings(**core, discord=DiscordSettings(**discord), semantic=SemanticSettings(**values["semantic"]),
-                    usage=UsageSettings(**values["usage"]), metrics=MetricsSettings(**values["metrics"]))
+                    usage=UsageSettings(**values["usage"]), metrics=MetricsSettings(**values["metrics"]),
+                    dashboard=DashboardSettings(**values["dashboard"]))

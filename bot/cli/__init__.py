@@ -55,7 +55,14 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import admin_commands, ask_command, run_command, store_commands, usage_commands
+    from bot.cli import (
+        admin_commands,
+        ask_command,
+        dashboard_command,
+        run_command,
+        store_commands,
+        usage_commands,
+    )
 
     parser = argparse.ArgumentParser(
         prog="topicbot",
@@ -70,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output (and tracebacks) to stderr")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (ask_command, store_commands, admin_commands, usage_commands, run_command):
+    for module in (ask_command, store_commands, admin_commands, usage_commands, run_command, dashboard_command):
         module.register(subparsers)
     return parser
 

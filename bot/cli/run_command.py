@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.core.usage.metrics import MetricsServer
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("topicbot run: no Discord bot token; set DISCORD_TOKEN or `token` under [discord] in the "
                          "config file (developer portal \u2192 your application \u2192 Bot \u2192 Reset Token)\n")
         return EXIT_NO_TOKEN
+    if settings.dashboard.enabled:
+        from bot.cli.dashboard_command import MISSING_EXTRA, dashboard_installed
+
+        if not dashboard_installed():
+            sys.stderr.write(f"topicbot run: [dashboard] enabled = true, but {MISSING_EXTRA}\n")
+            return EXIT_NO_TOKEN
     return asyncio.run(_serve(settings, getattr(args, "shard_ids", None), getattr(args, "shard_count", None)))
 
 
@@ -81,6 +89,7 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
 
     services = await build_services(settings)
     metrics_server = None
+    dashboard = _start_dashboard(services, settings)
     try:
         metrics_server = serve_metrics(services.metrics, settings)
         await run_bot(services, settings, shard_ids=shard_ids, shard_count=shard_count)
@@ -97,6 +106,10 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
     finally:
         if metrics_server is not None:
             metrics_server.close()
+        if dashboard is not None:
+            dashboard.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dashboard
         await services.close()
     return 0
 
@@ -110,3 +123,12 @@ def serve_metrics(metrics: object, settings: Settings) -> MetricsServer | None:
     server = metrics.serve(settings.metrics.address)
     log.info("metrics at http://%s/metrics", settings.metrics.address)
     return server
+
+
+def _start_dashboard(services: Services, settings: Settings) -> asyncio.Task[None] | None:
+    """Serve the dashboard beside the bot when ``[dashboard] enabled`` (same store, same write path)."""
+    if not settings.dashboard.enabled:
+        return None
+    from bot.dashboard.server import serve
+
+    return asyncio.create_task(serve(services, settings), name="topicbot-dashboard")

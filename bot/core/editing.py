@@ -11,12 +11,12 @@ Numbers of timeline events and web results are 1-based, as ``numbered_events`` s
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Final
 
-from bot.core.errors import EditError, RecordFormatError, UnrepresentableTopicError
-from bot.core.model import Attribute, TimelineEvent, Topic, WebResult, check_length
+from bot.core.errors import EditError, RecordFormatError, TopicbotError, UnrepresentableTopicError
+from bot.core.model import Attribute, BackgroundSection, TimelineEvent, Topic, WebResult, check_length
 from bot.core.names import name_key
 from bot.core.record_format import format_record, parse_record
 
@@ -62,6 +62,39 @@ def new_topic(title: str, description: str, summary: str, now: datetime) -> Topi
     moment = now.replace(microsecond=0)
     return checked(Topic(_clean("title", title), _clean("description", description), moment, moment, moment,
                          _clean("summary", summary)))
+
+
+# --- one part at a time (shared by the single edits and the whole-topic form) ---------------------
+
+
+def _event(text: str, when: date, source: str | None) -> TimelineEvent:
+    event = TimelineEvent(
+        _clean("event_text", text),
+        when,
+        _clean("event_source", source) if source is not None and source.strip() else None,
+    )
+    if event.source is not None and ("(" in event.source or ")" in event.source):
+        raise EditError("an event source cannot contain parentheses")
+    return event
+
+
+def _web_result(title: str, snippet: str, url: str | None) -> WebResult:
+    result = WebResult(
+        _clean("result_title", title),
+        _clean("result_snippet", snippet),
+        _clean("result_url", url) if url is not None and url.strip() else None,
+    )
+    if result.url is not None and not result.url.startswith(("http://", "https://")):
+        raise EditError(f"a web result URL must start with http:// or https:// (got {result.url!r})")
+    return result
+
+
+def _new_alias(title: str, aliases: tuple[str, ...], alias: str) -> str:
+    alias = _clean("alias", alias)
+    key = name_key(alias)
+    if key == name_key(title) or key in {name_key(a) for a in aliases}:
+        raise EditError(f"{title!r} already has the alias {alias!r}")
+    return alias
 
 
 # --- scalar fields ------------------------------------------------------------------------------
@@ -111,13 +144,7 @@ def remove_attribute(topic: Topic, name: str) -> Topic:
 
 def add_event(topic: Topic, text: str, when: date, source: str | None = None) -> Topic:
     """Add a timeline event after every event dated on or before ``when`` (chronological order)."""
-    event = TimelineEvent(
-        _clean("event_text", text),
-        when,
-        _clean("event_source", source) if source is not None and source.strip() else None,
-    )
-    if event.source is not None and ("(" in event.source or ")" in event.source):
-        raise EditError("an event source cannot contain parentheses")
+    event = _event(text, when, source)
     position = sum(1 for e in topic.timeline if e.date <= when)
     timeline = (*topic.timeline[:position], event, *topic.timeline[position:])
     return checked(replace(topic, timeline=timeline))
@@ -145,14 +172,7 @@ def numbered_events(topic: Topic) -> list[tuple[int, TimelineEvent]]:
 
 
 def add_web_result(topic: Topic, title: str, snippet: str, url: str | None = None) -> Topic:
-    result = WebResult(
-        _clean("result_title", title),
-        _clean("result_snippet", snippet),
-        _clean("result_url", url) if url is not None and url.strip() else None,
-    )
-    if result.url is not None and not result.url.startswith(("http://", "https://")):
-        raise EditError(f"a web result URL must start with http:// or https:// (got {result.url!r})")
-    return checked(replace(topic, web_results=(*topic.web_results, result)))
+    return checked(replace(topic, web_results=(*topic.web_results, _web_result(title, snippet, url))))
 
 
 def remove_web_result(topic: Topic, number: int) -> Topic:
@@ -166,11 +186,7 @@ def remove_web_result(topic: Topic, number: int) -> Topic:
 
 def add_alias(topic: Topic, alias: str) -> Topic:
     """Add a moderator alias; one the topic already answers to (title or any alias) is refused."""
-    alias = _clean("alias", alias)
-    key = name_key(alias)
-    if key == name_key(topic.title) or key in {name_key(a) for a in topic.aliases}:
-        raise EditError(f"{topic.title!r} already has the alias {alias!r}")
-    return checked(replace(topic, aliases=(*topic.aliases, alias)))
+    return checked(replace(topic, aliases=(*topic.aliases, _new_alias(topic.title, topic.aliases, alias))))
 
 
 def remove_alias(topic: Topic, alias: str) -> Topic:
@@ -183,3 +199,84 @@ def remove_alias(topic: Topic, alias: str) -> Topic:
                             "edit the description or summary to drop it")
         raise EditError(f"{topic.title!r} has no moderator alias {alias.strip()!r}")
     return checked(replace(topic, aliases=kept))
+
+
+# --- every hand-edited part at once (the dashboard's full editor) -----------------------------------
+
+
+@dataclass(frozen=True)
+class TopicFields:
+    """Every part of a topic a moderator edits by hand, as a whole-topic form hands them in.
+
+    Attributes are ``(name, value)``, events ``(date, text, source or None)``, background sections
+    ``(heading, paragraph)``, web results ``(title, snippet, url or None)``, in the order to keep.
+    """
+
+    title: str
+    description: str
+    summary: str
+    attributes: tuple[tuple[str, str], ...] = ()
+    timeline: tuple[tuple[date, str, str | None], ...] = ()
+    background: tuple[tuple[str, str], ...] = ()
+    web_results: tuple[tuple[str, str, str | None], ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+def _numbered(kind: str, number: int, error: TopicbotError) -> EditError:
+    return EditError(f"{kind} {number}: {error}")
+
+
+def set_fields(topic: Topic, fields: TopicFields) -> Topic:
+    """``topic`` with every hand-edited part replaced, each checked as the single edits check it.
+
+    The dates of the record (first mentioned, last updated, retrieved) are kept. An error names the
+    part and its 1-based number ("Attribute 2: ...").
+    """
+    attributes: list[Attribute] = []
+    seen: set[str] = set()
+    for number, (name, value) in enumerate(fields.attributes, start=1):
+        try:
+            attribute = Attribute(_clean("attribute_name", name), _clean("attribute_value", value))
+        except TopicbotError as error:
+            raise _numbered("Attribute", number, error) from error
+        if attribute.name.casefold() in seen:
+            raise EditError(f"Attribute {number}: there is already an attribute called {attribute.name!r}")
+        seen.add(attribute.name.casefold())
+        attributes.append(attribute)
+    timeline: list[TimelineEvent] = []
+    for number, (when, text, source) in enumerate(fields.timeline, start=1):
+        try:
+            timeline.append(_event(text, when, source))
+        except TopicbotError as error:
+            raise _numbered("Timeline event", number, error) from error
+    background: list[BackgroundSection] = []
+    for number, (heading, paragraph) in enumerate(fields.background, start=1):
+        try:
+            background.append(BackgroundSection(_clean("section_heading", heading),
+                                                _clean("section_paragraph", paragraph)))
+        except TopicbotError as error:
+            raise _numbered("Background section", number, error) from error
+        if "\n" in background[-1].heading or "\r" in background[-1].heading:
+            raise EditError(f"Background section {number}: the heading must be one line")
+    results: list[WebResult] = []
+    for number, (title, snippet, url) in enumerate(fields.web_results, start=1):
+        try:
+            results.append(_web_result(title, snippet, url))
+        except TopicbotError as error:
+            raise _numbered("Web result", number, error) from error
+    new_title = _clean("title", fields.title)
+    aliases: list[str] = []
+    for alias in fields.aliases:
+        aliases.append(_new_alias(new_title, tuple(aliases), alias))
+    return checked(replace(
+        topic,
+        title=new_title,
+        description=_clean("description", fields.description),
+        summary=_clean("summary", fields.summary),
+        attributes=tuple(attributes),
+        timeline=tuple(timeline),
+        background=tuple(background),
+        web_results=tuple(results),
+        aliases=tuple(aliases),
+        derived_aliases=(),
+    ))

@@ -199,3 +199,58 @@ def test_new_topic_from_the_add_form() -> None:
         editing.new_topic("Tidal Power", "d", "s", datetime(2026, 2, 3))  # noqa: DTZ001 - the point of the test
     with pytest.raises(EditError, match="cannot be empty"):
         editing.new_topic("Tidal Power", "", "s", datetime(2026, 2, 3, tzinfo=UTC))
+
+
+# --- set_fields: the whole-topic form -------------------------------------------------------------
+
+
+def _fields_of(topic: Topic) -> editing.TopicFields:
+    return editing.TopicFields(
+        topic.title, topic.description, topic.summary,
+        tuple((a.name, a.value) for a in topic.attributes),
+        tuple((e.date, e.text, e.source) for e in topic.timeline),
+        tuple((s.heading, s.paragraph) for s in topic.background),
+        tuple((r.title, r.snippet, r.url) for r in topic.web_results),
+        topic.aliases,
+    )
+
+
+def test_set_fields_with_the_topics_own_fields_changes_nothing() -> None:
+    from tests.conftest import build_topic
+
+    topic = build_topic(aliases=("Star Jar",))
+    assert editing.set_fields(topic, _fields_of(topic)) == topic
+
+
+def test_set_fields_replaces_every_part_in_the_order_given() -> None:
+    from tests.conftest import build_topic
+
+    topic = build_topic()
+    fields = dataclasses.replace(
+        _fields_of(topic), title=" Fusion Energy ", attributes=(("Budget", "Large"), ("Status", "On")),
+        timeline=((date(2030, 1, 1), "Later first", None), (date(2020, 1, 1), "Earlier second", "Src")),
+        web_results=(), aliases=("FE",))
+    changed = editing.set_fields(topic, fields)
+    assert changed.title == "Fusion Energy"
+    assert [a.name for a in changed.attributes] == ["Budget", "Status"]
+    assert [e.text for e in changed.timeline] == ["Later first", "Earlier second"]
+    assert changed.web_results == () and changed.aliases == ("FE",)
+    assert changed.first_mentioned == topic.first_mentioned
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"attributes": (("A", "1"), ("a", "2"))}, "Attribute 2: there is already an attribute called 'a'"),
+    ({"attributes": (("A", ""),)}, "Attribute 1: the attribute value cannot be empty"),
+    ({"timeline": ((date(2020, 1, 1), "x", "a (b)"),)}, "Timeline event 1: an event source cannot contain"),
+    ({"web_results": (("t", "s", "ftp://x"),)}, "Web result 1: a web result URL must start with"),
+    ({"background": (("Two\nlines", "p"),)}, "Background section 1: the heading must be one line"),
+    ({"aliases": ("X", "x")}, "already has the alias 'x'"),
+    ({"title": "  "}, "the title cannot be empty"),
+    ({"attributes": (("A", "v" * (LIMITS["attribute_value"] + 1)),)}, "Attribute 1: "),
+])
+def test_set_fields_refuses_what_the_single_edits_refuse(change: dict[str, object], message: str) -> None:
+    from tests.conftest import build_topic
+
+    topic = build_topic()
+    with pytest.raises(EditError, match=message.replace("(", r"\(")):
+        editing.set_fields(topic, dataclasses.replace(_fields_of(topic), **change))  # type: ignore[arg-type]

@@ -243,3 +243,21 @@ class ChangeEventRow(Base):
     author_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     mod_log_claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SignInKeyRow(Base):
+    """The key dashboard sign-in links are signed with, made on first use and shared by every process."""
+
+    __tablename__ = "sign_in_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    secret: Mapped[str] = mapped_column(String(128), nullable=False)
+
+
+class UsedSignInLinkRow(Base):
+    """A dashboard sign-in link that was used (links work once); kept until it would have expired anyway."""
+
+    __tablename__ = "used_sign_in_links"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,0 +1,39 @@
+"""Serving the dashboard with uvicorn, on its own (``topicbot dashboard``) or beside the bot (``topicbot run``)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import uvicorn
+from starlette.applications import Starlette
+
+from bot.config import Settings
+from bot.core.storage.sign_ins import SignInStore
+from bot.dashboard.app import build_app
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def sign_in_store(services: Services, settings: Settings) -> SignInStore:
+    return SignInStore(services.session_factory, secret=settings.dashboard.secret)
+
+
+async def dashboard_app(services: Services, settings: Settings) -> Starlette:
+    return await build_app(services.editor, services.repository, sign_in_store(services, settings),
+                           settings.dashboard, clock=lambda: datetime.now(UTC))
+
+
+async def serve(services: Services, settings: Settings) -> None:
+    """Serve the dashboard over ``services`` until cancelled (or until uvicorn is told to stop)."""
+    dashboard = settings.dashboard
+    app = await dashboard_app(services, settings)
+    config = uvicorn.Config(app, host=dashboard.host, port=dashboard.port, lifespan="off", log_config=None,
+                            access_log=False, proxy_headers=True, server_header=False)
+    server = uvicorn.Server(config)
+    log.info("dashboard at %s (listening on %s:%d)", dashboard.public_url, dashboard.host, dashboard.port)
+    await server.serve()
