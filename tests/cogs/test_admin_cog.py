@@ -503,3 +503,30 @@ async def test_an_import_confirmed_after_losing_moderator_rights_changes_nothing
     await confirm_view(interaction).confirm.callback(click)
     assert "Only moderators" in reply_text(click)
     assert cog.bot.services.index.get(NEW_TITLE, GUILD_ID) is None
+
+
+# --- /topic-admin dashboard -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("owner", [False, True])
+async def test_the_dashboard_command_replies_privately_with_a_one_time_link(
+        cog: TopicAdminCog, make_interaction: Any, sent_kwargs: Any, owner: bool) -> None:
+    from urllib.parse import unquote
+
+    from bot.core import sign_in
+    from bot.core.sign_in import SignInError
+
+    interaction = make_interaction(user_id=4242)
+    interaction.user.name = "modname"
+    cog.bot.owner_id = 4242 if owner else 1
+    await cog.dashboard.callback(cog, interaction)
+    sent = sent_kwargs(interaction.response.send_message)
+    assert sent["ephemeral"] is True
+    link = sent["content"].split("<", 1)[1].split(">", 1)[0]
+    assert link.startswith("http://127.0.0.1:8080/sign-in?token=")
+    token = unquote(link.split("token=", 1)[1])
+    now = datetime.now(UTC)
+    grant = await sign_in.redeem(cog.sign_ins, token, now=now)
+    assert (grant.guild_id, grant.user_id, grant.user_name, grant.owner) == (GUILD_ID, 4242, "modname", owner)
+    with pytest.raises(SignInError, match="used already"):
+        await sign_in.redeem(cog.sign_ins, token, now=now)

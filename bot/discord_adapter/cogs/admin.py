@@ -26,7 +26,9 @@ from bot.core.changes import Author, ChangeEvent
 from bot.core.errors import EditError, StaleVersionError, TopicbotError, TopicNotFoundError
 from bot.core.model import LIMITS
 from bot.core.moderation import RECORD_SUFFIX
+from bot.core.sign_in import LINK_LIFETIME, sign_in_link
 from bot.core.storage import GuildSettings
+from bot.core.storage.sign_ins import SignInStore
 from bot.core.topic_diff import format_diff
 from bot.discord_adapter.admin_views import (
     ConfirmView,
@@ -83,6 +85,7 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
     def __init__(self, bot: TopicBot) -> None:
         self.bot = bot
         self.mod_log = ModLog(bot, bot.settings.discord.mod_log_channel_id)
+        self.sign_ins = SignInStore(bot.services.session_factory, secret=bot.settings.dashboard.secret)
         super().__init__()
         bot.services.feed.subscribe(self.post_to_mod_log)
 
@@ -396,6 +399,24 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
             data = await self.editor.export_archive(guild_id=guild_id)
             name, text = f"topics-{guild_id}.zip", "This server's own topics, one record file each."
         await self.reply(interaction, text, file=discord.File(io.BytesIO(data), filename=name))
+
+    # --- the web dashboard ----------------------------------------------------------------
+
+    @app_commands.command(name="dashboard", description="Get a private link to the web dashboard (works once, "
+                                                        "for 10 minutes)")
+    async def dashboard(self, interaction: discord.Interaction) -> None:
+        settings = self.bot.settings
+        try:
+            owner = await self.bot.is_owner(interaction.user)
+        except discord.HTTPException:  # the application's owner could not be looked up: no owner rights
+            log.warning("could not look up the bot's owner for a dashboard link", exc_info=True)
+            owner = False
+        link = await sign_in_link(self.sign_ins, settings.dashboard.public_url, guild_id=_guild(interaction),
+                                  user_id=interaction.user.id, user_name=interaction.user.name,
+                                  now=datetime.now(UTC), owner=owner)
+        log.info("%s asked for a dashboard link for guild %s", author_of(interaction), interaction.guild_id)
+        await self.reply(interaction, f"Your sign-in link to the topic dashboard (only you can see it; it works "
+                                      f"once, for {LINK_LIFETIME.seconds // 60} minutes):\n<{link}>")
 
     # --- autocomplete -----------------------------------------------------------------------
 
