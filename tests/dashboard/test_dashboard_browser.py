@@ -80,7 +80,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser(tmp_path: Path) -> Iterator[Any]:
     chromium, driver_path = _browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -89,9 +89,8 @@ def browser() -> Iterator[Any]:
     options.binary_location = chromium
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"topicbot-chromium-{os.getpid()}"
-    shutil.rmtree(profile, ignore_errors=True)
-    profile.mkdir(parents=True)
+    profile = tmp_path / "chromium-profile"  # empty: no state from another run
+    profile.mkdir()
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument("--window-size=1280,1600")
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
@@ -100,7 +99,6 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
