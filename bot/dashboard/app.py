@@ -31,7 +31,8 @@ from bot.core.errors import StaleVersionError, StorageUnavailableError, Topicbot
 from bot.core.moderation import TopicEditor
 from bot.core.sign_in import SIGN_IN_PATH, UsedLinks
 from bot.core.storage import TopicRepository
-from bot.dashboard import history_pages, record_pages, sign_in_pages, topic_pages
+from bot.core.usage.queries import UsageQueries
+from bot.dashboard import history_pages, record_pages, sign_in_pages, topic_pages, usage_pages
 from bot.dashboard.context import Dashboard, base_path, dashboard_of
 from bot.dashboard.moderators import PageError
 
@@ -70,6 +71,10 @@ ROUTES: Final = [
     Route("/upload", record_pages.upload_page, methods=["GET"]),
     Route("/upload", record_pages.upload_post, methods=["POST"]),
     Route("/upload/confirm", record_pages.upload_confirm, methods=["POST"]),
+    Route("/misses", usage_pages.misses_page),
+    Route("/misses/alias", usage_pages.miss_alias_post, methods=["POST"]),
+    Route("/misses/suggestion", usage_pages.suggestion_post, methods=["POST"]),
+    Route("/stats", usage_pages.stats_page),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
@@ -144,9 +149,10 @@ def create_app(dashboard: Dashboard, signing_key: bytes) -> Starlette:
 
 
 async def build_app(editor: TopicEditor, repository: TopicRepository, links: UsedLinks,
-                    settings: DashboardSettings, *, clock: Callable[[], datetime] | None = None) -> Starlette:
+                    settings: DashboardSettings, *, clock: Callable[[], datetime] | None = None,
+                    usage: UsageQueries | None = None) -> Starlette:
     """The app over these services, its cookies signed with the store's sign-in key."""
-    dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)))
+    dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)), usage)
     return create_app(dashboard, await links.key())
 
 

@@ -20,6 +20,7 @@ from bot.config import DashboardSettings
 from bot.core.moderation import ImportPreview, TopicEditor
 from bot.core.sign_in import UsedLinks
 from bot.core.storage import TopicRepository
+from bot.core.usage.queries import UsageQueries
 from bot.dashboard.moderators import Moderator, signed_in
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
@@ -75,6 +76,8 @@ class Dashboard:
     links: UsedLinks
     settings: DashboardSettings
     clock: Callable[[], datetime]
+    #: The usage log's questions (misses, statistics); ``None`` when it is off.
+    usage: UsageQueries | None = None
     pending: PendingImports = field(default_factory=PendingImports)
     templates: Jinja2Templates = field(init=False)
 

@@ -25,7 +25,7 @@ def sign_in_store(services: Services, settings: Settings) -> SignInStore:
 
 async def dashboard_app(services: Services, settings: Settings) -> Starlette:
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
-                           settings.dashboard, clock=lambda: datetime.now(UTC))
+                           settings.dashboard, clock=lambda: datetime.now(UTC), usage=services.usage)
 
 
 async def serve(services: Services, settings: Settings) -> None:

@@ -138,7 +138,9 @@ async def new_page(request: Request) -> Response:
     who = moderator(request)
     scope = scope_of(request.query_params.get("scope", "guild"))
     who.check_may_change(scope)
-    return _editor_page(dashboard_of(request), request, scope=scope, values=blank_values(), opened_title=None,
+    values = blank_values()
+    values.title = request.query_params.get("title", "").strip()  # "Create a topic…" from the miss log
+    return _editor_page(dashboard_of(request), request, scope=scope, values=values, opened_title=None,
                         version=None)
 
 

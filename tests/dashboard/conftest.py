@@ -18,6 +18,8 @@ from bot.core.moderation import TopicEditor
 from bot.core.sign_in import sign_in_link
 from bot.core.storage import TopicRepository, make_session_factory
 from bot.core.storage.sign_ins import SignInStore
+from bot.core.storage.usage import UsageStore
+from bot.core.usage.queries import UsageQueries
 from bot.dashboard import build_app
 from tests.conftest import StoreBackend, empty_tables
 
@@ -49,6 +51,7 @@ class Site:
     links: SignInStore
     clock: Clock
     settings: DashboardSettings
+    usage: UsageQueries
     events: list[ChangeEvent] = field(default_factory=list)
 
     async def link(self, *, guild_id: int = GUILD, user_id: int = MODERATOR, name: str = "mod",
@@ -92,11 +95,12 @@ async def make_site(backend: StoreBackend, settings: DashboardSettings) -> Async
     editor = TopicEditor(repository, feed)
     links = SignInStore(factory)
     clock = Clock()
-    app = await build_app(editor, repository, links, settings, clock=clock)
+    usage = UsageQueries(UsageStore(factory), clock)
+    app = await build_app(editor, repository, links, settings, clock=clock, usage=usage)
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as client:
-            yield Site(client, editor, repository, links, clock, settings, events)
+            yield Site(client, editor, repository, links, clock, settings, usage, events)
     finally:
         await empty_tables(engine)
         await engine.dispose()

@@ -114,6 +114,13 @@ async def bot_services(tmp_path: Path) -> AsyncIterator[tuple[Services, Settings
     setup = Author("setup", "test")
     await services.editor.add(build_topic("Fusion Power"), author=setup, guild_id=GUILD)
     await services.editor.add(build_topic("Shared Thing"), author=setup)
+    from bot.core.usage.records import AskRecord, Candidate
+
+    await services.usage_store.add_asks([
+        AskRecord(GUILD, 10, "star in a jar", "miss", "summary", None, (Candidate("Fusion Power", 40.0),), 0.2,
+                  datetime.now(UTC)),
+        AskRecord(GUILD, 10, "fusion power", "answered", "summary", "Fusion Power", (), 0.9, datetime.now(UTC)),
+    ])
     following = asyncio.create_task(services.follow_changes(services.wakeup(poll_interval=0.2)))
     try:
         yield services, settings, config
@@ -229,6 +236,12 @@ async def test_sign_in_edit_an_attribute_and_the_bot_answers_it(
             _check_page(browser, "11-shared-topic")
             browser.get(f"{url}/topic/remove?scope=guild&title=Fusion+Power")
             _check_page(browser, "12-remove")
+            browser.get(f"{url}/misses")
+            assert "Add as alias of Fusion Power" in browser.page_source
+            _check_page(browser, "13-misses")
+            browser.get(f"{url}/stats")
+            assert "<svg" in browser.page_source
+            _check_page(browser, "14-stats")
 
         await asyncio.to_thread(run_browser)
     # The bot (this process) learns of the change from the change feed, as another bot process would.
@@ -242,4 +255,4 @@ async def test_sign_in_edit_an_attribute_and_the_bot_answers_it(
     assert sorted(p.name for p in ARTIFACTS.glob("*.png")) == [
         "00-sign-in-needed.png", "01-sign-in.png", "02-topics.png", "03-topics-search.png", "04-topic.png",
         "05-editor.png", "06-topic-saved.png", "07-history.png", "08-diff.png", "09-new-topic.png",
-        "10-upload.png", "11-shared-topic.png", "12-remove.png"]
+        "10-upload.png", "11-shared-topic.png", "12-remove.png", "13-misses.png", "14-stats.png"]

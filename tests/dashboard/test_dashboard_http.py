@@ -25,7 +25,8 @@ GET_PAGES = ["/topics", "/topic?scope=guild&title=Fusion+Power", "/topic/edit?sc
              "/topic/new?scope=guild", "/topic/remove?scope=guild&title=Fusion+Power",
              "/topic/history?scope=guild&title=Fusion+Power",
              "/topic/diff?scope=guild&title=Fusion+Power&from=1&to=1",
-             "/topic/record?scope=guild&title=Fusion+Power", "/export?scope=guild", "/upload?scope=guild"]
+             "/topic/record?scope=guild&title=Fusion+Power", "/export?scope=guild", "/upload?scope=guild",
+             "/misses", "/stats?days=30"]
 POST_ROUTES = sorted({route.path for route in ROUTES if "POST" in (getattr(route, "methods", None) or ())}
                      - {"/sign-in"})
 
@@ -57,7 +58,8 @@ def test_every_route_is_covered_by_these_tests() -> None:
     paths = {route.path for route in ROUTES}
     assert paths == {"/", "/sign-in", "/sign-out", "/topics", "/topic", "/topic/edit", "/topic/new", "/topic/remove",
                      "/topic/hide", "/topic/unhide", "/topic/history", "/topic/diff", "/topic/revert",
-                     "/topic/record", "/export", "/upload", "/upload/confirm", "/static"}
+                     "/topic/record", "/export", "/upload", "/upload/confirm", "/misses", "/misses/alias",
+                     "/misses/suggestion", "/stats", "/static"}
 
 
 @pytest.mark.parametrize("path", GET_PAGES)
@@ -480,3 +482,81 @@ async def test_a_malformed_upload_names_the_file_and_line(site: Site) -> None:
     nothing = await site.client.post("/upload", data={"csrf": csrf, "scope": "guild"})
     assert nothing.status_code == 422
     assert await site.repository.list(guild_id=GUILD, include_global=False) == []
+
+
+# --- misses and statistics ----------------------------------------------------------------------
+
+
+async def _asks(site: Site) -> None:
+    from datetime import timedelta
+
+    from bot.core.usage.misses import SuggestedAlias
+    from bot.core.usage.records import AskRecord, Candidate
+
+    at = site.clock() - timedelta(hours=1)
+
+    def ask(question: str, outcome: Any, topic: str | None = None, guild_id: int = GUILD,
+            candidates: tuple[Candidate, ...] = ()) -> AskRecord:
+        return AskRecord(guild_id, 10, question, outcome, "summary", topic, candidates, 0.5, at)
+
+    near = (Candidate("Fusion Power", 40.0), Candidate("Shared Thing", 30.0))
+    await site.usage.store.add_asks([
+        ask("star in a jar", "miss", candidates=near), ask("star in a jar", "miss", candidates=near),
+        ask("their secret", "miss", guild_id=OTHER_GUILD),
+        ask("fusion power", "answered", topic="Fusion Power"), ask("lol", "chatter"),
+    ])
+    await site.usage.store.suggest([SuggestedAlias(GUILD, "fusion thing", "Fusion Power")], at)
+
+
+async def test_the_miss_log_groups_this_guilds_misses_and_adds_an_alias(site: Site) -> None:
+    await _own(site)
+    await _own(site, "Shared Thing", guild_id=None)
+    await _asks(site)
+    await site.sign_in()
+    page = await site.client.get("/misses?days=7")
+    assert page.status_code == 200
+    assert "star in a jar" in page.text and "their secret" not in page.text
+    assert "Add as alias of Fusion Power" in page.text
+    assert "Add as alias of Shared Thing" not in page.text  # shared topics are read-only here
+    assert 'href="/topic/new?scope=guild&amp;title=star+in+a+jar"' in page.text
+    new = await site.client.get("/topic/new?scope=guild&title=star+in+a+jar")
+    assert 'value="star in a jar"' in new.text
+    csrf = await site.csrf()
+    added = await site.client.post("/misses/alias", data={"csrf": csrf, "scope": "guild", "topic": "Fusion Power",
+                                                          "question": "star in a jar"})
+    assert added.status_code == 303 and "saved=2" in added.headers["location"]
+    assert (await site.repository.get("Fusion Power", guild_id=GUILD)).topic.aliases == ("star in a jar",)
+    shared = await site.client.post("/misses/alias", data={"csrf": csrf, "scope": "shared", "topic": "Shared Thing",
+                                                           "question": "star in a jar"})
+    assert shared.status_code == 403
+    assert (await site.client.post("/misses/alias", data={"scope": "guild", "topic": "Fusion Power",
+                                                          "question": "x"})).status_code == 403
+
+
+async def test_alias_suggestions_are_accepted_or_rejected(site: Site) -> None:
+    await _own(site)
+    await _asks(site)
+    await site.sign_in()
+    page = await site.client.get("/misses")
+    assert "fusion thing" in page.text
+    [suggestion] = await site.usage.suggestions(GUILD)
+    csrf = await site.csrf()
+    other = await site.client.post("/misses/suggestion", data={"csrf": csrf, "id": "999", "decision": "accept"})
+    assert other.status_code == 404
+    accepted = await site.client.post("/misses/suggestion", data={"csrf": csrf, "id": str(suggestion.id),
+                                                                  "decision": "accept"})
+    assert accepted.status_code == 303
+    assert (await site.repository.get("Fusion Power", guild_id=GUILD)).topic.aliases == ("fusion thing",)
+    assert await site.usage.suggestions(GUILD) == []
+    assert "fusion thing" not in (await site.client.get("/misses")).text.split("Missed questions")[0]
+
+
+async def test_statistics_are_drawn_with_their_numbers(site: Site) -> None:
+    await _asks(site)
+    await site.sign_in()
+    page = await site.client.get("/stats?days=30")
+    assert page.status_code == 200
+    assert "4 questions asked, 1 answered, 2 missed (answer rate 33 %)" in page.text
+    assert page.text.count("<svg") == 4 and 'role="img"' in page.text
+    assert re.search(r'<th scope="row">Fusion Power</th><td>1</td>', page.text)
+    assert re.search(r'<th scope="row">2026-03-01</th><td>2</td>', page.text)
