@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -29,11 +30,21 @@ async def dashboard_app(services: Services, settings: Settings) -> Starlette:
 
 
 async def serve(services: Services, settings: Settings) -> None:
-    """Serve the dashboard over ``services`` until cancelled (or until uvicorn is told to stop)."""
+    """Serve the dashboard over ``services`` until cancelled or stopped by a signal (Ctrl-C).
+
+    On cancellation the server shuts down cleanly (its port is free when this returns).
+    """
     dashboard = settings.dashboard
     app = await dashboard_app(services, settings)
     config = uvicorn.Config(app, host=dashboard.host, port=dashboard.port, lifespan="off", log_config=None,
                             access_log=False, proxy_headers=True, server_header=False)
     server = uvicorn.Server(config)
     log.info("dashboard at %s (listening on %s:%d)", dashboard.public_url, dashboard.host, dashboard.port)
-    await server.serve()
+    serving = asyncio.create_task(server.serve(), name="topicbot-dashboard-server")
+    try:
+        await asyncio.shield(serving)
+    except asyncio.CancelledError:
+        # Cancelled (the bot beside it stopped): let uvicorn close its socket and connections first.
+        server.should_exit = True
+        await serving
+        raise
