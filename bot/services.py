@@ -81,7 +81,7 @@ class Services:
         answer = self.answerer.answer(question, guild_id=context.guild_id)
         if self.recorder is not None:
             self.recorder.record(answer, context, latency_s=time.perf_counter() - started)
-        return answer
+        return self.answerer.with_related(answer, context.guild_id)
 
     async def run_recorder(self) -> None:
         """Write the usage log in batches until cancelled (then write what is still queued)."""

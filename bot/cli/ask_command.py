@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout
     printer = Printer(out)
     for question in questions:
-        answer = answerer.answer(question, guild_id=args.guild)
+        answer = answerer.with_related(answer=answerer.answer(question, guild_id=args.guild), guild_id=args.guild)
         if args.json:
             _write_json(out, answer_to_json(answer, renderer.render(answer).text))
         elif args.explain:

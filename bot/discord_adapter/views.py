@@ -102,8 +102,8 @@ class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             services = bot.services
             title = resolve_key(self.key, services.index, interaction.guild_id)
             date_range = parse_date_range(self.dates) if self.dates else None
-            answer = services.answerer.answer_topic(title, self.intent, date_range=date_range,
-                                                    guild_id=interaction.guild_id)
+            answer = services.answerer.with_related(services.answerer.answer_topic(
+                title, self.intent, date_range=date_range, guild_id=interaction.guild_id), interaction.guild_id)
             message = compose(answer, services.renderer.render(answer), stale_after=bot.stale_after)
             await interaction.response.edit_message(**message.edit_kwargs())
         except Exception as error:  # every failure is reported to the user and logged with its traceback
@@ -139,7 +139,8 @@ class SeeAlsoButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t
             bot = cast("TopicBot", interaction.client)
             services = bot.services
             title = resolve_key(self.key, services.index, interaction.guild_id)
-            answer = services.answerer.answer_topic(title, "summary", guild_id=interaction.guild_id)
+            answer = services.answerer.with_related(
+                services.answerer.answer_topic(title, "summary", guild_id=interaction.guild_id), interaction.guild_id)
             message = compose(answer, services.renderer.render(answer), stale_after=bot.stale_after)
             await interaction.response.send_message(**message.send_kwargs(), ephemeral=True)
         except Exception as error:  # every failure is reported to the user and logged with its traceback

@@ -152,7 +152,8 @@ async def _click_see_also(bot, make_interaction, custom_id: str):
 
 async def test_an_answer_offers_its_related_topics_as_persistent_see_also_buttons(bot, make_interaction,
                                                                                     sent_kwargs) -> None:
-    answer = bot.services.answerer.answer_topic("Waymo", "summary")
+    answerer = bot.services.answerer
+    answer = answerer.with_related(answerer.answer_topic("Waymo", "summary"))
     interaction = make_interaction()
     await bot.responder.send(interaction, answer)
     view = sent_kwargs(interaction.response.send_message)["view"]

@@ -62,7 +62,8 @@ async def test_ask_replies_with_the_topic_embed_and_freshness(topicbot: RunningT
         if button["style"] == 5:
             assert button["url"].startswith(("http://", "https://"))
     # Besides its links, an answer carries the "not what I asked" button and its "see also" buttons.
-    answer = topicbot.services.answerer.answer(SEED_QUESTION, guild_id=fake.guild_id)
+    answerer = topicbot.services.answerer
+    answer = answerer.with_related(answerer.answer(SEED_QUESTION, guild_id=fake.guild_id), fake.guild_id)
     assert [b["label"] for b in buttons(data) if b["style"] != 5] == [
         "Not what I asked", *(f"See also: {title}" for title in answer.related)]
     assert assert_every_message_is_safe(fake, after=mark) == 1

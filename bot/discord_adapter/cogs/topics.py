@@ -43,8 +43,9 @@ class TopicsCog(FollowCommands, commands.GroupCog, group_name="topic", group_des
                       attribute: str | None = None, date_range: DateRange | None = None) -> Answer:
         services = self.bot.services
         title = resolve_key(topic, services.index, interaction.guild_id)
-        return services.answerer.answer_topic(title, intent, attribute=attribute, date_range=date_range,
-                                              guild_id=interaction.guild_id)
+        answer = services.answerer.answer_topic(title, intent, attribute=attribute, date_range=date_range,
+                                                guild_id=interaction.guild_id)
+        return services.answerer.with_related(answer, interaction.guild_id)
 
     @app_commands.command(name="show", description="Summary of a topic")
     @app_commands.describe(topic="The topic (start typing to search)")
