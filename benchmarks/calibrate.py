@@ -37,18 +37,26 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the eval directory (knowledge/, questions)")
     parser.add_argument("--model", default="bundled", help="the [semantic] model")
+    parser.add_argument("--also-knowledge", type=Path, help="records of a second labelled set to fit on too")
+    parser.add_argument("--also", type=Path, help="labelled questions of that second set")
     parser.add_argument("--check-knowledge", type=Path, help="records of a split never fitted on")
     parser.add_argument("--check", type=Path, help="labelled questions of that split")
     args = parser.parse_args(argv)
     index = load_index(args.eval / "knowledge")
     meaning = meaning_for(index, args.model)
     labels = read_labels(args.eval / "questions.dev.jsonl")
+    sets: list[tuple[TopicIndex, MeaningSearch, list[dict[str, Any]]]] = [(index, meaning, labels)]
+    if args.also and args.also_knowledge:
+        also_index = load_index(args.also_knowledge)
+        sets.append((also_index, meaning_for(also_index, args.model), read_labels(args.also)))
+    total = sum(len(s[2]) for s in sets)
     results: list[tuple[float, MeaningCalibration]] = []
     names = list(GRID)
     for values in itertools.product(*(GRID[name] for name in names)):
         chosen: dict[str, Any] = dict(zip(names, values, strict=True))
         calibration = replace(MeaningCalibration(), **chosen)
-        results.append((accuracy(index, meaning, labels, calibration), calibration))
+        score = sum(accuracy(i, m, lab, calibration) * len(lab) for i, m, lab in sets) / total
+        results.append((score, calibration))
     # Best first; among equals the strictest (highest thresholds).
     results.sort(key=lambda r: (-r[0], -r[1].alone, -r[1].agree, -r[1].agree_score, -r[1].margin, -r[1].attribute))
     print(f"default {MeaningCalibration()}: {accuracy(index, meaning, labels, MeaningCalibration()):.1%}")
