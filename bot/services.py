@@ -11,7 +11,6 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +28,6 @@ from bot.core.importing import import_folder, record_files
 from bot.core.index_loading import build_index, open_index, write_snapshot
 from bot.core.index_updates import IndexUpdater, MeaningUpdater
 from bot.core.matching import TopicIndex
-from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate
@@ -223,11 +221,8 @@ def _load_meaning(settings: Settings, index: TopicIndex) -> SemanticIndex | None
 
     started = time.perf_counter()
     meaning = SemanticIndex(load_embedder(settings.semantic.model), SqliteVectorCache())
-    embedded = meaning.upsert_many(_scoped_topics(index))
+    embedded = meaning.upsert_many(index.entries())
     log.info("semantic signal: %d topics (%d embedded now) in %.2f s", len(meaning), embedded,
              time.perf_counter() - started)
     return meaning
 
-
-def _scoped_topics(index: TopicIndex) -> Iterator[tuple[Topic, int | None]]:
-    yield from index.entries()

@@ -160,10 +160,12 @@ class Answerer:
             return None
         (_, best_title), best = hits[0]
         second = hits[1][1] if len(hits) > 1 else -1.0
-        lexical = {s.title.casefold(): s for s in ranking}
-        agreed = lexical.get(best_title)
+        topic = self.index.get(best_title, guild_id)
+        if topic is None:
+            return None
+        agreed = next((s for s in ranking if s.title == topic.title), None)
         if agreed is not None and agreed.score >= calibration.agree_score and best >= calibration.agree:
-            chosen = agreed
+            chosen = replace(agreed, matched_field="meaning")
         elif len(content) >= calibration.min_words and best >= calibration.alone:
             if best - second < calibration.margin:
                 close = [TopicScore(t.title, round(100.0 * cos, 2), cos, 0.0, "meaning", None)
@@ -171,14 +173,9 @@ class Answerer:
                          and best - cos < calibration.margin and (t := self.index.get(folded, guild_id))]
                 if len(close) >= 2:
                     return self._disambiguation(parsed, close, close[1], note="several topics are as close in meaning")
-            chosen = TopicScore(best_title, round(100.0 * best, 2), best, 0.0, "meaning", None)
+            chosen = TopicScore(topic.title, round(100.0 * best, 2), best, 0.0, "meaning", None)
         else:
             return None
-        topic = self.index.get(best_title, guild_id)
-        if topic is None:
-            return None
-        chosen = TopicScore(topic.title, chosen.score, chosen.coverage, chosen.name_cover, "meaning",
-                            chosen.matched_text, chosen.name_words)
         runner_up = next((s for s in ranking if s.title != topic.title), None)
         return self._answer_about(parsed, topic, chosen, runner_up)
 

@@ -22,6 +22,7 @@ import logging
 import math
 import pickle
 import zlib
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Final
@@ -96,12 +97,11 @@ class TopicIndex:
         self._titles_cache: dict[int | None, list[str]] = {}
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
-        self.compact()
         self.warm()
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot keeps: everything but the caches of recent work."""
-        state = {name: getattr(self, name) for name in vars(self)}
+        state = dict(vars(self))
         state["_cache"] = OrderedDict()
         state["_compound_cache"] = {}
         state["_titles_cache"] = {}
@@ -213,11 +213,6 @@ class TopicIndex:
     def _changed(self) -> None:
         self._compound_cache.clear()
         self._titles_cache.clear()
-
-    def compact(self) -> None:
-        """Merge buffered postings (after a bulk load)."""
-        for table in (self._evidence, self._prefixes, self._name_words, self._exact_words, self._described):
-            table.compact()
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -363,26 +358,24 @@ class TopicIndex:
         wanted = [w for w in normalize(text).split() if w not in CHATTER_WORDS and len(w) >= 3]
         if not wanted:
             return []
-        matching: set[int] | None = None
-        for word in wanted:
-            slots: set[int] = set()
-            for start in {word, stem(word)}:
-                for described in self._words_starting(start):
-                    slots.update(int(s) for s in self._described.get(self._vocabulary.id(described))[0])
-            matching = slots if matching is None else matching & slots
+        matching = set.intersection(*(self._defined_by(word) for word in wanted))
         if not matching:  # none is defined by it: those whose text mentions it ("topics that mention X")
-            for word in wanted:
-                ids = self._evidence.get(self._vocabulary.id(stem(word)))[0]
-                slots = {int(s) for s in ids}
-                matching = slots if matching is None or not matching else matching & slots
-                if not matching:
-                    break
-        return sorted((self._title_at(s) for s in matching or () if self._visible(s, guild_id)),
-                      key=str.casefold)
+            matching = set.intersection(*(self._mentioning(word) for word in wanted))
+        return sorted((self._title_at(s) for s in matching if self._visible(s, guild_id)), key=str.casefold)
+
+    def _defined_by(self, word: str) -> set[int]:
+        """Slots whose title, aliases or description has a word starting with ``word`` or its stem."""
+        slots: set[int] = set()
+        for start in {word, stem(word)}:
+            for described in self._words_starting(start):
+                slots.update(int(s) for s in self._described.get(self._vocabulary.id(described))[0])
+        return slots
+
+    def _mentioning(self, word: str) -> set[int]:
+        """Slots whose record uses ``word`` (by its stem) anywhere."""
+        return {int(s) for s in self._evidence.get(self._vocabulary.id(stem(word)))[0]}
 
     def _words_starting(self, start: str) -> list[str]:
-        from bisect import bisect_left
-
         bucket = self._described_words.bucket(start[0])
         i = bisect_left(bucket, start)
         out: list[str] = []

@@ -115,13 +115,12 @@ class Postings:
 
     def get(self, word_id: int | None) -> tuple[SlotArray, WeightArray]:
         """The slots holding the word and their weights (empty arrays for an unknown word)."""
-        slots = None if word_id is None else self._slots.get(word_id)
-        if slots is None:
+        if word_id is None or (slots := self._slots.get(word_id)) is None:
             return _EMPTY_SLOTS, _EMPTY_WEIGHTS
         ids: SlotArray = np.frombuffer(slots, dtype=np.int32)
         if not self._weighted:
             return ids, np.ones(len(ids), dtype=np.float32)
-        weights: WeightArray = np.frombuffer(self._weights[word_id], dtype=np.float32)  # type: ignore[index]
+        weights: WeightArray = np.frombuffer(self._weights[word_id], dtype=np.float32)
         return ids, weights
 
     def count(self, word_id: int | None) -> int:
@@ -131,9 +130,6 @@ class Postings:
 
     def __contains__(self, word_id: int | None) -> bool:
         return word_id is not None and word_id in self._slots
-
-    def compact(self) -> None:
-        """Nothing to merge: kept for callers that finish a bulk load."""
 
 
 def top_k(candidates: SlotArray, values: npt.NDArray[np.float32] | npt.NDArray[np.int64], k: int,
