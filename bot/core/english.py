@@ -23,23 +23,28 @@ EVERYDAY_RANK: Final = 20_000
 
 
 @cache
-def _everyday() -> frozenset[str]:
+def _ranks() -> dict[str, int]:
     try:
         source = resources.files("spellchecker") / "resources" / "en.json.gz"
         with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
             counts: dict[str, int] = json.load(text)
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as error:
         log.warning("no English word frequencies (%s): everyday words are not recognised", error)
-        return frozenset()
+        return {}
     ranked = sorted(counts, key=lambda word: (-counts[word], word))
-    return frozenset(word for word in ranked[:EVERYDAY_RANK] if word.isalpha())
+    return {word: i for i, word in enumerate(ranked[:EVERYDAY_RANK], start=1) if word.isalpha()}
 
 
 def load() -> None:
     """Read the word list now (about 0.2 s) rather than on the first question."""
-    _everyday()
+    _ranks()
 
 
 def is_everyday(word: str) -> bool:
     """``word`` (normalised, lower case) is among the ``EVERYDAY_RANK`` most used English words."""
-    return word in _everyday()
+    return word in _ranks()
+
+
+def rank(word: str) -> int | None:
+    """How common ``word`` is in spoken English (1 = the most used), if it is an everyday word."""
+    return _ranks().get(word)

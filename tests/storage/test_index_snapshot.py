@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.core.changes import Author
 from bot.core.index_loading import build_index, open_index
 from bot.core.index_updates import IndexUpdater
 from bot.core.matching import TopicIndex
+from bot.core.matching.params import PARAMS
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.storage import TopicRepository
@@ -82,6 +84,29 @@ async def test_a_snapshot_of_another_store_or_an_unreadable_one_is_rebuilt(
     assert index.titles() == ["Fusion Power"]
     again, _ = await open_index(repo, await repo.last_change_id(), path, STORE)  # rewritten: usable again
     assert again.titles() == ["Fusion Power"]
+
+
+async def test_a_snapshot_written_by_other_matching_code_is_rebuilt(
+        repo: TopicRepository, make_topic: MakeTopic, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that changes how topics are indexed (its source or its parameters) never answers
+    from an index built the old way, even when the snapshot's format number is the same."""
+    from bot.core.matching import snapshot
+
+    editor = TopicEditor(repo, ChangeFeed(repo))
+    await editor.add(make_topic("Fusion Power"), author=AUTHOR)
+    path = tmp_path / "index.snapshot"
+    monkeypatch.setattr(snapshot, "_source_digest", lambda: "the previous release")
+    await open_index(repo, await repo.last_change_id(), path, STORE)
+    monkeypatch.undo()
+    caplog.set_level(logging.INFO, logger="bot.core")
+    index, _ = await open_index(repo, await repo.last_change_id(), path, STORE)
+    assert any("another version" in r.getMessage() for r in caplog.records)
+    assert index.titles() == ["Fusion Power"]
+    caplog.clear()
+    await open_index(repo, await repo.last_change_id(), path, STORE)  # rewritten by this version: used
+    assert not any("another version" in r.getMessage() for r in caplog.records)
+    assert snapshot.code_fingerprint() != snapshot.code_fingerprint(replace(PARAMS, max_scored=31))
 
 
 async def test_services_keep_the_snapshot_beside_a_sqlite_store(tmp_path: Path, make_topic: MakeTopic) -> None:

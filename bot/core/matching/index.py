@@ -111,6 +111,11 @@ class TopicIndex:
         self.__dict__.update(state)
         self.warm()
 
+    @property
+    def params(self) -> MatchParams:
+        """The tuning parameters this index ranks with."""
+        return self._params
+
     def warm(self) -> None:
         """Do now what the first questions would otherwise wait for: read the English word list and
         sort every typo bucket."""
@@ -400,6 +405,17 @@ class TopicIndex:
             df = max(df, self._params.common_word_share * n)
         return max(0.1, math.log((n + 1) / (df + 0.5)))
 
+    def question_idf(self, word: str, stem_: str) -> float:
+        """``idf`` of a question word, no higher than its frequency in everyday English allows
+        (``MatchParams.everyday_share``); words of names keep their IDF."""
+        value = self.idf(stem_)
+        rank = english.rank(word)
+        if rank is None or self._is_name_word(word) or self._vocabulary.id(stem_) in self._name_words:
+            return value
+        n = len(self._slot_of)
+        share = min(self._params.common_word_share, self._params.everyday_share / rank)
+        return min(value, max(0.1, math.log((n + 1) / (share * n + 0.5))))
+
     def _has_evidence(self, key: str) -> bool:
         return self._vocabulary.id(key) in self._evidence
 
@@ -448,10 +464,11 @@ class TopicIndex:
                 tokens.append(QuestionToken(word, s, self.idf(exact), exact=exact))
                 continue
             if self._has_evidence(s) or is_name or part is not None:
-                tokens.append(QuestionToken(word, s, self.idf(s), part=part, synonyms=synonyms))
+                tokens.append(QuestionToken(word, s, self.question_idf(word, s), part=part, synonyms=synonyms))
                 continue
             if any(self._has_evidence(x) for x in synonyms):
-                tokens.append(QuestionToken(word, s, min(self.idf(x) for x in synonyms), synonyms=synonyms))
+                tokens.append(QuestionToken(word, s, min(min(self.idf(x) for x in synonyms),
+                                                         self.question_idf(word, s)), synonyms=synonyms))
                 continue
             # An everyday English word means itself: "down" is no slip of the name "Daon".
             fuzzy = () if is_everyday(word) else self._typo_candidates(word)
@@ -460,7 +477,7 @@ class TopicIndex:
                 best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
                 tokens.append(QuestionToken(word, s, best_idf, fuzzy))
             elif (pkey is not None and self._vocabulary.id(pkey) in self._prefixes) or not is_chatter_typo(word):
-                tokens.append(QuestionToken(word, s, self.idf(s)))
+                tokens.append(QuestionToken(word, s, self.question_idf(word, s)))
         return tokens
 
     def _compound_part(self, word: str) -> str | None:

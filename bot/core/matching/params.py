@@ -32,6 +32,10 @@ class MatchParams:
     unique_name_weight: float = FIELD_WEIGHTS["description"]
     #: A frequent English word is weighted as if this share of the topics used it (see ``idf``).
     common_word_share: float = 0.5
+    #: Any everyday English word (``english.rank``) of a question counts as if ``everyday_share / rank``
+    #: of the topics used it (at most ``common_word_share``): "sorry", "actually" or "question" say
+    #: little about which topic is meant, however few records use them; "coil" still says a lot.
+    everyday_share: float = 0.0
     #: At most this many candidates are fully scored per question, whatever the corpus size; they are
     #: the best by a cheap upper estimate of their coverage computed over the postings at once.
     max_scored: int = 30

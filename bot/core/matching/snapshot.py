@@ -5,7 +5,14 @@ store it was built from (``StoreMark``: the store's address and the time of the 
 position). At start-up a snapshot is used only when the store still has that very change, so a
 snapshot of another store, or of a store that was emptied and refilled, is never used; the changes
 after its position are then applied from the change log like any other change. A snapshot that is
-missing, unreadable or of another format is rebuilt from the store and written again.
+missing, unreadable, of another format or written by other matching code is rebuilt from the store
+and written again.
+
+The file holds two pickles: a small header (``FORMAT``, the code fingerprint, the ``StoreMark``)
+and then the index, so a snapshot that cannot be used is known before the index is read. The code
+fingerprint is a hash of the tuning parameters and of the source of every module that decides what
+the index holds, so an upgrade that changes how topics are indexed never answers from an index
+built the old way.
 
 The file is this process's own cache (written atomically: a temporary file renamed into place) and
 holds nothing the store does not.
@@ -13,20 +20,44 @@ holds nothing the store does not.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
 from bot.core.matching.index import TopicIndex
+from bot.core.matching.params import PARAMS, MatchParams
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 4
+FORMAT: Final = 5
+#: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
+_INDEX_SOURCES: Final = ("matching", "topic_documents.py", "topic_scores.py", "tokens.py", "lexicon.py",
+                         "english.py", "names.py", "aliases.py", "model.py")
+
+
+@cache
+def _source_digest() -> str:
+    core = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _INDEX_SOURCES:
+        path = core / name
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            if source.is_file():
+                digest.update(source.name.encode())
+                digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def code_fingerprint(params: MatchParams = PARAMS) -> str:
+    """Identifies the matching code and parameters an index was built with."""
+    return hashlib.sha256(f"{FORMAT}|{params!r}|{_source_digest()}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -50,7 +81,8 @@ def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((FORMAT, mark, index), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, code_fingerprint(index.params), mark), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -58,20 +90,25 @@ def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
 
 
 def load_snapshot(path: Path, store: str) -> Snapshot | None:
-    """The snapshot at ``path`` when it is of this ``store`` and this format, else ``None``."""
+    """The snapshot at ``path`` when it is of this ``store`` and was written by this code, else ``None``."""
     try:
         with path.open("rb") as data:
-            loaded = pickle.load(data)  # noqa: S301 - this process's own cache file
+            header = pickle.load(data)  # noqa: S301 - this process's own cache file
+            if not (isinstance(header, tuple) and len(header) == 3 and header[0] == FORMAT
+                    and header[1] == code_fingerprint()):
+                log.info("index snapshot %s was written by another version: rebuilding it", path)
+                return None
+            mark = header[2]
+            if not isinstance(mark, StoreMark) or mark.store != store:
+                log.info("index snapshot %s is of another store: rebuilding it", path)
+                return None
+            index = pickle.load(data)  # noqa: S301
     except FileNotFoundError:
         return None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
         log.warning("index snapshot %s is unreadable (%s): rebuilding it", path, error)
         return None
-    if not (isinstance(loaded, tuple) and len(loaded) == 3 and loaded[0] == FORMAT):
-        log.info("index snapshot %s is of another format: rebuilding it", path)
-        return None
-    _, mark, index = loaded
-    if not isinstance(mark, StoreMark) or not isinstance(index, TopicIndex) or mark.store != store:
-        log.info("index snapshot %s is of another store: rebuilding it", path)
+    if not isinstance(index, TopicIndex):
+        log.warning("index snapshot %s is unreadable (no index): rebuilding it", path)
         return None
     return Snapshot(mark, index)
