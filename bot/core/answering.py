@@ -7,7 +7,9 @@ Decisions, in order, for a free-text question (``answer``):
 3. "X vs Y" / "X or Y" naming two different topics: a disambiguation between them.
 4. Topics are ranked by ``TopicIndex.rank``. The best one is answered when its score reaches
    ``ACCEPT_SCORE`` or, for a topic the question names in full, when it explains at least
-   ``NAMED_MIN_COVERAGE`` of the question (so "tesla coil" is not Tesla). Below that: a miss.
+   ``NAMED_MIN_COVERAGE`` of the question once everyday filler around the name is discounted by its
+   frequency in English (``TopicScore.named_among_filler``: "sorry if this was asked already, how
+   does starlink work" is Starlink, "tesla coil" is not Tesla). Below that: a miss.
 5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
    make a disambiguation, never a pick. A question that is exactly one topic's name is exempt. A
    topic that explains only some of the words another close topic explains is no alternative
@@ -44,8 +46,6 @@ log = logging.getLogger(__name__)
 
 #: Score (0..100) a topic needs to be answered: about a third of the question explained by a topic.
 ACCEPT_SCORE: Final = 33.0
-#: Share of the question a topic named in full must explain (the rest is not about it).
-NAMED_MIN_COVERAGE: Final = 0.35
 #: Runner-up scores at or above this fraction of the best are real alternatives.
 MARGIN: Final = 0.85
 #: How much more of the question an unnamed topic must explain to rival a topic named in it.
@@ -354,7 +354,7 @@ def _about_an_untracked_name(close: list[TopicScore], ranking: list[TopicScore])
 def _accepted(score: TopicScore) -> bool:
     if score.lone_common_word:  # "what a day": one ordinary word the record happens to use
         return False
-    return score.score >= ACCEPT_SCORE or (score.named and score.coverage >= NAMED_MIN_COVERAGE)
+    return score.score >= ACCEPT_SCORE or score.named_among_filler
 
 
 def timeline_events(topic: Topic, date_range: DateRange | None) -> tuple[tuple[TimelineEvent, ...],

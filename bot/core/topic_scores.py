@@ -10,12 +10,15 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.core.english import is_everyday
 from bot.core.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.tokens import normalize
 from bot.core.topic_documents import FIELD_WEIGHTS, DocumentView, NameWords
 
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6
+#: Share of the question a topic named in full must explain (the rest is not about it: "tesla coil").
+NAMED_MIN_COVERAGE: Final = 0.35
 #: Longest unknown word checked for being a slip of a chatter word.
 CHATTER_TYPO_MAX_LEN: Final = 6
 CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
@@ -49,6 +52,12 @@ class TopicScore:
     explained: frozenset[str] = frozenset()  # stems of the question words this topic has evidence for
     defined_by: frozenset[str] = frozenset()  # those its title, aliases or description contain
     proper_explained: frozenset[str] = frozenset()  # those its record writes as names (capitalised)
+    #: All its evidence is everyday English words of the record's prose: no name, no typo of one, no
+    #: word the record writes as a name ("getting closer", "how do i access that").
+    everyday_only: bool = False
+    #: ``coverage`` with everyday words weighted by their frequency in English (``filler_idf``): how
+    #: much of the question a topic it names explains once the filler around the name is discounted.
+    named_coverage: float = 0.0
 
     def outexplains(self, other: TopicScore) -> bool:
         """This topic explains every question word ``other`` does, and more: ``other`` is no rival.
@@ -65,6 +74,11 @@ class TopicScore:
         return self.named and other.named and self.name_words < other.name_words
 
     @property
+    def named_among_filler(self) -> bool:
+        """The question names this topic in full and the rest is mostly everyday filler."""
+        return self.named and self.named_coverage >= NAMED_MIN_COVERAGE
+
+    @property
     def named(self) -> bool:
         """The question contains one of the topic's names in full (allowing typos)."""
         return self.name_cover >= 0.999
@@ -79,6 +93,11 @@ class QuestionToken:
     part: str | None = None  # the telling part of a compound ("chip" of "chipmaking")
     synonyms: frozenset[str] = frozenset()  # stems of everyday words for the same thing
     exact: str | None = None  # the word as written, when a record indexes it so (a short acronym)
+    filler_idf: float | None = None  # its weight beside a named topic (``TopicIndex.filler_idf``), if lower
+
+    @property
+    def weight_beside_a_name(self) -> float:
+        return self.idf if self.filler_idf is None else min(self.idf, self.filler_idf)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -90,8 +109,9 @@ def is_common_mention(doc: DocumentView, token: QuestionToken, weight: float, fi
     """An ordinary word of the record's prose, in lower case: not a name, not a phrase.
 
     When it is the whole question it must also be a word the record does not return to (noisy-or
-    weight at most the description's alone: "day" in a summary, "made" in a description), or a
-    frequent English word (``lexicon.COMMON_WORDS``) however often the record uses it. Next to other
+    weight at most the description's alone: "day" in a summary, "made" in a description), or an
+    everyday English word (``english.is_everyday``, ``lexicon.COMMON_WORDS``) however often the
+    record uses it: "the engines", "the rules" or "fair enough" alone are chat, not questions. Next to other
     words the record does not explain, even a prominent one is a shared word, not the subject
     ("tidal energy" is not about the metals whose description mentions tidal turbines).
     """
@@ -102,7 +122,7 @@ def is_common_mention(doc: DocumentView, token: QuestionToken, weight: float, fi
         doc.is_acronym(k) for k in token.keys)
     if proper:
         return False
-    return not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS
+    return not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS or is_everyday(token.word)
 
 
 def text_or_partial_name(doc: DocumentView, stem_: str) -> float:

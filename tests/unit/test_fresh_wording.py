@@ -80,3 +80,32 @@ def test_a_miss_suggests_nothing_the_message_does_not_share(chatter: str) -> Non
 def test_a_miss_still_suggests_a_name_it_misspells() -> None:
     index = _answerer().index
     assert index.closest_titles("the starlnk thing") == ["Starlink"]
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("hey all, not sure this is the right channel, but what is going on with bitcoin", "Bitcoin"),
+    ("sorry to be that person but is waymo still a thing", "Waymo"),
+])
+def test_a_question_naming_a_topic_among_everyday_filler_is_answered(question: str, title: str) -> None:
+    answer = _answerer().answer(question)
+    assert answer.topic is not None and answer.topic.title == title
+
+
+@pytest.mark.parametrize("chatter", ["starship troopers was a great movie", "nvidia shield remote broke"])
+def test_a_name_qualifying_another_subject_is_no_question_about_it(chatter: str) -> None:
+    answer = _answerer().answer(chatter)
+    assert answer.topic is None and answer.intent == "none"
+
+
+@pytest.mark.parametrize("chatter", ["the engines", "lol the rules", "the orbit", "fair enough", "access granted"])
+def test_one_everyday_word_of_a_records_prose_is_chatter(chatter: str) -> None:
+    answer = _answerer().answer(chatter)
+    assert answer.topic is None and not answer.candidates
+
+
+def test_everyday_words_weigh_less_beside_a_name_the_rarer_they_are() -> None:
+    index = _answerer().index
+    filler, head = (index.filler_idf(w, w) for w in ("actually", "coil"))
+    assert filler < head <= index.idf("coil")
+    name_word = index.filler_idf("starlink", "starlink")
+    assert name_word == index.idf("starlink")

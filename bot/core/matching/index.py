@@ -405,9 +405,11 @@ class TopicIndex:
             df = max(df, self._params.common_word_share * n)
         return max(0.1, math.log((n + 1) / (df + 0.5)))
 
-    def question_idf(self, word: str, stem_: str) -> float:
-        """``idf`` of a question word, no higher than its frequency in everyday English allows
-        (``MatchParams.everyday_share``); words of names keep their IDF."""
+    def filler_idf(self, word: str, stem_: str) -> float:
+        """``idf`` of a question word read beside a topic the question names, no higher than its
+        frequency in everyday English allows (``MatchParams.everyday_share``): "sorry", "actually",
+        "lately" around a name say little else, "coil" in "tesla coil" still does. Words of names
+        keep their IDF."""
         value = self.idf(stem_)
         rank = english.rank(word)
         if rank is None or self._is_name_word(word) or self._vocabulary.id(stem_) in self._name_words:
@@ -464,11 +466,13 @@ class TopicIndex:
                 tokens.append(QuestionToken(word, s, self.idf(exact), exact=exact))
                 continue
             if self._has_evidence(s) or is_name or part is not None:
-                tokens.append(QuestionToken(word, s, self.question_idf(word, s), part=part, synonyms=synonyms))
+                tokens.append(QuestionToken(word, s, self.idf(s), part=part, synonyms=synonyms,
+                                            filler_idf=self.filler_idf(word, s)))
                 continue
             if any(self._has_evidence(x) for x in synonyms):
-                tokens.append(QuestionToken(word, s, min(min(self.idf(x) for x in synonyms),
-                                                         self.question_idf(word, s)), synonyms=synonyms))
+                idf = min(self.idf(x) for x in synonyms)
+                tokens.append(QuestionToken(word, s, idf, synonyms=synonyms,
+                                            filler_idf=min(idf, self.filler_idf(word, s))))
                 continue
             # An everyday English word means itself: "down" is no slip of the name "Daon".
             fuzzy = () if is_everyday(word) else self._typo_candidates(word)
@@ -477,7 +481,7 @@ class TopicIndex:
                 best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
                 tokens.append(QuestionToken(word, s, best_idf, fuzzy))
             elif (pkey is not None and self._vocabulary.id(pkey) in self._prefixes) or not is_chatter_typo(word):
-                tokens.append(QuestionToken(word, s, self.question_idf(word, s)))
+                tokens.append(QuestionToken(word, s, self.idf(s), filler_idf=self.filler_idf(word, s)))
         return tokens
 
     def _compound_part(self, word: str) -> str | None:

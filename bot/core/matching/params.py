@@ -35,7 +35,7 @@ class MatchParams:
     #: Any everyday English word (``english.rank``) of a question counts as if ``everyday_share / rank``
     #: of the topics used it (at most ``common_word_share``): "sorry", "actually" or "question" say
     #: little about which topic is meant, however few records use them; "coil" still says a lot.
-    everyday_share: float = 0.0
+    everyday_share: float = 600.0
     #: At most this many candidates are fully scored per question, whatever the corpus size; they are
     #: the best by a cheap upper estimate of their coverage computed over the postings at once.
     max_scored: int = 30

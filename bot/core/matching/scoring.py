@@ -33,7 +33,7 @@ Generalising past the records' own wording, each with the reason it is general:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from bot.core.english import is_everyday
 from bot.core.matching.params import PARAMS
@@ -47,6 +47,9 @@ from bot.core.topic_scores import (
     is_common_mention,
     text_or_partial_name,
 )
+
+#: Fields through which a question word names the topic rather than shares its prose.
+_NAME_FIELDS: Final = frozenset({"title", "alias", "typo", "unique acronym", "compound name"})
 
 
 class CorpusStats(Protocol):
@@ -190,6 +193,17 @@ def written_only_as_a_name(doc: DocumentView, token: QuestionToken, names: tuple
             and not surface_forms_agree(token.word, token.stem))
 
 
+def _named_coverage(tokens: list[QuestionToken], evidence: list[tuple[float, str | None]]) -> float:
+    """``coverage`` with everyday words discounted as filler (``QuestionToken.weight_beside_a_name``),
+    except an unexplained word right after a name: that is the head of another subject the name only
+    qualifies ("starship troopers", "tesla coil")."""
+    weights = [t.weight_beside_a_name for t in tokens]
+    for i in range(1, len(tokens)):
+        if evidence[i - 1][1] in _NAME_FIELDS and evidence[i][0] == 0.0:
+            weights[i] = tokens[i].idf
+    return sum(wt * w for wt, (w, _) in zip(weights, evidence, strict=True)) / sum(weights)
+
+
 def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: float = 0.0) -> TopicScore:
     """Score one topic against a question (see the module docstring)."""
     tokens, stats = question.tokens, question.stats
@@ -204,8 +218,9 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
                 if evidence[j][0] < PHRASE_WEIGHT:
                     evidence[j] = (PHRASE_WEIGHT, "phrase")
     coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / question.total
+    named_coverage = _named_coverage(tokens, evidence)
     if whole_name > max(coverage, cover):  # the whole question is a misspelt name
-        coverage = cover = whole_name
+        coverage = cover = named_coverage = whole_name
     best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
     distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)
     bonus = PARAMS.name_bonus * cover if cover > PARAMS.most_of_name and distinctive else 0.0
@@ -229,6 +244,8 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     written_as_names = frozenset(token.stem for token, _, _ in matched
                                  if doc.is_proper(token.word) or any(doc.is_acronym(k) for k in token.keys))
     defined_by = frozenset(s for s in explained if doc.is_defining(s))
+    everyday_only = whole_name == 0.0 and not written_as_names and bool(matched) and all(
+        is_everyday(token.word) and field not in _NAME_FIELDS for token, _, field in matched)
     return TopicScore(title, round(score, 2), coverage, cover, evidence[best_i][1], tokens[best_i].word,
                       name_words, lone_common or everyday_part_of_name, explained, defined_by,
-                      written_as_names)
+                      written_as_names, everyday_only, max(coverage, named_coverage))
