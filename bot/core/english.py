@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 #: Words at or above this frequency rank (1 = most frequent) are everyday words.
 EVERYDAY_RANK: Final = 20_000
+#: Words at or above this rank are among the commonest: "rules", "engines", "access", not "tidal".
+COMMON_RANK: Final = 6_000
 
 
 @cache
@@ -48,3 +50,9 @@ def is_everyday(word: str) -> bool:
 def rank(word: str) -> int | None:
     """How common ``word`` is in spoken English (1 = the most used), if it is an everyday word."""
     return _ranks().get(word)
+
+
+def is_common(word: str) -> bool:
+    """``word`` is among the ``COMMON_RANK`` most used English words."""
+    found = rank(word)
+    return found is not None and found <= COMMON_RANK

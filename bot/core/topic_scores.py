@@ -10,7 +10,7 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.english import is_everyday
+from bot.core import english
 from bot.core.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.tokens import normalize
 from bot.core.topic_documents import FIELD_WEIGHTS, DocumentView, NameWords
@@ -110,8 +110,9 @@ def is_common_mention(doc: DocumentView, token: QuestionToken, weight: float, fi
 
     When it is the whole question it must also be a word the record does not return to (noisy-or
     weight at most the description's alone: "day" in a summary, "made" in a description), or an
-    everyday English word (``english.is_everyday``, ``lexicon.COMMON_WORDS``) however often the
-    record uses it: "the engines", "the rules" or "fair enough" alone are chat, not questions. Next to other
+    one of the commonest English words (``english.is_common``, ``lexicon.COMMON_WORDS``) however
+    often the record uses it: "the engines", "the rules" or "fair enough" alone are chat, not
+    questions, while "tidal" alone may well ask for the record that keeps returning to it. Next to other
     words the record does not explain, even a prominent one is a shared word, not the subject
     ("tidal energy" is not about the metals whose description mentions tidal turbines).
     """
@@ -122,7 +123,8 @@ def is_common_mention(doc: DocumentView, token: QuestionToken, weight: float, fi
         doc.is_acronym(k) for k in token.keys)
     if proper:
         return False
-    return not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS or is_everyday(token.word)
+    return (not alone or weight <= FIELD_WEIGHTS["description"] or token.word in COMMON_WORDS
+            or english.is_common(token.word))
 
 
 def text_or_partial_name(doc: DocumentView, stem_: str) -> float:
