@@ -4,7 +4,9 @@ incremental updates equal a rebuild, and trigram autocomplete equals scoring eve
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from bot.core.matching import PARAMS, TopicIndex
 from bot.core.matching.packed import PackedDocument
 from bot.core.matching.postings import Vocabulary
+from bot.core.matching.snapshot import StoreMark, load_snapshot, save_snapshot
 from bot.core.model import Attribute, Topic
 from bot.core.topic_documents import build_document
 from tests.unit.answer_fixtures import make_topic, sample_topics
@@ -65,6 +68,31 @@ def test_pruned_candidates_give_the_same_best_topic_as_scoring_every_topic(seed:
         assert [(s.title, s.score) for s in best_pruned] == [(s.title, s.score) for s in best_all], question
 
 
+def _edit_and_remove(index: TopicIndex, topics: list[Topic], rng: random.Random) -> tuple[list[Topic], set[str]]:
+    """Edit five topics and remove five others from ``index``; the topics that remain, and the removed titles."""
+    edited = {t.title: replace(t, summary=t.summary + " " + _word(rng)) for t in rng.sample(topics, 5)}
+    for topic in edited.values():
+        index.upsert(topic, None)
+    removed = {t.title for t in rng.sample(topics, 5)}
+    for title in removed:
+        index.remove(title, None)
+    return [edited.get(t.title, t) for t in topics if t.title not in removed], removed
+
+
+def _assert_same_as_rebuilt(index: TopicIndex, final: list[Topic], removed: set[str], rng: random.Random) -> None:
+    rebuilt = TopicIndex(((t, None) for t in reversed(final)), params=index.params)
+    assert index.titles() == rebuilt.titles()
+    assert len(index) == len(rebuilt) == len(final)
+    for _ in range(10):
+        question = _question(rng, final)
+        assert _ranking(index, question) == _ranking(rebuilt, question), question
+        prefix = question[:4]
+        assert index.autocomplete(prefix) == rebuilt.autocomplete(prefix)
+        assert index.filter_titles(prefix) == rebuilt.filter_titles(prefix)
+    for title in removed:
+        assert index.get(title) is None
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10_000))
 def test_adding_editing_and_removing_one_at_a_time_equals_a_rebuild(seed: int) -> None:
@@ -73,23 +101,32 @@ def test_adding_editing_and_removing_one_at_a_time_equals_a_rebuild(seed: int) -
     incremental = TopicIndex(params=PRUNED)
     for topic in topics:
         incremental.upsert(topic, None)
-    edited = {t.title: replace(t, summary=t.summary + " " + _word(rng)) for t in rng.sample(topics, 5)}
-    for topic in edited.values():
-        incremental.upsert(topic, None)
-    removed = {t.title for t in rng.sample(topics, 5)}
-    for title in removed:
-        incremental.remove(title, None)
-    final = [edited.get(t.title, t) for t in topics if t.title not in removed]
-    rebuilt = TopicIndex(((t, None) for t in reversed(final)), params=PRUNED)
-    assert incremental.titles() == rebuilt.titles()
-    assert len(incremental) == len(rebuilt) == len(final)
-    for _ in range(10):
-        question = _question(rng, final)
-        assert _ranking(incremental, question) == _ranking(rebuilt, question), question
-        prefix = question[:4]
-        assert incremental.autocomplete(prefix) == rebuilt.autocomplete(prefix)
-    for title in removed:
-        assert incremental.get(title) is None
+    final, removed = _edit_and_remove(incremental, topics, rng)
+    _assert_same_as_rebuilt(incremental, final, removed, rng)
+
+
+def _through_a_snapshot(index: TopicIndex) -> TopicIndex:
+    """``index`` saved as a snapshot and loaded again (its arrays mapped read-only from the file)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.snapshot"
+        save_snapshot(path, index, StoreMark("store", 1, "then"))
+        loaded = load_snapshot(path, "store")
+    assert loaded is not None
+    return loaded.index
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_editing_and_removing_after_compaction_and_a_snapshot_equals_a_rebuild(seed: int) -> None:
+    topics = _corpus(seed, 30)
+    compacted = TopicIndex(((t, None) for t in topics), params=PRUNED)  # a bulk build is compacted
+    final, removed = _edit_and_remove(compacted, topics, random.Random(seed))
+    _assert_same_as_rebuilt(compacted, final, removed, random.Random(seed))  # removed ones still in the postings
+    loaded = _through_a_snapshot(TopicIndex((t, None) for t in topics))  # its arrays mapped from the file
+    final, removed = _edit_and_remove(loaded, topics, random.Random(seed))
+    _assert_same_as_rebuilt(loaded, final, removed, random.Random(seed))
+    again = _through_a_snapshot(loaded)  # compacted once more, without them
+    _assert_same_as_rebuilt(again, final, removed, random.Random(seed))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,8 +150,9 @@ def test_a_packed_document_answers_like_the_document_it_packs() -> None:
     vocabulary = Vocabulary()
     for topic in sample_topics():
         doc = build_document(topic)
-        packed = PackedDocument.pack(doc, vocabulary)
+        packed = PackedDocument.pack(topic.title, doc, vocabulary)
         assert packed.names == doc.names
+        assert packed.title == topic.title
         for key in (*doc.evidence, "nothing-like-this"):
             assert packed.evidence_of(key) == doc.evidence_of(key)
             assert packed.text_evidence_of(key) == doc.text_evidence_of(key)
@@ -135,3 +173,14 @@ def test_a_topic_comes_back_whole_from_the_index() -> None:
     for topic in topics:
         assert index.get(topic.title) == topic
         assert index.get(topic.title.upper()) == topic
+
+
+def test_a_removed_topic_no_longer_defines_words_for_filtering() -> None:
+    topics = [make_topic("Copper Harbour", "Copper Harbour is a port town."),
+              make_topic("Copper Mine", "A copper mine."), make_topic("Harbour Lights", "A harbour festival."),
+              make_topic("Lantern Market", "A night market.", "Stalls sell copper lanterns from the harbour.")]
+    index = TopicIndex((t, None) for t in topics)  # compacted: the removal below leaves stale postings
+    assert index.filter_titles("copper harbour") == ["Copper Harbour"]
+    index.remove("Copper Harbour")
+    # No topic is defined by both words now: the list falls back to those mentioning both.
+    assert index.filter_titles("copper harbour") == ["Lantern Market"]

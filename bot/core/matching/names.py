@@ -10,6 +10,7 @@ word, whole-name typos, and autocomplete / "did you mean" over titles and aliase
 
 from __future__ import annotations
 
+import copy
 import zlib
 from array import array
 from collections import Counter
@@ -20,7 +21,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.core.matching.params import PARAMS, MatchParams
-from bot.core.matching.postings import Postings, Vocabulary, top_k
+from bot.core.matching.postings import Postings, Vocabulary, top_k, writable
 from bot.core.tokens import normalize
 
 
@@ -84,6 +85,7 @@ class NameTrigrams:
         self._by_slot: dict[int, tuple[int, int]] = {}  # slot → (first name id, how many): added together
         self._live = 0
         self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
+        self._alive: npt.NDArray[np.bool_] = np.zeros(64, dtype=np.bool_)
 
     def add(self, slot: int, names: Iterable[tuple[str, bool]]) -> None:
         first = len(self._names)
@@ -95,6 +97,8 @@ class NameTrigrams:
             self._names.append(normal)
             if name_id >= len(self._tiebreak):
                 self._tiebreak = np.concatenate((self._tiebreak, np.zeros(len(self._tiebreak), dtype=np.uint32)))
+                self._alive = np.concatenate((self._alive, np.zeros(len(self._alive), dtype=np.bool_)))
+            self._alive[name_id] = True
             self._tiebreak[name_id] = zlib.crc32(f"{normal}\0{display}".encode())
             self._owner_slots.append(slot)
             if is_alias:
@@ -113,8 +117,23 @@ class NameTrigrams:
             for gram in trigrams(normal):
                 self._postings.remove(self._grams.intern(gram), name_id)
             self._names[name_id] = None
+            self._alive[name_id] = False
             self._aliases.pop(name_id, None)
             self._live -= 1
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._tiebreak = writable(self._tiebreak)
+        self._alive = writable(self._alive)
+
+    def compact(self) -> None:
+        self._postings.compact(self._alive[: len(self._names)])
+
+    def compacted(self) -> NameTrigrams:
+        """A copy with compact postings (sharing everything else: for pickling only)."""
+        out = copy.copy(self)
+        out._postings = self._postings.compacted(self._alive[: len(self._names)])
+        return out
 
     def _candidates(self, query: str) -> list[int]:
         """Name ids worth scoring: all of them in a small index, else those sharing most trigrams."""
@@ -125,6 +144,7 @@ class NameTrigrams:
         if not parts:
             return []
         counts = np.bincount(np.concatenate(parts), minlength=len(self._names))
+        counts[~self._alive[: len(counts)]] = 0  # postings may list removed names until compacted
         hit = np.flatnonzero(counts).astype(np.int32)
         return [int(i) for i in top_k(hit, counts[hit], self._params.autocomplete_scored, self._tiebreak)]
 

@@ -1,13 +1,14 @@
-"""``PackedDocument``: a ``TopicDocument`` stored as one bytes object of sorted word ids.
+"""``PackedDocument``: a ``TopicDocument`` stored as one byte string of sorted word ids.
 
 A ``TopicDocument`` is a handful of dicts and sets of strings (tens of kilobytes per topic). The
 ranker only ever asks it about the few words of one question, so the index keeps each document as
-sorted arrays of interned word ids with their weights, in one ``bytes`` (about a kilobyte), and
+sorted arrays of interned word ids with their weights, in one byte string (about a kilobyte), and
 answers each question by binary search. Both classes answer the same questions (``DocumentView``).
+The index keeps only the byte strings (``Blobs``) and wraps the few it reads in a ``PackedDocument``.
 
 Layout (native byte order)::
 
-    header   4 × uint32   counts: terms, phrases, proper words, exact words
+    header   6 × uint32   counts: terms, phrases, proper words, exact words, names; bytes of the names
     uint64   phrases (first stem id << 32 | second stem id), sorted
     uint32   evidence word ids, sorted
     uint16   evidence weight codes            (same order; ``Vocabulary.weight``)
@@ -15,6 +16,8 @@ Layout (native byte order)::
     uint32   proper words, sorted
     uint32   exact words, sorted
     uint8    field code | flags               (same order as the evidence ids)
+    names    the topic's title (uint16 length, UTF-8), then per ``NameWords``: uint8 flags, uint16
+             number of words, uint16 length and UTF-8 text, uint32 word ids, uint32 key ids
 
 The stems under a prefix key are kept once for all documents (``Vocabulary.prefix_group``).
 """
@@ -37,7 +40,11 @@ _DEFINING: Final = 16
 _ACRONYM: Final = 32
 _LOWERCASE: Final = 64
 _FIELD_MASK: Final = 15
-_HEADER: Final = struct.Struct("=4I")
+_HEADER: Final = struct.Struct("=6I")
+_TEXT_LENGTH: Final = struct.Struct("=H")
+_NAME_HEAD: Final = struct.Struct("=BHH")
+_IS_TITLE: Final = 1
+_EXACT: Final = 2
 
 
 class _Views(NamedTuple):
@@ -55,19 +62,31 @@ def _contains(values: memoryview[int], value: int) -> bool:
     return i < len(values) and int(values[i]) == value
 
 
+def _pack_names(title: str, names: tuple[NameWords, ...], vocabulary: Vocabulary) -> bytes:
+    encoded = title.encode()
+    out = [_TEXT_LENGTH.pack(len(encoded)), encoded]
+    for name in names:
+        text = name.text.encode()
+        flags = (_IS_TITLE if name.is_title else 0) | (_EXACT if name.exact else 0)
+        out += [_NAME_HEAD.pack(flags, len(name.words), len(text)), text,
+                array("I", (vocabulary.intern(w) for w in name.words)).tobytes(),
+                array("I", (vocabulary.intern(k) for k in name.keys)).tobytes()]
+    return b"".join(out)
+
+
 class PackedDocument:
     """A ``TopicDocument`` as sorted word ids (see the module docstring)."""
 
-    __slots__ = ("_blob", "_views", "_vocabulary", "names")
+    __slots__ = ("_blob", "_names", "_views", "_vocabulary")
 
-    def __init__(self, blob: bytes, names: tuple[NameWords, ...], vocabulary: Vocabulary) -> None:
+    def __init__(self, blob: bytes | memoryview, vocabulary: Vocabulary) -> None:
         self._blob = blob
-        self.names = names
         self._vocabulary = vocabulary
         self._views: _Views | None = None
+        self._names: tuple[NameWords, ...] | None = None
 
     @classmethod
-    def pack(cls, doc: TopicDocument, vocabulary: Vocabulary) -> PackedDocument:
+    def pack(cls, title: str, doc: TopicDocument, vocabulary: Vocabulary) -> PackedDocument:
         intern = vocabulary.intern
         terms = sorted((intern(key), weight, field) for key, (weight, field) in doc.evidence.items())
         ids = array("I", (t for t, _, _ in terms))
@@ -91,18 +110,57 @@ class PackedDocument:
         phrases = array("Q", sorted((intern(a) << 32) | intern(b) for a, b in doc.phrases))
         proper = array("I", sorted(intern(w) for w in doc.proper))
         exact = array("I", sorted(intern(w) for w in doc.exact))
-        header = _HEADER.pack(len(ids), len(phrases), len(proper), len(exact))
+        names = _pack_names(title, doc.names, vocabulary)
+        header = _HEADER.pack(len(ids), len(phrases), len(proper), len(exact), len(doc.names), len(names))
         blob = b"".join((header, phrases.tobytes(), ids.tobytes(), weights.tobytes(), text.tobytes(),
-                         proper.tobytes(), exact.tobytes(), bytes(codes)))
-        return cls(blob, doc.names, vocabulary)
+                         proper.tobytes(), exact.tobytes(), bytes(codes), names))
+        return cls(blob, vocabulary)
+
+    @property
+    def blob(self) -> bytes | memoryview:
+        return self._blob
 
     @property
     def nbytes(self) -> int:
         return len(self._blob)
 
+    def _names_at(self) -> tuple[int, int, int]:
+        """Where the names start, how many there are and how many bytes they take."""
+        n, n_phrases, n_proper, n_exact, n_names, size = _HEADER.unpack_from(self._blob)
+        return _HEADER.size + 8 * n_phrases + 9 * n + 4 * (n_proper + n_exact), n_names, size
+
+    @property
+    def title(self) -> str:
+        """The topic's title as written."""
+        at, _, _ = self._names_at()
+        (length,) = _TEXT_LENGTH.unpack_from(self._blob, at)
+        start = at + _TEXT_LENGTH.size
+        return bytes(self._blob[start:start + length]).decode()
+
+    @property
+    def names(self) -> tuple[NameWords, ...]:
+        """The topic's title and aliases as ``NameWords`` (those with content words)."""
+        if self._names is None:
+            at, count, _ = self._names_at()
+            blob, word = self._blob, self._vocabulary.word
+            (length,) = _TEXT_LENGTH.unpack_from(blob, at)
+            at += _TEXT_LENGTH.size + length
+            names: list[NameWords] = []
+            for _ in range(count):
+                flags, n_words, length = _NAME_HEAD.unpack_from(blob, at)
+                at += _NAME_HEAD.size
+                text = bytes(blob[at:at + length]).decode()
+                at += length
+                ids = struct.unpack_from(f"={2 * n_words}I", blob, at)
+                at += 8 * n_words
+                names.append(NameWords(text, tuple(word(i) for i in ids[:n_words]), bool(flags & _IS_TITLE),
+                                       bool(flags & _EXACT), tuple(word(i) for i in ids[n_words:])))
+            self._names = tuple(names)
+        return self._names
+
     def _unpack(self) -> _Views:
         if self._views is None:
-            n, n_phrases, n_proper, n_exact = _HEADER.unpack_from(self._blob)
+            n, n_phrases, n_proper, n_exact, _, _ = _HEADER.unpack_from(self._blob)
             view = memoryview(self._blob)
             ends = list(accumulate((_HEADER.size, 8 * n_phrases, 4 * n, 2 * n, 2 * n, 4 * n_proper, 4 * n_exact, n)))
             self._views = _Views(
@@ -111,17 +169,6 @@ class PackedDocument:
                 view[ends[4]:ends[5]].cast("I"), view[ends[5]:ends[6]].cast("I"),
                 view[ends[6]:ends[7]].cast("B"))
         return self._views
-
-    def __getstate__(self) -> tuple[bytes, tuple[NameWords, ...], Vocabulary]:
-        return self._blob, self.names, self._vocabulary
-
-    def __setstate__(self, state: tuple[bytes, tuple[NameWords, ...], Vocabulary]) -> None:
-        self._blob, self.names, self._vocabulary = state
-        self._views = None
-
-    def release(self) -> None:
-        """Drop the cached views (the index keeps views only for recently scored documents)."""
-        self._views = None
 
     def _position(self, key: str) -> int:
         word_id = self._vocabulary.id(key)

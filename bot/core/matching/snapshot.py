@@ -14,21 +14,31 @@ fingerprint is a hash of the tuning parameters and of the source of every module
 the index holds, so an upgrade that changes how topics are indexed never answers from an index
 built the old way.
 
-The file is this process's own cache (written atomically: a temporary file renamed into place) and
-holds nothing the store does not.
+The index's numpy arrays are left out of its pickle (protocol 5 out-of-band buffers) and follow it,
+each aligned to ``_ALIGN`` bytes, then their table and a trailer. Loading maps them read-only from
+the file (``mmap``) instead of reading them: the compact postings, documents and compressed topics
+take no memory until a question reads them, and then only the pages it reads (which the system may
+drop again and read back from the file). An index updates only copies of the arrays it changes in
+place (``postings.writable``).
+
+The file is this process's own cache (written atomically: a temporary file renamed into place, never
+changed in place, so a mapped file stays whole while the process runs) and holds nothing the store
+does not.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import mmap
 import os
 import pickle
+import struct
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from bot.core.matching.index import TopicIndex
 from bot.core.matching.params import PARAMS, MatchParams
@@ -36,7 +46,10 @@ from bot.core.matching.params import PARAMS, MatchParams
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 5
+FORMAT: Final = 6
+_TRAILER: Final = struct.Struct("<QQ")  # where the buffer table starts, how many buffers
+_ENTRY: Final = struct.Struct("<QQ")  # offset and length of one buffer
+_ALIGN: Final = 64
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
 _INDEX_SOURCES: Final = ("matching", "topic_documents.py", "topic_scores.py", "tokens.py", "lexicon.py",
                          "english.py", "names.py", "aliases.py", "model.py")
@@ -81,8 +94,19 @@ def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((FORMAT, code_fingerprint(index.params), mark), out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, code_fingerprint(index.params), mark), out, protocol=5)
+            buffers: list[pickle.PickleBuffer] = []
+            pickle.dump(index, out, protocol=5, buffer_callback=buffers.append)
+            table: list[tuple[int, int]] = []
+            for buffer in buffers:
+                out.write(bytes(-out.tell() % _ALIGN))
+                with buffer.raw() as raw:
+                    table.append((out.tell(), raw.nbytes))
+                    out.write(raw)
+            table_at = out.tell()
+            for entry in table:
+                out.write(_ENTRY.pack(*entry))
+            out.write(_TRAILER.pack(table_at, len(table)))
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -102,13 +126,35 @@ def load_snapshot(path: Path, store: str) -> Snapshot | None:
             if not isinstance(mark, StoreMark) or mark.store != store:
                 log.info("index snapshot %s is of another store: rebuilding it", path)
                 return None
-            index = pickle.load(data)  # noqa: S301
+            index = pickle.load(data, buffers=_mapped_buffers(data))  # noqa: S301
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+            struct.error) as error:
         log.warning("index snapshot %s is unreadable (%s): rebuilding it", path, error)
         return None
     if not isinstance(index, TopicIndex):
         log.warning("index snapshot %s is unreadable (no index): rebuilding it", path)
         return None
     return Snapshot(mark, index)
+
+
+class _NotASnapshotError(ValueError):
+    pass
+
+
+def _mapped_buffers(data: BinaryIO) -> list[memoryview]:
+    """The out-of-band buffers of the snapshot open as ``data``, mapped read-only from its file."""
+    mapped = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ)
+    size = len(mapped)
+    table_at, count = _TRAILER.unpack_from(mapped, size - _TRAILER.size)
+    if table_at + count * _ENTRY.size + _TRAILER.size != size:
+        raise _NotASnapshotError("truncated")
+    view = memoryview(mapped)
+    buffers: list[memoryview] = []
+    for i in range(count):
+        offset, length = _ENTRY.unpack_from(mapped, table_at + i * _ENTRY.size)
+        if offset + length > table_at:
+            raise _NotASnapshotError("a buffer past the end of the snapshot")
+        buffers.append(view[offset:offset + length])
+    return buffers
