@@ -31,10 +31,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final, Protocol
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.core.answers import Answer, DateRange, Explanation, Intent
 from bot.core.attribute_matching import match_attribute
 from bot.core.errors import TopicNotFoundError
-from bot.core.lexicon import ASPECT_WORDS
+from bot.core.lexicon import ASPECT_WORDS, FUNCTION_WORDS, INTENT_WORDS
 from bot.core.matching import TopicIndex
 from bot.core.model import TimelineEvent, Topic
 from bot.core.question import Question, parse_question
@@ -50,6 +52,14 @@ ACCEPT_SCORE: Final = 33.0
 MARGIN: Final = 0.85
 #: How much more of the question an unnamed topic must explain to rival a topic named in it.
 NAMED_LEAD: Final = 0.1
+#: A question spells a name when it is at most this share of its letters' edits away from it; close
+#: topics whose names take more than ``SPELLING_SLACK`` edits beyond the best-spelt one are then no
+#: alternatives. An alias costs ``SPELLING_ALIAS_COST`` edits (a title says what a topic is called),
+#: a name with another number than the question's ``SPELLING_NUMBER_COST``.
+SPELLING_MAX_SHARE: Final = 0.3
+SPELLING_SLACK: Final = 0
+SPELLING_ALIAS_COST: Final = 1
+SPELLING_NUMBER_COST: Final = 2
 MAX_CANDIDATES: Final = 5
 NEAREST_EVENTS: Final = 3
 _QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
@@ -126,7 +136,7 @@ class Answerer:
         if not ranking or not _accepted(ranking[0]):
             by_meaning = self._by_meaning(parsed, ranking, guild_id)
             return by_meaning if by_meaning is not None else self._miss(parsed, ranking, guild_id)
-        close = _alternatives(ranking)
+        close = self._closest_spellings(parsed, _alternatives(ranking), guild_id)
         best = close[0]
         runner_up = next((s for s in ranking if s is not best), None)
         exact = best.named and best.coverage >= 0.99 and not (
@@ -139,6 +149,28 @@ class Answerer:
         if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
             return self._miss(parsed, ranking, guild_id)
         return self._answer_about(parsed, topic, best, runner_up)
+
+    def _closest_spellings(self, parsed: Question, close: list[TopicScore], guild_id: int | None
+                           ) -> list[TopicScore]:
+        """When the question is (a spelling of) a name, the close topics whose names it spells with
+        at most ``SPELLING_SLACK`` more edits than the best-spelt one ("terkwenlen energy": Terwenlen
+        Energy, not Terlen Energy; "modernization innovation bill": not the Innovation Modernization
+        Bill). An alias, or a name with another number than the question's ("forum 2024" / "forum
+        2020"), costs edits more. Otherwise ``close`` as it is."""
+        if len(close) < 2:
+            return close
+        asked = _name_text(" ".join(parsed.content_words))
+        numbers = {w for w in asked.split() if w.isdigit()}
+        edits: list[tuple[int, TopicScore]] = []
+        for score in close:
+            topic = self.index.get(score.title, guild_id)
+            names = [(score.title, 0)] + [(a, SPELLING_ALIAS_COST) for a in (topic.all_aliases if topic else ())]
+            edits.append((min(_spelling_edits(asked, _name_text(name), numbers) + cost for name, cost in names),
+                          score))
+        fewest = min(n for n, _ in edits)
+        if fewest > SPELLING_MAX_SHARE * len(asked):
+            return close
+        return [score for n, score in edits if n <= fewest + SPELLING_SLACK]
 
     def _by_meaning(self, parsed: Question, ranking: list[TopicScore], guild_id: int | None) -> Answer | None:
         """The topic the question means when its words fell short: one the lexical ranker also found
@@ -323,6 +355,17 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
     if best.named:
         close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]
     return close
+
+
+def _spelling_edits(asked: str, name: str, numbers: set[str]) -> int:
+    edits = Levenshtein.distance(asked, name)
+    if numbers and numbers != {w for w in name.split() if w.isdigit()}:
+        edits += SPELLING_NUMBER_COST
+    return edits
+
+
+def _name_text(text: str) -> str:
+    return " ".join(w for w in normalize(text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS)
 
 
 def _asks_an_aspect(parsed: Question) -> bool:

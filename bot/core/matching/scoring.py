@@ -241,6 +241,8 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
         and any(t.idf >= token.idf for t in unexplained)
         for token, _, field in matched)
     explained = frozenset(token.stem for token, _, _ in matched)
+    if 0.0 < whole_name >= coverage:  # the whole question is this misspelt name: it explains every word
+        explained = frozenset(token.stem for token in tokens)
     written_as_names = frozenset(token.stem for token, _, _ in matched
                                  if doc.is_proper(token.word) or any(doc.is_acronym(k) for k in token.keys))
     defined_by = frozenset(s for s in explained if doc.is_defining(s))
