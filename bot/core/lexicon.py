@@ -50,7 +50,8 @@ INTENT_WORDS: Final = _word_set(
     timeline history events event milestones milestone happened happen happening latest recent
     recently news update updates new timeline chronology source sources link links read reading
     references reference citations articles article url urls list topics topic track tracked
-    tracking cover covered do know everything src srcs sauce cite deadline deadlines
+    tracking cover covered do know everything src srcs sauce cite deadline deadlines backstory
+    receipts
     """
 )
 

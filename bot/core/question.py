@@ -70,13 +70,16 @@ _LIST_ADJECTIVE_RE: Final = re.compile(r"\b(?:what|which|list|any|the)\s+(?:\w+\
 _SOURCES_RE: Final = re.compile(
     r"\b(?:sources?|links?|urls?|references?|citations?|articles?|read more|learn more|"
     r"where\s+(?:can|could|do|should)\s+i\s+(?:read|learn|find)|further reading|src|srcs|sauce|cite|"
-    r"where\s+(?:did|does|do)\s+(?:you|this|that|it|the\s+\w+)\s+(?:get|come|find|learn)|who\s+says)\b"
+    r"where\s+(?:did|does|do)\s+(?:you|this|that|it|the\s+\w+)\s+(?:get|come|find|learn)|who\s+says|"
+    r"where\s*['’]?d\s+(?:you|u|ya|this|that|it)\s+(?:get|read|find|see|hear|learn)|says\s+who|receipts|"
+    r"according\s+to\s+(?:who|whom|what))\b"
 )
 _TIMELINE_RE: Final = re.compile(
     r"\b(?:when\s+(?:did|was|were|is|does|do|had|has)|what\s+happened|what\s+has\s+happened|happened|"
     r"timeline|history|chronology|milestones?|events?|news|latest|recent(?:ly)?|updates?|"
     r"since\s+when|flights?\s+in|launch(?:es)?\s+in|anything\s+new|whats?\s+new|what\s+is\s+new|"
-    r"(?:whats?|what\s+is)\s+happening|deadlines?|key\s+dates|(?:blow|blew|blown)\s+up|took\s+off)\b"
+    r"(?:whats?|what\s+is)\s+happening|deadlines?|key\s+dates|(?:blow|blew|blown)\s+up|took\s+off|"
+    r"back\s*story|what\s+went\s+down)\b"
 )
 _WHEN_WILL_RE: Final = re.compile(r"\bwhen\s+(?:will|would|could|might|can|should)\b")
 _SUMMARY_RE: Final = re.compile(

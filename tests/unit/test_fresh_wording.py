@@ -28,13 +28,16 @@ def _answerer() -> Answerer:
     ("waymo sauce", "Waymo"),
     ("where did you get that waymo info", "Waymo"),
     ("starlink sorces", "Starlink"),
+    ("where'd u find that nvidia info", "Nvidia"),
+    ("bitcoin, says who?", "Bitcoin"),
 ])
 def test_sources_asked_in_slang_or_with_a_slip(question: str, title: str) -> None:
     answer = _answerer().answer(question)
     assert answer.intent == "sources" and answer.topic is not None and answer.topic.title == title
 
 
-@pytest.mark.parametrize("question", ["starship deadlines", "when did bitcoin blow up", "timline of starlink"])
+@pytest.mark.parametrize("question", ["starship deadlines", "when did bitcoin blow up", "timline of starlink",
+                                      "give me the backstory of the chips act", "what went down with nvidia in 2024"])
 def test_timelines_asked_indirectly_or_misspelt(question: str) -> None:
     assert _answerer().answer(question).intent == "timeline"
 
