@@ -112,3 +112,15 @@ def test_everyday_words_weigh_less_beside_a_name_the_rarer_they_are() -> None:
     assert filler < head <= index.idf("coil")
     name_word = index.filler_idf("starlink", "starlink")
     assert name_word == index.idf("starlink")
+
+
+@pytest.mark.parametrize(("question", "title", "attribute"), [
+    ("who is competing with starlink these days", "Starlink", "Competitors"),
+    ("which body enforces the eu ai act", "EU AI Act", "Regulator"),
+    ("who heads anthropic", "Anthropic", "CEO"),
+    ("where's nvidia's office", "Nvidia", "Headquarters"),
+])
+def test_an_attribute_asked_in_other_words_than_its_name(question: str, title: str, attribute: str) -> None:
+    answer = _answerer().answer(question)
+    assert answer.topic is not None and answer.topic.title == title
+    assert answer.intent == "attribute" and answer.attribute is not None and answer.attribute.name == attribute
