@@ -9,7 +9,9 @@ Decisions, in order, for a free-text question (``answer``):
    ``ACCEPT_SCORE`` or, for a topic the question names in full, when it explains at least
    ``NAMED_MIN_COVERAGE`` of the question once everyday filler around the name is discounted by its
    frequency in English (``TopicScore.named_among_filler``: "sorry if this was asked already, how
-   does starlink work" is Starlink, "tesla coil" is not Tesla). Below that: a miss.
+   does starlink work" is Starlink, "tesla coil" is not Tesla). Below that: the meaning, when the
+   semantic signal is on; then topics resting alike on a name their records share are offered
+   (``_sharing_a_name``: "trump crypto policy"); else a miss.
 5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
    make a disambiguation, never a pick. A question that is exactly one topic's name is exempt. A
    topic that explains only some of the words another close topic explains is no alternative
@@ -60,6 +62,8 @@ SPELLING_MAX_SHARE: Final = 0.3
 SPELLING_SLACK: Final = 0
 SPELLING_ALIAS_COST: Final = 1
 SPELLING_NUMBER_COST: Final = 2
+#: Below acceptance, topics resting alike on a shared name are offered from this share of ``ACCEPT_SCORE``.
+SHARED_NAME_SHARE: Final = 0.6
 MAX_CANDIDATES: Final = 5
 NEAREST_EVENTS: Final = 3
 _QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
@@ -135,7 +139,13 @@ class Answerer:
         ranking = self.index.rank(parsed.text, guild_id)
         if not ranking or not _accepted(ranking[0]):
             by_meaning = self._by_meaning(parsed, ranking, guild_id)
-            return by_meaning if by_meaning is not None else self._miss(parsed, ranking, guild_id)
+            if by_meaning is not None:
+                return by_meaning
+            sharing = _sharing_a_name(ranking) if ranking else []
+            if sharing:
+                return self._disambiguation(parsed, sharing, sharing[1],
+                                            note="several topics mention the name the question asks about")
+            return self._miss(parsed, ranking, guild_id)
         close = self._closest_spellings(parsed, _alternatives(ranking), guild_id)
         best = close[0]
         runner_up = next((s for s in ranking if s is not best), None)
@@ -366,6 +376,19 @@ def _spelling_edits(asked: str, name: str, numbers: set[str]) -> int:
 
 def _name_text(text: str) -> str:
     return " ".join(w for w in normalize(text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS)
+
+
+def _sharing_a_name(ranking: list[TopicScore]) -> list[TopicScore]:
+    """Below acceptance, the topics about equally close that rest on the same name(s) their records
+    write as names, beside other words they explain alike ("trump's crypto moves": the crypto topics
+    that mention Trump): the question is about that person's or company's part in them, so they are
+    offered rather than guessed between or dropped."""
+    best = ranking[0]
+    if best.score < SHARED_NAME_SHARE * ACCEPT_SCORE or not best.proper_explained or len(best.explained) < 2:
+        return []
+    close = [s for s in ranking if s.score >= MARGIN * best.score and s.explained == best.explained
+             and best.proper_explained & s.proper_explained]
+    return close if len(close) >= 2 else []
 
 
 def _asks_an_aspect(parsed: Question) -> bool:

@@ -124,3 +124,9 @@ def test_an_attribute_asked_in_other_words_than_its_name(question: str, title: s
     answer = _answerer().answer(question)
     assert answer.topic is not None and answer.topic.title == title
     assert answer.intent == "attribute" and answer.attribute is not None and answer.attribute.name == attribute
+
+
+def test_topics_resting_alike_on_a_name_are_offered_not_dropped() -> None:
+    answer = _answerer().answer("trump crypto policy")
+    assert answer.topic is None
+    assert set(answer.candidates) == {"Bitcoin", "Stablecoins"}
