@@ -26,6 +26,8 @@ For each N, in subprocesses of their own (so each peak RSS is its own):
    topic and intent ``none`` (the answer abstains; the scan finds nothing above its cutoff).
 
 The ratio column is the project's ``answer()`` p99 over the scan's p99 (below 1: faster than the scan).
+``--semantic [MODEL]`` runs the bot with the semantic signal on (the ``[semantic]`` extra), to compare
+the same figures with and without it.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.figures import current_rss_mb, latency, peak_rss_mb
 from benchmarks.labels import Label, abstained, is_off_topic, label_titles, read_labels, topic_ok
 from benchmarks.stores import fresh_postgres, records_dir
-from bot.config import Settings
+from bot.config import SemanticSettings, Settings
 from bot.core.importing import import_folder, record_files
 from bot.core.matching import TopicIndex
 from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
@@ -140,11 +142,14 @@ def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
 
 
-async def _measure(url: str, questions_file: Path, limit: int | None, launched_at: float) -> Result:
+async def _measure(url: str, questions_file: Path, limit: int | None, launched_at: float,
+                   semantic: str | None = None) -> Result:
     labels = read_labels(questions_file)
     first_question = str(labels[0]["q"]) if labels else "hello"
     build_started = time.perf_counter()
-    services = await build_services(Settings(database_url=url), seed_knowledge=False)
+    settings = Settings(database_url=url, semantic=SemanticSettings(enabled=semantic is not None,
+                                                                     model=semantic or "bundled"))
+    services = await build_services(settings, seed_knowledge=False)
     try:
         build_s = time.perf_counter() - build_started
         answer_started = time.perf_counter()
@@ -270,7 +275,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def _child(command: list[str]) -> Result:
     done = subprocess.run([sys.executable, "-m", "benchmarks.scale", *command], capture_output=True, text=True,
-                          check=False, cwd=REPO_ROOT)
+                          check=False, cwd=REPO_ROOT, env=_CHILD_ENV)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
@@ -279,10 +284,16 @@ def _child(command: list[str]) -> Result:
     return result
 
 
+#: The children's environment: with ``--semantic`` their vector cache goes in the run's scratch folder.
+_CHILD_ENV: dict[str, str] = dict(os.environ)
+
+
 def _run_size(args: argparse.Namespace, corpus: Corpus, n: int, scratch: Path) -> Result:
     url = _store_url(args, n, scratch)
     questions = args.questions or corpus.folder / "questions.jsonl"
-    result: Result = {"n": n, "corpus": str(corpus.folder), "store": make_url(url).render_as_string()}
+    result: Result = {"n": n, "corpus": str(corpus.folder), "store": make_url(url).render_as_string(),
+                      "semantic": args.semantic or "off"}
+    semantic = ["--semantic", args.semantic] if args.semantic else []
     sqlite = _sqlite_path(url)
     if args.skip_import:
         if sqlite is not None and not sqlite.is_file():
@@ -301,12 +312,12 @@ def _run_size(args: argparse.Namespace, corpus: Corpus, n: int, scratch: Path) -
         sqlite.with_name(sqlite.name + ".index").unlink(missing_ok=True)
         _log(f"N={n}: cold start (no index snapshot yet; load average {_load()})")
         cold = _child(["--child", "measure", "--database-url", url, "--questions", str(questions),
-                       "--launched-at", repr(time.time()), "--max-questions", "0"])
+                       "--launched-at", repr(time.time()), "--max-questions", "0", *semantic])
         result["cold_startup_s"] = cold["startup_s"]
         result["cold_rss_peak_mb"] = cold["rss_peak_mb"]
         _log(f"N={n}: cold start {cold['startup_s']:.1f} s")
     command = ["--child", "measure", "--database-url", url, "--questions", str(questions),
-               "--launched-at", repr(time.time())]
+               "--launched-at", repr(time.time()), *semantic]
     if args.max_questions is not None:
         command += ["--max-questions", str(args.max_questions)]
     _log(f"N={n}: starting up and asking (load average {_load()})")
@@ -373,12 +384,16 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--n {n}: {questions} does not exist (give --questions FILE)")
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="topicbot-scale-") as scratch:
+        if args.semantic:
+            _CHILD_ENV["XDG_DATA_HOME"] = str(Path(scratch) / "data")
         for n, corpus in plan:
             try:
                 results.append(_run_size(args, corpus, n, Path(scratch)))
             except RuntimeError as error:
                 _log(f"N={n}: failed: {error}")
                 results.append({"n": n, "corpus": str(corpus.folder), "error": str(error)})
+    if args.semantic:
+        print(f"semantic signal on ({args.semantic})")
     print(markdown_table(results))
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -397,6 +412,9 @@ def _parser() -> argparse.ArgumentParser:
                         "a PostgreSQL database is dropped and recreated before the import)")
     parser.add_argument("--skip-import", action="store_true", help="reuse the store named by --store/--database-url")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
+                        help="start the bot with the semantic signal on (the [semantic] extra; its vector cache "
+                        "goes in a scratch folder, so the cold start embeds every topic)")
     parser.add_argument("--child", choices=["import", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--launched-at", type=float, help=argparse.SUPPRESS)
@@ -410,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(asyncio.run(_import(args.records, args.n[0], args.database_url))))
         return 0
     if args.child == "measure":
-        result = asyncio.run(_measure(args.database_url, args.questions, args.max_questions, args.launched_at))
+        result = asyncio.run(_measure(args.database_url, args.questions, args.max_questions, args.launched_at,
+                                      args.semantic))
         print(json.dumps(result))
         return 0
     if not args.corpus:
