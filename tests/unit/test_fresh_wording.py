@@ -130,3 +130,9 @@ def test_topics_resting_alike_on_a_name_are_offered_not_dropped() -> None:
     answer = _answerer().answer("trump crypto policy")
     assert answer.topic is None
     assert set(answer.candidates) == {"Bitcoin", "Stablecoins"}
+
+
+@pytest.mark.parametrize("chatter", ["what a small world", "more data please"])
+def test_a_common_word_of_a_long_name_alone_is_chat(chatter: str) -> None:
+    answer = _answerer().answer(chatter)
+    assert answer.topic is None and not answer.candidates

@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from bot.core import english
 from bot.core.english import is_everyday
 from bot.core.matching.params import PARAMS
 from bot.core.tokens import prefix_key, prefix_related
@@ -48,6 +49,9 @@ from bot.core.topic_scores import (
     text_or_partial_name,
 )
 
+#: Share of a name (IDF-weighted) a question must say for a common word of it to name the topic.
+MOST_OF_NAME_SAID: Final = 0.5
+LONG_NAME_WORDS: Final = 3
 #: Fields through which a question word names the topic rather than shares its prose.
 _NAME_FIELDS: Final = frozenset({"title", "alias", "typo", "unique acronym", "compound name"})
 
@@ -193,6 +197,16 @@ def written_only_as_a_name(doc: DocumentView, token: QuestionToken, names: tuple
             and not surface_forms_agree(token.word, token.stem))
 
 
+def _common_word_of_a_name(match: tuple[QuestionToken, float, str | None], cover: float,
+                           name_words: frozenset[str]) -> bool:
+    """One of the commonest English words that is only a small part of a name of three or more words
+    ("use" of Data Center Energy Use, in "we don't use it much"): the asker means the word, not the
+    topic. A word of a two-word name ("chips" of CHIPS Act) still points at it."""
+    token, _, field = match
+    return (field in ("title", "alias") and len(name_words) >= LONG_NAME_WORDS and cover < MOST_OF_NAME_SAID
+            and english.is_common(token.word))
+
+
 def _named_coverage(tokens: list[QuestionToken], evidence: list[tuple[float, str | None]]) -> float:
     """``coverage`` with everyday words discounted as filler (``QuestionToken.weight_beside_a_name``),
     except an unexplained word right after a name: that is the head of another subject the name only
@@ -229,8 +243,9 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
     matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)
                if weight and field != "synonym"]
-    lone_common = whole_name == 0.0 and len(matched) == 1 and is_common_mention(doc, *matched[0],
-                                                                                alone=len(tokens) == 1)
+    lone_common = whole_name == 0.0 and len(matched) == 1 and (
+        is_common_mention(doc, *matched[0], alone=len(tokens) == 1)
+        or _common_word_of_a_name(matched[0], cover, name_words))
     # Only words of a longer name, each an everyday word the question may mean as such, next to an
     # everyday word no less telling that the topic does not explain ("near" of Near Aerospace in
     # "best pizza near me"): the question is about something else.
