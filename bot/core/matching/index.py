@@ -85,7 +85,7 @@ class TopicIndex:
         self._typo_words = LetterBuckets()
         self._whole_names = WholeNames(params)
         self._trigrams = NameTrigrams(params)
-        self._name_pairs: dict[str, tuple[str, str]] = {}
+        self._name_pairs: dict[str, int] = {}  # two adjacent name words run together → the first's length
         self._slot_of: dict[Key, int] = {}
         self._keys: list[Key | None] = []
         self._documents = Blobs()  # each slot's ``PackedDocument``
@@ -147,7 +147,7 @@ class TopicIndex:
         """Do now what the first questions would otherwise wait for: read the English word list and
         sort every typo bucket."""
         english.load()
-        for buckets in (self._typo_words, self._described_words, self._whole_names.buckets):
+        for buckets in (self._typo_words, self._described_words, self._whole_names):
             buckets.warm()
 
     # --- updates -------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ class TopicIndex:
         self._postings_of(slot, packed, topic, add=True)
         for name in doc.names:
             for a, b in zip(name.words, name.words[1:], strict=False):
-                self._name_pairs[a + b] = (a, b)
+                self._name_pairs[a + b] = len(a)
         self._changed()
 
     def _postings_of(self, slot: int, packed: PackedDocument, topic: Topic, *, add: bool) -> None:
@@ -471,7 +471,8 @@ class TopicIndex:
                 i += 2
                 continue
             if raw[i] in self._name_pairs and not self._has_evidence(stem(raw[i])):
-                joined.extend(self._name_pairs[raw[i]])  # "glp1" → the name words "glp", "1"
+                split = self._name_pairs[raw[i]]
+                joined.extend((raw[i][:split], raw[i][split:]))  # "glp1" → the name words "glp", "1"
             else:
                 joined.append(raw[i])
             i += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from bot.core.matching.blobs import Blobs
 from bot.core.matching.params import PARAMS, MatchParams
 from bot.core.matching.postings import Postings, Vocabulary, top_k, writable
 from bot.core.tokens import normalize
@@ -73,53 +75,56 @@ def trigrams(text: str) -> set[str]:
 
 
 class NameTrigrams:
-    """Every title and alias, searchable by trigram overlap, then ranked with a rapidfuzz scorer."""
+    """Every title and alias, searchable by trigram overlap, then ranked with a rapidfuzz scorer.
+
+    Each name has an id (never reused); its normalised text (and, for an alias, the alias as written)
+    is kept flat in ``Blobs``, and its topic slot in an array that stays sorted (slots only grow), so a
+    topic's names are found by binary search."""
 
     def __init__(self, params: MatchParams = PARAMS) -> None:
         self._params = params
         self._grams = Vocabulary()
         self._postings = Postings(weighted=False)
-        self._names: list[str | None] = []  # normalised name by name id; None once removed
-        self._owner_slots = array("i")  # the topic slot of each name id
-        self._aliases: dict[int, str] = {}  # name id → the alias as written (titles are not kept twice)
-        self._by_slot: dict[int, tuple[int, int]] = {}  # slot → (first name id, how many): added together
+        self._names = Blobs()  # name id → normalised name, then "\0" and the alias as written for an alias
+        self._count = 0  # name ids given out
+        self._owner_slots = array("i")  # the topic slot of each name id, ascending
         self._live = 0
         self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
         self._alive: npt.NDArray[np.bool_] = np.zeros(64, dtype=np.bool_)
 
     def add(self, slot: int, names: Iterable[tuple[str, bool]]) -> None:
-        first = len(self._names)
         for display, is_alias in names:
             normal = normalize(display)
             if not normal:
                 continue
-            name_id = len(self._names)
-            self._names.append(normal)
+            name_id = self._count
+            self._count += 1
+            self._names.add(name_id, f"{normal}\0{display}".encode() if is_alias else normal.encode())
             if name_id >= len(self._tiebreak):
                 self._tiebreak = np.concatenate((self._tiebreak, np.zeros(len(self._tiebreak), dtype=np.uint32)))
                 self._alive = np.concatenate((self._alive, np.zeros(len(self._alive), dtype=np.bool_)))
             self._alive[name_id] = True
             self._tiebreak[name_id] = zlib.crc32(f"{normal}\0{display}".encode())
             self._owner_slots.append(slot)
-            if is_alias:
-                self._aliases[name_id] = display
             self._live += 1
             for gram in trigrams(normal):
                 self._postings.add(self._grams.intern(gram), name_id)
-        self._by_slot[slot] = (first, len(self._names) - first)
 
     def remove(self, slot: int) -> None:
-        first, count = self._by_slot.pop(slot, (0, 0))
-        for name_id in range(first, first + count):
-            normal = self._names[name_id]
-            if normal is None:
-                continue
-            for gram in trigrams(normal):
-                self._postings.remove(self._grams.intern(gram), name_id)
-            self._names[name_id] = None
-            self._alive[name_id] = False
-            self._aliases.pop(name_id, None)
-            self._live -= 1
+        name_id = bisect_left(self._owner_slots, slot)
+        while name_id < self._count and self._owner_slots[name_id] == slot:
+            if self._alive[name_id]:
+                for gram in trigrams(self._name(name_id)[0]):
+                    self._postings.remove(self._grams.intern(gram), name_id)
+                self._names.remove(name_id)
+                self._alive[name_id] = False
+                self._live -= 1
+            name_id += 1
+
+    def _name(self, name_id: int) -> tuple[str, str | None]:
+        """The normalised name and, for an alias, the alias as written."""
+        normal, _, alias = bytes(self._names.get(name_id)).decode().partition("\0")
+        return normal, alias or None
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -127,23 +132,27 @@ class NameTrigrams:
         self._alive = writable(self._alive)
 
     def compact(self) -> None:
-        self._postings.compact(self._alive[: len(self._names)])
+        alive = self._alive[: self._count]
+        self._postings.compact(alive)
+        self._names = self._names.compacted(alive)
 
     def compacted(self) -> NameTrigrams:
-        """A copy with compact postings (sharing everything else: for pickling only)."""
+        """A compacted copy (sharing what compaction leaves alone: for pickling only)."""
         out = copy.copy(self)
-        out._postings = self._postings.compacted(self._alive[: len(self._names)])
+        alive = self._alive[: self._count]
+        out._postings = self._postings.compacted(alive)
+        out._names = self._names.compacted(alive)
         return out
 
     def _candidates(self, query: str) -> list[int]:
         """Name ids worth scoring: all of them in a small index, else those sharing most trigrams."""
         if self._live <= self._params.autocomplete_scored:
-            return [i for i, name in enumerate(self._names) if name is not None]
+            return [int(i) for i in np.flatnonzero(self._alive[: self._count])]
         parts = [self._postings.get(self._grams.id(gram))[0] for gram in trigrams(query)]
         parts = [p for p in parts if len(p)]
         if not parts:
             return []
-        counts = np.bincount(np.concatenate(parts), minlength=len(self._names))
+        counts = np.bincount(np.concatenate(parts), minlength=self._count)
         counts[~self._alive[: len(counts)]] = 0  # postings may list removed names until compacted
         hit = np.flatnonzero(counts).astype(np.int32)
         return [int(i) for i in top_k(hit, counts[hit], self._params.autocomplete_scored, self._tiebreak)]
@@ -154,16 +163,16 @@ class NameTrigrams:
         query = normalize(text)
         if not query:
             return []
-        ids = self._candidates(query)
-        choices = {i: self._names[i] for i in ids}
+        names = {i: self._name(i) for i in self._candidates(query)}
+        choices = {i: normal for i, (normal, _) in names.items()}
         hits = process.extract(query, choices, scorer=scorer, processor=None, score_cutoff=cutoff,
                                limit=None)
-        hits.sort(key=lambda hit: (-hit[1], hit[0], self._aliases.get(hit[2], "")))
+        hits.sort(key=lambda hit: (-hit[1], hit[0], names[hit[2]][1] or ""))
         out: list[tuple[int, str | None, float]] = []
         for _name, score, name_id in hits:
             slot = self._owner_slots[name_id]
             if visible(slot):
-                out.append((slot, self._aliases.get(name_id), float(score)))
+                out.append((slot, names[name_id][1], float(score)))
                 if len(out) >= limit:
                     break
         return out
@@ -175,35 +184,57 @@ class WholeNames:
 
     def __init__(self, params: MatchParams = PARAMS) -> None:
         self._params = params
-        self.buckets = LetterBuckets()
-        self._slots: dict[str, tuple[int, ...]] = {}
+        # first letter → compact name → its slot (or slots, in the rare case several topics share it)
+        self._slots: dict[str, dict[str, int | tuple[int, ...]]] = {}
+        self._sorted: dict[str, list[str]] = {}
 
     def add(self, slot: int, compact: str) -> None:
         if compact:
-            self.buckets.add(compact)
-            self._slots[compact] = (*self._slots.get(compact, ()), slot)
+            names = self._slots.setdefault(compact[0], {})
+            found = names.get(compact)
+            names[compact] = slot if found is None else (*_as_tuple(found), slot)
+            self._sorted.pop(compact[0], None)
 
     def remove(self, slot: int, compact: str) -> None:
-        slots = self._slots.get(compact)
-        if slots is not None and slot in slots:
-            self.buckets.discard(compact)
-            rest = tuple(s for s in slots if s != slot)
-            if rest:
-                self._slots[compact] = rest
-            else:
-                del self._slots[compact]
+        names = self._slots.get(compact[:1], {})
+        found = names.get(compact)
+        if found is None or slot not in _as_tuple(found):
+            return
+        rest = tuple(s for s in _as_tuple(found) if s != slot)
+        if rest:
+            names[compact] = rest[0] if len(rest) == 1 else rest
+        else:
+            del names[compact]
+            self._sorted.pop(compact[0], None)
+
+    def warm(self) -> None:
+        """Sort every letter's names now."""
+        for letter in list(self._slots):
+            self._bucket(letter)
+
+    def _bucket(self, letter: str) -> list[str]:
+        found = self._sorted.get(letter)
+        if found is None:
+            found = sorted(self._slots.get(letter, ()))
+            self._sorted[letter] = found
+        return found
 
     def typos(self, text: str) -> dict[int, float]:
         """Slot → similarity (0..1) of the names ``text`` may be a misspelling of."""
         if not text:
             return {}
-        hits = process.extract(text, self.buckets.bucket(text[0]), scorer=fuzz.ratio, processor=None,
+        hits = process.extract(text, self._bucket(text[0]), scorer=fuzz.ratio, processor=None,
                                score_cutoff=self._params.whole_name_cutoff, limit=self._params.typo_limit)
         found: dict[int, float] = {}
+        names = self._slots.get(text[0], {})
         for name, score, _ in hits:
-            for slot in self._slots.get(name, ()):
+            for slot in _as_tuple(names.get(name, ())):
                 found[slot] = max(found.get(slot, 0.0), score / 100.0)
         return found
+
+
+def _as_tuple(slots: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (slots,) if isinstance(slots, int) else slots
 
 
 __all__ = ["LetterBuckets", "NameTrigrams", "WholeNames", "trigrams"]
