@@ -65,15 +65,21 @@ async def open_index(source: IndexSource, position: int, snapshot: Path | None, 
                 return found.index, mark.position
     index = await build_index(source)
     log.info("index: %d topics built from the store in %.2f s", len(index), time.perf_counter() - started)
-    if snapshot is not None:
-        await write_snapshot(source, snapshot, store, index, position)
+    if snapshot is not None and await write_snapshot(source, snapshot, store, index, position):
+        # Loaded back, its documents and topics are read from the file instead of kept in memory.
+        found = load_snapshot(snapshot, store)
+        if found is not None and found.mark.position == position:
+            return found.index, position
     return index, position
 
 
-async def write_snapshot(source: IndexSource, snapshot: Path, store: str, index: TopicIndex, position: int) -> None:
-    """Save ``index`` as of ``position``; a snapshot that cannot be written is only a slower next start."""
+async def write_snapshot(source: IndexSource, snapshot: Path, store: str, index: TopicIndex, position: int) -> bool:
+    """Save ``index`` as of ``position``; a snapshot that cannot be written is only a slower next start.
+    Returns whether it was written."""
     try:
         save_snapshot(snapshot, index, await mark_of(source, store, position))
     except OSError as error:
         log.warning("index snapshot %s could not be written (%s); the next start rebuilds the index",
                     snapshot, error)
+        return False
+    return True

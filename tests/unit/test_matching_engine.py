@@ -106,7 +106,7 @@ def test_adding_editing_and_removing_one_at_a_time_equals_a_rebuild(seed: int) -
 
 
 def _through_a_snapshot(index: TopicIndex) -> TopicIndex:
-    """``index`` saved as a snapshot and loaded again (its arrays mapped read-only from the file)."""
+    """``index`` saved as a snapshot and loaded again (its documents and topics read from the file)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "index.snapshot"
         save_snapshot(path, index, StoreMark("store", 1, "then"))
@@ -122,7 +122,7 @@ def test_editing_and_removing_after_compaction_and_a_snapshot_equals_a_rebuild(s
     compacted = TopicIndex(((t, None) for t in topics), params=PRUNED)  # a bulk build is compacted
     final, removed = _edit_and_remove(compacted, topics, random.Random(seed))
     _assert_same_as_rebuilt(compacted, final, removed, random.Random(seed))  # removed ones still in the postings
-    loaded = _through_a_snapshot(TopicIndex((t, None) for t in topics))  # its arrays mapped from the file
+    loaded = _through_a_snapshot(TopicIndex((t, None) for t in topics))  # documents and topics read from the file
     final, removed = _edit_and_remove(loaded, topics, random.Random(seed))
     _assert_same_as_rebuilt(loaded, final, removed, random.Random(seed))
     again = _through_a_snapshot(loaded)  # compacted once more, without them

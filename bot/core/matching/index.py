@@ -3,8 +3,10 @@
 Topics are global (``guild_id=None``) or belong to one guild; a guild sees the global topics plus
 its own, minus the global ones it hid. Each topic has a slot; what the ranker reads of it is its
 ``PackedDocument`` (sorted word ids, about a kilobyte) and the topic itself is kept as a compressed
-pickle, unpacked on demand (a few hundred recently used topics stay ready). Updating one topic
-touches only that topic's postings.
+pickle, unpacked on demand (a few hundred recently used topics stay ready). Both are byte strings
+by slot (``Blobs``) which, in an index loaded from its snapshot, stay in the snapshot file and are
+read when asked for (``snapshot``). The postings are a few flat arrays (``Postings``). Updating one
+topic touches only that topic's postings; a bulk build and a snapshot compact them.
 
 A question is answered in two stages (``rank``):
 
@@ -88,8 +90,8 @@ class TopicIndex:
         self._name_pairs: dict[str, int] = {}  # two adjacent name words run together → the first's length
         self._slot_of: dict[Key, int] = {}
         self._keys: list[Key | None] = []
-        self._documents = Blobs()  # each slot's ``PackedDocument``
-        self._compressed = Blobs()  # each slot's topic, compressed (see ``_compress``)
+        self._documents = Blobs(in_file=True)  # each slot's ``PackedDocument``
+        self._compressed = Blobs(in_file=True)  # each slot's topic, compressed (see ``_compress``)
         self._owner: npt.NDArray[np.int64] = np.full(64, _FREE, dtype=np.int64)
         self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
         self._guild_slots: dict[int, set[int]] = {}
@@ -105,7 +107,7 @@ class TopicIndex:
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot keeps: everything but the caches of recent work, compacted (this index is
-        left as it is: its arrays may be mapped from the snapshot it was loaded from)."""
+        left as it is: its documents and topics may be read from the snapshot it was loaded from)."""
         state = dict(vars(self))
         live = self._live_slots()
         for name in _TABLES:

@@ -192,7 +192,7 @@ class Postings:
 
     def compacted(self, live: npt.NDArray[np.bool_]) -> Postings:
         """A compact copy (``self`` when nothing changed since it was built): what a snapshot saves,
-        leaving this one as it is (its base may be mapped from the snapshot it was loaded from)."""
+        leaving this one as it is."""
         if not self._changed:
             return self
         words = len(self._counts)
@@ -227,7 +227,7 @@ class Postings:
 
 
 def writable(values: npt.NDArray[_Item]) -> npt.NDArray[_Item]:
-    """``values``, copied when read-only (an array a snapshot maps from its file) so it can be
+    """``values``, copied when read-only (an array unpickled from a ``bytes`` buffer) so it can be
     updated in place."""
     return values if values.flags.writeable else values.copy()
 

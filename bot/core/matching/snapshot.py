@@ -14,15 +14,13 @@ fingerprint is a hash of the tuning parameters and of the source of every module
 the index holds, so an upgrade that changes how topics are indexed never answers from an index
 built the old way.
 
-The index's numpy arrays are left out of its pickle (protocol 5 out-of-band buffers) and follow it,
-each aligned to ``_ALIGN`` bytes, then their table and a trailer. Loading maps them read-only from
-the file (``mmap``) instead of reading them: the compact postings, documents and compressed topics
-take no memory until a question reads them, and then only the pages it reads (which the system may
-drop again and read back from the file). An index updates only copies of the arrays it changes in
-place (``postings.writable``).
+The bulk of the index, its packed documents and compressed topics (``Region``s of ``blobs.Blobs``),
+is written after the index's pickle (each referred to by a persistent id), then their table and a
+trailer. Loading leaves them in the file, open, and reads one blob when it is asked for: they are
+then in the system's file cache, not in this process's memory (see ``blobs``).
 
 The file is this process's own cache (written atomically: a temporary file renamed into place, never
-changed in place, so a mapped file stays whole while the process runs) and holds nothing the store
+changed in place, so the file a running process reads from stays whole) and holds nothing the store
 does not.
 """
 
@@ -30,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import mmap
 import os
 import pickle
 import struct
@@ -38,18 +35,18 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import IO, Final
 
+from bot.core.matching.blobs import OpenFile, Region
 from bot.core.matching.index import TopicIndex
 from bot.core.matching.params import PARAMS, MatchParams
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 6
-_TRAILER: Final = struct.Struct("<QQ")  # where the buffer table starts, how many buffers
-_ENTRY: Final = struct.Struct("<QQ")  # offset and length of one buffer
-_ALIGN: Final = 64
+FORMAT: Final = 7
+_TRAILER: Final = struct.Struct("<QQ")  # where the region table starts, how many regions
+_ENTRY: Final = struct.Struct("<QQ")  # offset and length of one region
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
 _INDEX_SOURCES: Final = ("matching", "topic_documents.py", "topic_scores.py", "tokens.py", "lexicon.py",
                          "english.py", "names.py", "aliases.py", "model.py")
@@ -88,21 +85,49 @@ class Snapshot:
     index: TopicIndex
 
 
+class _SnapshotPickler(pickle.Pickler):
+    """Pickles the index with each ``Region`` left out, to be written after the pickle."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.regions: list[Region] = []
+
+    def persistent_id(self, obj: object) -> int | None:
+        if isinstance(obj, Region):
+            self.regions.append(obj)
+            return len(self.regions) - 1
+        return None
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Reads the index with each ``Region`` left in the open file."""
+
+    def __init__(self, file: IO[bytes], opened: OpenFile, regions: list[tuple[int, int]]) -> None:
+        super().__init__(file)
+        self._opened = opened
+        self._regions = regions
+
+    def persistent_load(self, pid: object) -> Region:
+        if not isinstance(pid, int) or not 0 <= pid < len(self._regions):
+            raise pickle.UnpicklingError(f"no region {pid!r} in the snapshot")
+        offset, length = self._regions[pid]
+        return Region(file=self._opened, offset=offset, length=length)
+
+
 def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
     """Write ``index`` as of ``mark`` to ``path`` (atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((FORMAT, code_fingerprint(index.params), mark), out, protocol=5)
-            buffers: list[pickle.PickleBuffer] = []
-            pickle.dump(index, out, protocol=5, buffer_callback=buffers.append)
+            pickle.dump((FORMAT, code_fingerprint(index.params), mark), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = _SnapshotPickler(out)
+            pickler.dump(index)
             table: list[tuple[int, int]] = []
-            for buffer in buffers:
-                out.write(bytes(-out.tell() % _ALIGN))
-                with buffer.raw() as raw:
-                    table.append((out.tell(), raw.nbytes))
-                    out.write(raw)
+            for region in pickler.regions:
+                table.append((out.tell(), len(region)))
+                for chunk in region.chunks():
+                    out.write(chunk)
             table_at = out.tell()
             for entry in table:
                 out.write(_ENTRY.pack(*entry))
@@ -114,9 +139,17 @@ def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
 
 
 def load_snapshot(path: Path, store: str) -> Snapshot | None:
-    """The snapshot at ``path`` when it is of this ``store`` and was written by this code, else ``None``."""
+    """The snapshot at ``path`` when it is of this ``store`` and was written by this code, else ``None``.
+    The index keeps the file open to read its regions from."""
     try:
-        with path.open("rb") as data:
+        opened = OpenFile(os.open(path, os.O_RDONLY))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("index snapshot %s is unreadable (%s): rebuilding it", path, error)
+        return None
+    try:
+        with os.fdopen(os.dup(opened.fd), "rb") as data:
             header = pickle.load(data)  # noqa: S301 - this process's own cache file
             if not (isinstance(header, tuple) and len(header) == 3 and header[0] == FORMAT
                     and header[1] == code_fingerprint()):
@@ -126,9 +159,7 @@ def load_snapshot(path: Path, store: str) -> Snapshot | None:
             if not isinstance(mark, StoreMark) or mark.store != store:
                 log.info("index snapshot %s is of another store: rebuilding it", path)
                 return None
-            index = pickle.load(data, buffers=_mapped_buffers(data))  # noqa: S301
-    except FileNotFoundError:
-        return None
+            index = _SnapshotUnpickler(data, opened, _region_table(data)).load()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
             struct.error) as error:
         log.warning("index snapshot %s is unreadable (%s): rebuilding it", path, error)
@@ -139,22 +170,17 @@ def load_snapshot(path: Path, store: str) -> Snapshot | None:
     return Snapshot(mark, index)
 
 
-class _NotASnapshotError(ValueError):
-    pass
-
-
-def _mapped_buffers(data: BinaryIO) -> list[memoryview]:
-    """The out-of-band buffers of the snapshot open as ``data``, mapped read-only from its file."""
-    mapped = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ)
-    size = len(mapped)
-    table_at, count = _TRAILER.unpack_from(mapped, size - _TRAILER.size)
-    if table_at + count * _ENTRY.size + _TRAILER.size != size:
-        raise _NotASnapshotError("truncated")
-    view = memoryview(mapped)
-    buffers: list[memoryview] = []
-    for i in range(count):
-        offset, length = _ENTRY.unpack_from(mapped, table_at + i * _ENTRY.size)
-        if offset + length > table_at:
-            raise _NotASnapshotError("a buffer past the end of the snapshot")
-        buffers.append(view[offset:offset + length])
-    return buffers
+def _region_table(data: IO[bytes]) -> list[tuple[int, int]]:
+    """Where each region of the snapshot open as ``data`` is (leaves ``data`` where it was)."""
+    at = data.tell()
+    size = data.seek(0, os.SEEK_END)
+    data.seek(size - _TRAILER.size)
+    table_at, count = _TRAILER.unpack(data.read(_TRAILER.size))
+    if not at <= table_at or table_at + count * _ENTRY.size + _TRAILER.size != size:
+        raise ValueError("truncated")
+    data.seek(table_at)
+    table = [_ENTRY.unpack(data.read(_ENTRY.size)) for _ in range(count)]
+    if any(offset < at or offset + length > table_at for offset, length in table):
+        raise ValueError("a region outside the snapshot")
+    data.seek(at)
+    return table
