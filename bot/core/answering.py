@@ -146,6 +146,8 @@ class Answerer:
                 return self._disambiguation(parsed, sharing, sharing[1],
                                             note="several topics mention the name the question asks about")
             return self._miss(parsed, ranking, guild_id)
+        if ranking[0].everyday_only and _a_remark(parsed):
+            return self._miss(parsed, ranking, guild_id)
         close = self._closest_spellings(parsed, _alternatives(ranking), guild_id)
         best = close[0]
         runner_up = next((s for s in ranking if s is not best), None)
@@ -415,6 +417,23 @@ def _about_an_untracked_name(close: list[TopicScore], ranking: list[TopicScore])
         return True
     mentioned_elsewhere = any(first <= s.explained for s in ranking if s is not close[0])
     return mentioned_elsewhere and not first & close[0].defined_by
+
+
+#: Words that make a message a remark about the speaker or the chat rather than a request.
+_PERSONAL_RE: Final = re.compile(r"\b(?:i|im|ive|id|ill|my|me|mine|we|were|weve|our|us|you|youre|your|u|ur)\b")
+#: ... unless they ask for something ("i want to know about", "i need info on", "im curious about").
+_REQUEST_RE: Final = re.compile(
+    r"\b(?:want|wanna|need|needs|curious|wonder|wondering|interested|looking|tell|explain|help|show|know|"
+    r"learn|info|information|details|recommend|read|understand|get)\b")
+
+
+def _a_remark(parsed: Question) -> bool:
+    """A statement about the speaker or the listener ("i use it all the time", "you didn't lose your
+    power"), not a question, a request or a bare subject: chat, unless it names a topic."""
+    text = normalize(parsed.text)
+    return (parsed.intent_cue is None and "?" not in parsed.raw
+            and not _QUESTION_WORD_RE.search(text) and not _REQUEST_RE.search(text)
+            and bool(_PERSONAL_RE.search(text)))
 
 
 def _accepted(score: TopicScore) -> bool:

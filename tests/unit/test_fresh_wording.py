@@ -136,3 +136,16 @@ def test_topics_resting_alike_on_a_name_are_offered_not_dropped() -> None:
 def test_a_common_word_of_a_long_name_alone_is_chat(chatter: str) -> None:
     answer = _answerer().answer(chatter)
     assert answer.topic is None and not answer.candidates
+
+
+@pytest.mark.parametrize("remark", ["i mined some coins back in the day",
+                                    "i drive past the self driving cars every day"])
+def test_a_remark_about_oneself_in_everyday_words_is_chat(remark: str) -> None:
+    answer = _answerer().answer(remark)
+    assert answer.topic is None and not answer.candidates
+
+
+def test_a_request_in_the_first_person_is_still_answered() -> None:
+    starlink = _answerer().answer("i need info on satellite internet").topic
+    assert starlink is not None and starlink.title == "Starlink"
+    assert "Waymo" in _answerer().answer("i want to know about self driving cars").candidates
