@@ -66,6 +66,8 @@ SPELLING_NUMBER_COST: Final = 2
 SHARED_NAME_SHARE: Final = 0.6
 MAX_CANDIDATES: Final = 5
 NEAREST_EVENTS: Final = 3
+_ASKS_WHEN_RE: Final = re.compile(r"\bwhen\b")
+_HOW_IT_WORKS_RE: Final = re.compile(r"\bhow\s+(?:does|do|did|is|are|can|could)\b.*\bwork(?:s|ed|ing)?\b")
 _QUESTION_WORD_RE: Final = re.compile(r"\b(?:what|whats|which|who|whos|whom|when|where|why|how|is|are|does|did)\b")
 
 
@@ -250,15 +252,21 @@ class Answerer:
         intent: Intent = "summary"
         attribute = None
         cue = parsed.intent_cue
+        text = normalize(parsed.text)
         if cue == "sources":
             intent = "sources"
         else:
             match = match_attribute(parsed.text, topic)
+            named_attribute = match is not None and match.by == "name" and match.direct
             if cue == "timeline":
-                if match and match.by == "name" and match.direct and parsed.date_range is None:
+                # "when was it founded" asks for the Founded attribute; "its history", "the backstory"
+                # or "news" ask for the timeline even beside a word of an attribute's name.
+                if named_attribute and match and parsed.date_range is None and _ASKS_WHEN_RE.search(text):
                     intent, attribute = "attribute", match.attribute
                 else:
                     intent = "timeline"
+            elif _HOW_IT_WORKS_RE.search(text) and not named_attribute:
+                intent = "summary"  # "how do they work" asks for the whole picture
             elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))
                             or (match.direct and match.words - set(stems(topic.description)))):
                 intent, attribute = "attribute", match.attribute

@@ -15,18 +15,21 @@ from typing import Final
 _NON_WORD_RE: Final = re.compile(r"[^0-9a-z]+")
 _POSSESSIVE_RE: Final = re.compile(r"(\w)['’]s\b")
 _APOSTROPHE_RE: Final = re.compile(r"['’]")
+#: Letters written with dots ("a.g.i.", "u.k") are one word.
+_DOTTED_RE: Final = re.compile(r"(?<![0-9a-z])(?:[a-z]\.){1,}[a-z](?![0-9a-z])\.?")
 #: Length of the prefix used as a looser second key ("subsidies" / "subsidising" → "subsi").
 PREFIX_LEN: Final = 5
 
 
 def normalize(text: str) -> str:
-    """Casefold, drop accents, invisible characters, possessives and apostrophes, and turn other
-    punctuation into spaces."""
+    """Casefold, drop accents, invisible characters, possessives and apostrophes, join dotted
+    letters ("a.g.i." → "agi"), and turn other punctuation into spaces."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     # Format characters (zero-width spaces and joiners, bidi controls) are invisible: "Way\u200bmo" is "waymo".
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     folded = _POSSESSIVE_RE.sub(r"\1", folded)
     folded = _APOSTROPHE_RE.sub("", folded)
+    folded = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return _NON_WORD_RE.sub(" ", folded).strip()
 
 

@@ -149,3 +149,15 @@ def test_a_request_in_the_first_person_is_still_answered() -> None:
     starlink = _answerer().answer("i need info on satellite internet").topic
     assert starlink is not None and starlink.title == "Starlink"
     assert "Waymo" in _answerer().answer("i want to know about self driving cars").candidates
+
+
+@pytest.mark.parametrize(("question", "title", "intent"), [
+    ("star link sources", "Starlink", "sources"),  # a name split in two, its second half an intent word
+    ("the e.u. ai act", "EU AI Act", "summary"),  # letters written with dots
+    ("starlink constellation backstory", "Starlink", "timeline"),  # not the Constellation Size attribute
+    ("how do stablecoins work exactly", "Stablecoins", "summary"),
+])
+def test_name_variants_and_the_intent_their_wording_asks_for(question: str, title: str, intent: str) -> None:
+    answer = _answerer().answer(question)
+    assert answer.topic is not None and answer.topic.title == title
+    assert answer.intent == intent

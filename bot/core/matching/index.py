@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core import english
 from bot.core.english import is_everyday
-from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, SYNONYM_GROUPS
+from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, SYNONYM_GROUPS
 from bot.core.matching.blobs import Blobs
 from bot.core.matching.names import LetterBuckets, NameTrigrams, WholeNames
 from bot.core.matching.packed import PackedDocument
@@ -468,7 +468,7 @@ class TopicIndex:
         while i < len(raw):
             pair = raw[i] + raw[i + 1] if i + 1 < len(raw) else ""
             if pair and self._is_name_word(pair) and pair not in self._name_pairs \
-                    and raw[i] not in CHATTER_WORDS and raw[i + 1] not in CHATTER_WORDS:
+                    and raw[i] not in FUNCTION_WORDS and raw[i + 1] not in FUNCTION_WORDS:
                 joined.append(pair)  # "sky lane" → the single name word "skylane"
                 i += 2
                 continue
