@@ -139,7 +139,7 @@ class Answerer:
         if versus is not None:
             return versus
         ranking = self.index.rank(parsed.text, guild_id)
-        if not ranking or not _accepted(ranking[0]):
+        if not ranking or not (_accepted(ranking[0]) or self._asks_an_attribute_of(parsed, ranking[0], guild_id)):
             by_meaning = self._by_meaning(parsed, ranking, guild_id)
             if by_meaning is not None:
                 return by_meaning
@@ -163,6 +163,18 @@ class Answerer:
         if topic is None:  # ranked titles are visible ones; only a concurrent removal gets here
             return self._miss(parsed, ranking, guild_id)
         return self._answer_about(parsed, topic, best, runner_up)
+
+    def _asks_an_attribute_of(self, parsed: Question, best: TopicScore, guild_id: int | None) -> bool:
+        """The question names this topic in full and the rest of it asks for one of its attributes
+        by name or in the usual words for it ("who is bankrolling openai": Major Investor), so the
+        words around the name are about the topic after all ("tesla coil" asks for none)."""
+        if not best.named or best.lone_common_word:
+            return False
+        topic = self.index.get(best.title, guild_id)
+        if topic is None or not topic.attributes:
+            return False
+        match = match_attribute(parsed.without_words(_own_words(topic)).text, topic)
+        return match is not None and match.by == "name"
 
     def _closest_spellings(self, parsed: Question, close: list[TopicScore], guild_id: int | None
                            ) -> list[TopicScore]:
@@ -245,8 +257,7 @@ class Answerer:
             runner_up_score=runner_up.score if runner_up else 0.0,
             matched_field=best.matched_field, matched_text=best.matched_text,
         )
-        own_words = {w for name in (topic.title, *topic.all_aliases) for w in normalize(name).split()}
-        parsed = parsed.without_words(own_words)
+        parsed = parsed.without_words(_own_words(topic))
         ratio = runner_up.score / best.score if runner_up and best.score else 0.0
         confidence = round(min(1.0, best.score / 100.0) * (1.0 - 0.5 * ratio), 3)
         intent: Intent = "summary"
@@ -375,6 +386,10 @@ def _alternatives(ranking: list[TopicScore]) -> list[TopicScore]:
     if best.named:
         close = [s for s in close if s is best or s.named or s.coverage > best.coverage + NAMED_LEAD]
     return close
+
+
+def _own_words(topic: Topic) -> set[str]:
+    return {w for name in (topic.title, *topic.all_aliases) for w in normalize(name).split()}
 
 
 def _spelling_edits(asked: str, name: str, numbers: set[str]) -> int:

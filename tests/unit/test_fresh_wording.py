@@ -119,6 +119,8 @@ def test_everyday_words_weigh_less_beside_a_name_the_rarer_they_are() -> None:
     ("which body enforces the eu ai act", "EU AI Act", "Regulator"),
     ("who heads anthropic", "Anthropic", "CEO"),
     ("where's nvidia's office", "Nvidia", "Headquarters"),
+    ("what is stopping quantum computing from scaling up", "Quantum Computing", "Main Challenge"),
+    ("who is bankrolling openai", "OpenAI", "Major Investor"),
 ])
 def test_an_attribute_asked_in_other_words_than_its_name(question: str, title: str, attribute: str) -> None:
     answer = _answerer().answer(question)
