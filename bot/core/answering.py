@@ -9,7 +9,9 @@ Decisions, in order, for a free-text question (``answer``):
    ``ACCEPT_SCORE`` or, for a topic the question names in full, when it explains at least
    ``NAMED_MIN_COVERAGE`` of the question once everyday filler around the name is discounted by its
    frequency in English (``TopicScore.named_among_filler``: "sorry if this was asked already, how
-   does starlink work" is Starlink, "tesla coil" is not Tesla). Below that: the meaning, when the
+   does starlink work" is Starlink, "tesla coil" is not Tesla), or when several features agree
+   (``_supported``: two or more words explained, one a name the record writes, a clear lead), or
+   when the rest of a question naming the topic asks for one of its attributes. Below that: the meaning, when the
    semantic signal is on; then topics resting alike on a name their records share are offered
    (``_sharing_a_name``: "trump crypto policy"); else a miss.
 5. Every topic scoring within ``MARGIN`` of the best (relative) is a real alternative; two or more
@@ -50,6 +52,10 @@ log = logging.getLogger(__name__)
 
 #: Score (0..100) a topic needs to be answered: about a third of the question explained by a topic.
 ACCEPT_SCORE: Final = 33.0
+#: The second tier of acceptance (``_supported``).
+SUPPORTED_SCORE: Final = 25.0
+SUPPORTED_WORDS: Final = 2
+SUPPORTED_LEAD: Final = 0.7
 #: Runner-up scores at or above this fraction of the best are real alternatives.
 MARGIN: Final = 0.85
 #: How much more of the question an unnamed topic must explain to rival a topic named in it.
@@ -139,7 +145,8 @@ class Answerer:
         if versus is not None:
             return versus
         ranking = self.index.rank(parsed.text, guild_id)
-        if not ranking or not (_accepted(ranking[0]) or self._asks_an_attribute_of(parsed, ranking[0], guild_id)):
+        if not ranking or not (_accepted(ranking[0]) or _supported(ranking)
+                               or self._asks_an_attribute_of(parsed, ranking[0], guild_id)):
             by_meaning = self._by_meaning(parsed, ranking, guild_id)
             if by_meaning is not None:
                 return by_meaning
@@ -463,6 +470,19 @@ def _accepted(score: TopicScore) -> bool:
     if score.lone_common_word:  # "what a day": one ordinary word the record happens to use
         return False
     return score.score >= ACCEPT_SCORE or score.named_among_filler
+
+
+def _supported(ranking: list[TopicScore]) -> bool:
+    """Below ``ACCEPT_SCORE`` the best topic is still answered when several features agree (fitted on
+    labelled questions and chat lines, then applied unchanged): it explains at least
+    ``SUPPORTED_WORDS`` different words of the question, one of them a name its record writes (or a
+    word of its own name), with ``SUPPORTED_SCORE`` at least and the next topic at most
+    ``SUPPORTED_LEAD`` of it. A long question in other words ("the chinese startup whose cheap model
+    wiped out chip stocks") is rarely chat; one shared word almost always is."""
+    best = ranking[0]
+    runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+    return (not best.lone_common_word and best.score >= SUPPORTED_SCORE and len(best.explained) >= SUPPORTED_WORDS
+            and bool(best.proper_explained or best.name_cover > 0.0) and runner_up <= SUPPORTED_LEAD * best.score)
 
 
 def timeline_events(topic: Topic, date_range: DateRange | None) -> tuple[tuple[TimelineEvent, ...],

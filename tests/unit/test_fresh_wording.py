@@ -163,3 +163,9 @@ def test_name_variants_and_the_intent_their_wording_asks_for(question: str, titl
     answer = _answerer().answer(question)
     assert answer.topic is not None and answer.topic.title == title
     assert answer.intent == intent
+
+
+def test_a_long_description_naming_what_its_record_names_is_answered_below_the_acceptance_score() -> None:
+    answer = _answerer().answer("altman's company and its board fight")
+    assert answer.topic is not None and answer.topic.title == "OpenAI"
+    assert _answerer().answer("my company had a board meeting today").topic is None
