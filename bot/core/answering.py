@@ -279,7 +279,7 @@ class Answerer:
             if cue == "timeline":
                 # "when was it founded" asks for the Founded attribute; "its history", "the backstory"
                 # or "news" ask for the timeline even beside a word of an attribute's name.
-                if named_attribute and match and parsed.date_range is None and _ASKS_WHEN_RE.search(text):
+                if match and match.by == "name" and parsed.date_range is None and _ASKS_WHEN_RE.search(text):
                     intent, attribute = "attribute", match.attribute
                 else:
                     intent = "timeline"
