@@ -67,7 +67,7 @@ _SYNONYMS: Final = {stem(w): frozenset(stem(x) for x in group) - {stem(w)}
 _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
 _ZDICT_SIZE: Final = 32 * 1024
 #: The posting tables (``Postings``) of a ``TopicIndex``, by attribute name.
-_TABLES: Final = ("_evidence", "_prefixes", "_name_words", "_exact_words", "_described")
+_TABLES: Final = ("_evidence", "_name_words", "_exact_words", "_described")
 #: Added to a whole-name typo's candidate sum so it is always scored.
 _MUST_SCORE: Final = 1e6
 
@@ -79,7 +79,6 @@ class TopicIndex:
         self._params = params
         self._vocabulary = Vocabulary()
         self._evidence = Postings()
-        self._prefixes = Postings()
         self._name_words = Postings(weighted=False)
         self._exact_words = Postings(weighted=False)
         self._described = Postings(weighted=False)  # surface words of titles, aliases and descriptions
@@ -175,7 +174,7 @@ class TopicIndex:
         self._postings_of(slot, packed, topic, add=True)
         for name in doc.names:
             for a, b in zip(name.words, name.words[1:], strict=False):
-                self._name_pairs[a + b] = len(a)
+                self._name_pairs[self._vocabulary.canonical(a + b)] = len(a)
         self._changed()
 
     def _postings_of(self, slot: int, packed: PackedDocument, topic: Topic, *, add: bool) -> None:
@@ -183,7 +182,6 @@ class TopicIndex:
         intern = self._vocabulary.intern
         tables: list[tuple[Postings, Iterable[tuple[int, float]]]] = [
             (self._evidence, packed.evidence_items()),
-            (self._prefixes, packed.prefix_weights().items()),
             (self._exact_words, ((i, 1.0) for i in packed.exact_ids())),
             (self._name_words, ((intern(w), 1.0) for w in name_vocabulary(packed))),
         ]
@@ -195,12 +193,13 @@ class TopicIndex:
                     table.add(word_id, slot, weight)
                 else:
                     table.remove(word_id, slot)
-        spelt = {w for n in packed.names if not n.exact for w in name_vocabulary_of(n)}
+        # The words kept by string are the vocabulary's own objects: one copy of each in memory.
+        spelt = {self._vocabulary.canonical(w) for n in packed.names if not n.exact for w in name_vocabulary_of(n)}
         compact = {compact_name(n.text) for n in packed.names if not is_short_acronym(n.text)}
         for word in spelt:
             (self._typo_words.add if add else self._typo_words.discard)(word)
         for word in described:
-            (self._described_words.add if add else self._described_words.discard)(word)
+            (self._described_words.add if add else self._described_words.discard)(self._vocabulary.canonical(word))
         for name in compact:
             if add:
                 self._whole_names.add(slot, name)
@@ -447,6 +446,18 @@ class TopicIndex:
         share = min(self._params.common_word_share, self._params.everyday_share / rank)
         return min(value, max(0.1, math.log((n + 1) / (share * n + 0.5))))
 
+    def _under_prefix(self, stem_: str) -> tuple[int, ...]:
+        """Ids of the indexed stems sharing ``stem_``'s prefix key: a record's best evidence among
+        them is its prefix evidence for the word (what ``PackedDocument.prefix_evidence_of`` reads)."""
+        pkey = prefix_key(stem_)
+        prefix_id = None if pkey is None else self._vocabulary.id(pkey)
+        return () if prefix_id is None else self._vocabulary.prefix_group(prefix_id)
+
+    def _has_prefix(self, pkey: str) -> bool:
+        """Whether some record has a word under this prefix key."""
+        prefix_id = self._vocabulary.id(pkey)
+        return prefix_id is not None and any(i in self._evidence for i in self._vocabulary.prefix_group(prefix_id))
+
     def _has_evidence(self, key: str) -> bool:
         return self._vocabulary.id(key) in self._evidence
 
@@ -510,7 +521,7 @@ class TopicIndex:
             if fuzzy:
                 best_idf = min(self.idf(stem(w)) for w, _ in fuzzy)
                 tokens.append(QuestionToken(word, s, best_idf, fuzzy))
-            elif (pkey is not None and self._vocabulary.id(pkey) in self._prefixes) or not is_chatter_typo(word):
+            elif (pkey is not None and self._has_prefix(pkey)) or not is_chatter_typo(word):
                 tokens.append(QuestionToken(word, s, self.idf(s), filler_idf=self.filler_idf(word, s)))
         return tokens
 
@@ -562,19 +573,19 @@ class TopicIndex:
         word_id = self._vocabulary.id
         for token in tokens:
             best = np.zeros(size, dtype=np.float32)
-            sources: list[tuple[Postings, str | None, float]] = [
-                *((self._evidence, k, 1.0) for k in token.keys),
-                (self._name_words, token.word, 1.0),
-                (self._prefixes, prefix_key(token.stem), self._params.prefix_factor),
-                *((self._name_words, w, r) for w, r in token.fuzzy),
-                *((self._evidence, s, self._params.synonym_factor) for s in token.synonyms),
+            sources: list[tuple[Postings, int | None, float]] = [
+                *((self._evidence, word_id(k), 1.0) for k in token.keys),
+                (self._name_words, word_id(token.word), 1.0),
+                *((self._evidence, i, self._params.prefix_factor) for i in self._under_prefix(token.stem)),
+                *((self._name_words, word_id(w), r) for w, r in token.fuzzy),
+                *((self._evidence, word_id(s), self._params.synonym_factor) for s in token.synonyms),
             ]
             if token.part is not None:
-                sources.append((self._evidence, token.part, self._params.prefix_factor))
-            for table, word, factor in sources:
-                if word is None:
+                sources.append((self._evidence, word_id(token.part), self._params.prefix_factor))
+            for table, found, factor in sources:
+                if found is None:
                     continue
-                slots, weights = table.get(word_id(word))
+                slots, weights = table.get(found)
                 if len(slots):
                     best[slots] = np.maximum(best[slots], weights * factor)
             total += best * token.idf

@@ -31,7 +31,6 @@ from itertools import accumulate
 from typing import Final, NamedTuple
 
 from bot.core.matching.postings import Vocabulary
-from bot.core.tokens import prefix_key
 from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
 
 FIELDS: Final = tuple(FIELD_WEIGHTS)
@@ -230,16 +229,6 @@ class PackedDocument:
         views = self._unpack()
         weight = self._vocabulary.weight
         return [(int(t), weight(w)) for t, w in zip(views.ids, views.weights, strict=True)]
-
-    def prefix_weights(self) -> dict[int, float]:
-        """Prefix id → the best weight of the document's words under that prefix."""
-        best: dict[int, float] = {}
-        for word_id, weight in self.evidence_items():
-            pkey = prefix_key(self._vocabulary.word(word_id))
-            if pkey is not None:
-                prefix_id = self._vocabulary.intern(pkey)
-                best[prefix_id] = max(best.get(prefix_id, 0.0), weight)
-        return best
 
     def exact_ids(self) -> list[int]:
         return [int(x) for x in self._unpack().exact]

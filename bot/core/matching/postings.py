@@ -71,6 +71,10 @@ class Vocabulary:
             self._words.append(word)
         return found
 
+    def canonical(self, word: str) -> str:
+        """The vocabulary's own copy of ``word`` (interning it), to keep rather than an equal copy."""
+        return self._words[self.intern(word)]
+
     def id(self, word: str) -> int | None:
         return self._ids.get(word)
 
@@ -195,7 +199,6 @@ class Postings:
         leaving this one as it is."""
         if not self._changed:
             return self
-        words = len(self._counts)
         base_words = np.repeat(np.arange(len(self._offsets) - 1, dtype=np.int32), np.diff(self._offsets))
         parts_words = [base_words]
         parts_slots = [self._slots]
@@ -212,6 +215,7 @@ class Postings:
         # Every slot added since the base was built is higher than the base's: a stable sort by word
         # keeps each word's slots in ascending order.
         kept_words = all_words[keep]
+        words = int(kept_words.max()) + 1 if len(kept_words) else 0  # later words grow the arrays again
         order = np.argsort(kept_words, kind="stable")
         out = Postings(weighted=self._weighted)
         out._slots = np.ascontiguousarray(all_slots[keep][order])
