@@ -370,6 +370,8 @@ class TopicIndex:
         """
         said = [w for w in normalize(text).split() if len(w) >= 3 and w not in CHATTER_WORDS]
         out: list[str] = []
+        if not said:
+            return out
         for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
             for slot, alias, _score in self._trigrams.search(
                     text, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):

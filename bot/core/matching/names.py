@@ -126,6 +126,11 @@ class NameTrigrams:
         normal, _, alias = bytes(self._names.get(name_id)).decode().partition("\0")
         return normal, alias or None
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_recent", None)
+        return state
+
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._tiebreak = writable(self._tiebreak)
@@ -145,7 +150,17 @@ class NameTrigrams:
         return out
 
     def _candidates(self, query: str) -> list[int]:
-        """Name ids worth scoring: all of them in a small index, else those sharing most trigrams."""
+        """Name ids worth scoring: all of them in a small index, else those sharing most trigrams.
+        The last query's are remembered (a miss looks the same text up with two scorers)."""
+        key = (query, self._count, self._live)
+        recent: tuple[tuple[str, int, int], list[int]] | None = self.__dict__.get("_recent")
+        if recent is not None and recent[0] == key:
+            return recent[1]
+        found = self._find_candidates(query)
+        self.__dict__["_recent"] = (key, found)
+        return found
+
+    def _find_candidates(self, query: str) -> list[int]:
         if self._live <= self._params.autocomplete_scored:
             return [int(i) for i in np.flatnonzero(self._alive[: self._count])]
         parts = [self._postings.get(self._grams.id(gram))[0] for gram in trigrams(query)]
