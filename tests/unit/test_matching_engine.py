@@ -8,12 +8,13 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.matching import PARAMS, TopicIndex
 from bot.core.matching.packed import PackedDocument
-from bot.core.matching.postings import Vocabulary
+from bot.core.matching.postings import Vocabulary, top_k
 from bot.core.matching.snapshot import StoreMark, load_snapshot, save_snapshot
 from bot.core.model import Attribute, Topic
 from bot.core.topic_documents import build_document
@@ -184,3 +185,15 @@ def test_a_removed_topic_no_longer_defines_words_for_filtering() -> None:
     index.remove("Copper Harbour")
     # No topic is defined by both words now: the list falls back to those mentioning both.
     assert index.filter_titles("copper harbour") == ["Lantern Market"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=60), st.lists(st.integers(0, 6), min_size=60, max_size=60),
+       st.integers(1, 30))
+def test_top_k_breaks_ties_at_the_cut_like_a_stable_sort_of_the_tiebreak(
+        values: list[int], hashes: list[int], k: int) -> None:
+    candidates = np.arange(len(values), dtype=np.int32)
+    scores = np.array(values, dtype=np.float32)
+    tiebreak = np.array(hashes, dtype=np.uint32)
+    order = sorted(range(len(values)), key=lambda i: (-values[i], hashes[i], i))  # few distinct values: many ties
+    assert top_k(candidates, scores, k, tiebreak).tolist() == sorted(order[:k])
