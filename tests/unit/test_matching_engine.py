@@ -3,12 +3,14 @@ incremental updates equal a rebuild, and trigram autocomplete equals scoring eve
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -197,3 +199,18 @@ def test_top_k_breaks_ties_at_the_cut_like_a_stable_sort_of_the_tiebreak(
     tiebreak = np.array(hashes, dtype=np.uint32)
     order = sorted(range(len(values)), key=lambda i: (-values[i], hashes[i], i))  # few distinct values: many ties
     assert top_k(candidates, scores, k, tiebreak).tolist() == sorted(order[:k])
+
+
+def test_a_snapshot_reads_its_topics_from_the_file_or_without_positioned_reads_from_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    topics = sample_topics()
+    built = TopicIndex((t, None) for t in topics)
+    for index in (_through_a_snapshot(built), _without_pread(monkeypatch, built)):
+        for topic in topics:
+            assert index.get(topic.title) == topic
+            assert _ranking(index, topic.title) == _ranking(built, topic.title)
+
+
+def _without_pread(monkeypatch: pytest.MonkeyPatch, index: TopicIndex) -> TopicIndex:
+    monkeypatch.delattr(os, "pread")  # as on Windows
+    return _through_a_snapshot(index)

@@ -56,6 +56,9 @@ class Region:
     def read(self, start: int, end: int) -> bytes | memoryview:
         if self._file is None:
             return memoryview(self._data)[start:end]
+        if not hasattr(os, "pread"):  # no positioned reads (Windows): seek, then read
+            os.lseek(self._file.fd, self._offset + start, os.SEEK_SET)
+            return os.read(self._file.fd, end - start)
         return os.pread(self._file.fd, end - start, self._offset + start)
 
     def chunks(self) -> Iterator[bytes | memoryview]:

@@ -111,6 +111,8 @@ class _SnapshotUnpickler(pickle.Unpickler):
         if not isinstance(pid, int) or not 0 <= pid < len(self._regions):
             raise pickle.UnpicklingError(f"no region {pid!r} in the snapshot")
         offset, length = self._regions[pid]
+        if not hasattr(os, "pread"):  # no positioned reads (Windows): the region is read into memory
+            return Region(b"".join(Region(file=self._opened, offset=offset, length=length).chunks()))
         return Region(file=self._opened, offset=offset, length=length)
 
 
@@ -142,7 +144,7 @@ def load_snapshot(path: Path, store: str) -> Snapshot | None:
     """The snapshot at ``path`` when it is of this ``store`` and was written by this code, else ``None``.
     The index keeps the file open to read its regions from."""
     try:
-        opened = OpenFile(os.open(path, os.O_RDONLY))
+        opened = OpenFile(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)))
     except FileNotFoundError:
         return None
     except OSError as error:
