@@ -40,10 +40,10 @@ from rapidfuzz.distance import Levenshtein
 from bot.core.answers import Answer, DateRange, Explanation, Intent
 from bot.core.attribute_matching import match_attribute
 from bot.core.errors import TopicNotFoundError
-from bot.core.lexicon import ASPECT_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.lexicon import ASPECT_WORDS
 from bot.core.matching import TopicIndex
 from bot.core.model import TimelineEvent, Topic
-from bot.core.question import Question, parse_question
+from bot.core.question import Question, content_words, parse_question
 from bot.core.related_topics import RelatedTopics
 from bot.core.tokens import normalize, stems
 from bot.core.topic_scores import TopicScore
@@ -192,13 +192,14 @@ class Answerer:
         2020"), costs edits more. Otherwise ``close`` as it is."""
         if len(close) < 2:
             return close
-        asked = _name_text(" ".join(parsed.content_words))
+        asked = " ".join(parsed.content_words)
         numbers = {w for w in asked.split() if w.isdigit()}
         edits: list[tuple[int, TopicScore]] = []
         for score in close:
             topic = self.index.get(score.title, guild_id)
             names = [(score.title, 0)] + [(a, SPELLING_ALIAS_COST) for a in (topic.all_aliases if topic else ())]
-            edits.append((min(_spelling_edits(asked, _name_text(name), numbers) + cost for name, cost in names),
+            edits.append((min(_spelling_edits(asked, " ".join(content_words(name)), numbers) + cost
+                              for name, cost in names),
                           score))
         fewest = min(n for n, _ in edits)
         if fewest > SPELLING_MAX_SHARE * len(asked):
@@ -285,11 +286,11 @@ class Answerer:
                     intent = "timeline"
             elif _HOW_IT_WORKS_RE.search(text) and not named_attribute:
                 intent = "summary"  # "how do they work" asks for the whole picture
-            elif match and (best.named or _QUESTION_WORD_RE.search(normalize(parsed.text))
+            elif match and (best.named or _QUESTION_WORD_RE.search(text)
                             or (match.direct and match.words - set(stems(topic.description)))):
                 intent, attribute = "attribute", match.attribute
             elif match is None and self.meaning is not None and topic.attributes \
-                    and _QUESTION_WORD_RE.search(normalize(parsed.text)):
+                    and _QUESTION_WORD_RE.search(text):
                 by_meaning = self.meaning.attribute_by_meaning(
                     parsed.text, [a.name for a in topic.attributes], self.calibration.attribute)
                 if by_meaning is not None:  # "what does it run on" → Engines
@@ -404,10 +405,6 @@ def _spelling_edits(asked: str, name: str, numbers: set[str]) -> int:
     if numbers and numbers != {w for w in name.split() if w.isdigit()}:
         edits += SPELLING_NUMBER_COST
     return edits
-
-
-def _name_text(text: str) -> str:
-    return " ".join(w for w in normalize(text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS)
 
 
 def _sharing_a_name(ranking: list[TopicScore]) -> list[TopicScore]:

@@ -89,6 +89,11 @@ _VERSUS_RE: Final = re.compile(r"\s+(?:vs\.?|versus|or)\s+")
 _MAX_VERSUS_SIDE_WORDS: Final = 4
 
 
+def content_words(text: str) -> list[str]:
+    """The normalised words of ``text`` that are neither function words nor intent words."""
+    return [w for w in normalize(text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+
+
 @dataclass(frozen=True)
 class Question:
     """A cleaned question and the cues read from its wording.
@@ -123,7 +128,7 @@ class Question:
     @property
     def content_words(self) -> list[str]:
         """Normalised words that are neither function words nor intent words."""
-        return [w for w in normalize(self.text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+        return content_words(self.text)
 
 
 def clean_question(raw: str) -> str:
@@ -194,7 +199,7 @@ def _list_filter(text: str) -> str | None:
     if match := _LIST_FILTER_RE.search(lowered):
         candidates.append(match.group(1))
     for candidate in candidates:
-        kept = [w for w in candidate.split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+        kept = content_words(candidate)
         if kept:
             return " ".join(kept)
     return None

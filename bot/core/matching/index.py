@@ -433,7 +433,7 @@ class TopicIndex:
         df = float(self._evidence.count(word_id))
         if stem_ in _COMMON_STEMS and word_id not in self._name_words:
             df = max(df, self._params.common_word_share * n)
-        return max(0.1, math.log((n + 1) / (df + 0.5)))
+        return _idf(n, df)
 
     def filler_idf(self, word: str, stem_: str) -> float:
         """``idf`` of a question word read beside a topic the question names, no higher than its
@@ -446,7 +446,7 @@ class TopicIndex:
             return value
         n = len(self._slot_of)
         share = min(self._params.common_word_share, self._params.everyday_share / rank)
-        return min(value, max(0.1, math.log((n + 1) / (share * n + 0.5))))
+        return min(value, _idf(n, share * n))
 
     def _under_prefix(self, stem_: str) -> tuple[int, ...]:
         """Ids of the indexed stems sharing ``stem_``'s prefix key: a record's best evidence among
@@ -613,6 +613,11 @@ class TopicIndex:
             scores.append(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)))
         scores.sort(key=lambda s: (-s.score, s.title.casefold()))
         return scores[:limit]
+
+
+def _idf(topics: int, document_frequency: float) -> float:
+    """Smoothed inverse document frequency, at least 0.1."""
+    return max(0.1, math.log((topics + 1) / (document_frequency + 0.5)))
 
 
 def _label(text: str) -> str:
