@@ -31,8 +31,8 @@ from pathlib import Path
 from benchmarks.stores import fresh_postgres
 from bot.core.change_feed import ChangeFeed
 from bot.core.changes import Author, ChangeEvent
+from bot.core.engine import TopicIndex
 from bot.core.index_updates import IndexUpdater
-from bot.core.matching import TopicIndex
 from bot.core.moderation import TopicEditor
 from bot.core.record_format import parse_record
 from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate

@@ -56,8 +56,8 @@ from benchmarks.figures import current_rss_mb, latency, peak_rss_mb
 from benchmarks.labels import Label, abstained, is_off_topic, label_titles, read_labels, topic_ok
 from benchmarks.stores import fresh_postgres, records_dir
 from bot.config import SemanticSettings, Settings
+from bot.core.engine import TopicIndex
 from bot.core.importing import import_folder, record_files
-from bot.core.matching import TopicIndex
 from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
 from bot.services import build_services
 

@@ -20,14 +20,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.core.answering import Answerer, MeaningSearch
 from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer, MeaningSearch
 from bot.core.importing import import_folder, record_files
 from bot.core.index_loading import build_index, open_index, write_snapshot
 from bot.core.index_updates import IndexUpdater, MeaningUpdater
-from bot.core.matching import TopicIndex
 from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
 from bot.core.storage.engine import make_engine, make_session_factory, migrate

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from bot.core.changes import ChangeEvent
-from bot.core.matching import TopicIndex
-from bot.core.matching.snapshot import StoreMark, load_snapshot, save_snapshot
+from bot.core.engine import TopicIndex
+from bot.core.engine.snapshot import StoreMark, load_snapshot, save_snapshot
 from bot.core.storage.stored import StoredTopic
 
 log = logging.getLogger(__name__)

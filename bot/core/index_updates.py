@@ -14,7 +14,7 @@ from datetime import UTC, tzinfo
 from typing import Protocol
 
 from bot.core.changes import ChangeEvent
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
 from bot.core.model import Topic
 
 log = logging.getLogger(__name__)

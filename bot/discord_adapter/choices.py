@@ -14,7 +14,7 @@ from bot.discord_adapter.replies import clip
 from bot.discord_adapter.topic_keys import topic_key
 
 if TYPE_CHECKING:
-    from bot.core.matching import TopicIndex
+    from bot.core.engine import TopicIndex
 
 MAX_CHOICES: Final = 25
 CHOICE_LIMIT: Final = 100

@@ -126,7 +126,7 @@ def test_allowed_mentions_ping_only_the_target(target_id: int | None) -> None:
 
 
 async def test_a_timeline_pick_keeps_the_questions_date_range(bot, make_interaction, sent_kwargs) -> None:
-    from bot.core.question import parse_date_range
+    from bot.core.engine.reading import parse_date_range
 
     answer = Answer(question="robotaxi news in 2024", intent="timeline", candidates=CANDIDATES,
                     date_range=parse_date_range("2024"))

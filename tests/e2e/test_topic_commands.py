@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from harness import SEED_TITLE, RunningTopicBot, assert_every_message_is_safe, buttons, embed_of, embed_text
 
-from bot.core.question import parse_date_range
+from bot.core.engine.reading import parse_date_range
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core import editing
 from bot.core.change_feed import ChangeFeed
 from bot.core.changes import Author, ChangeEvent
+from bot.core.engine import TopicIndex
 from bot.core.errors import DuplicateTopicError
 from bot.core.index_updates import IndexUpdater
-from bot.core.matching import TopicIndex
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.record_format import format_record

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core import editing
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import Author
+from bot.core.engine import TopicIndex
 from bot.core.index_updates import IndexUpdater
-from bot.core.matching import TopicIndex
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.storage import TopicRepository, make_session_factory

@@ -12,10 +12,10 @@ import pytest
 
 from bot.core.change_feed import ChangeFeed
 from bot.core.changes import Author
+from bot.core.engine import TopicIndex
+from bot.core.engine.params import PARAMS
 from bot.core.index_loading import build_index, open_index
 from bot.core.index_updates import IndexUpdater
-from bot.core.matching import TopicIndex
-from bot.core.matching.params import PARAMS
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.storage import TopicRepository
@@ -91,7 +91,7 @@ async def test_a_snapshot_written_by_other_matching_code_is_rebuilt(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgrade that changes how topics are indexed (its source or its parameters) never answers
     from an index built the old way, even when the snapshot's format number is the same."""
-    from bot.core.matching import snapshot
+    from bot.core.engine import snapshot
 
     editor = TopicEditor(repo, ChangeFeed(repo))
     await editor.add(make_topic("Fusion Power"), author=AUTHOR)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.answering import Answerer
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
 from bot.core.errors import StorageUnavailableError
-from bot.core.matching import TopicIndex
 from bot.core.storage import UsageStore
 from bot.core.usage.misses import SuggestedAlias
 from bot.core.usage.queries import UsageQueries

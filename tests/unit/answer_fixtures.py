@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
 from bot.core.model import Attribute, TimelineEvent, Topic, WebResult
 
 _WHEN = datetime(2026, 1, 6, 5, 5, 8, tzinfo=UTC)

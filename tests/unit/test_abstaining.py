@@ -8,10 +8,10 @@ import sys
 
 from answer_fixtures import make_topic
 
-from bot.core.answering import Answerer
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
+from bot.core.engine.topic_documents import proper_words
 from bot.core.model import Attribute
-from bot.core.topic_documents import proper_words
 
 
 def _index() -> TopicIndex:
@@ -59,7 +59,7 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
     script = (
         "import sys; sys.path[:0] = sys.argv[1:]\n"
         "from test_abstaining import _index\n"
-        "from bot.core.answering import Answerer\n"
+        "from bot.core.engine.answering import Answerer\n"
         "a = Answerer(_index())\n"
         "print([(x.intent, x.topic and x.topic.title) for x in map(a.answer, "
         "['when did rance first hit 240 MW', 'kelp hit', 'tidal hit'])])\n"
@@ -198,7 +198,7 @@ def test_chatter_stemmed_like_a_person_in_a_record_is_not_about_it() -> None:
 
 
 def test_stems_keep_the_silent_e_of_short_words() -> None:
-    from bot.core.tokens import stem
+    from bot.core.engine.tokens import stem
 
     assert stem("same") != stem("sam")
     assert stem("making") == stem("makes") == stem("make")

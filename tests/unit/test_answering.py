@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from bot.core.answering import Answerer, answer_to_json
 from bot.core.answers import DateRange
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer, answer_to_json
 from bot.core.errors import TopicNotFoundError
-from bot.core.matching import TopicIndex
 from bot.core.model import Attribute
 from tests.unit.answer_fixtures import make_topic, sample_index
 

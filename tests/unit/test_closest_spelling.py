@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from answer_fixtures import make_topic
 
-from bot.core.answering import Answerer
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
 
 
 def _answerer() -> Answerer:

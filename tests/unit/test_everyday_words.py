@@ -3,8 +3,8 @@ that spells one only in capitals, and a name word in its everyday sense beside a
 
 from __future__ import annotations
 
-from bot.core.answering import Answerer
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
 from tests.unit.answer_fixtures import make_topic
 
 

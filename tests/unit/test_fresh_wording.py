@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answering import Answerer
-from bot.core.matching import TopicIndex
-from bot.core.question import correct_intent_words, parse_question
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
+from bot.core.engine.reading import correct_intent_words, parse_question
 from bot.core.record_format import parse_record
 
 RECORDS = Path(__file__).parent.parent / "data" / "records"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answering import Answerer
 from bot.core.answers import Answer
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
 from bot.core.record_format import parse_record
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from bot.core.matching import TopicIndex
-from bot.core.tokens import prefix_related
+from bot.core.engine import TopicIndex
+from bot.core.engine.tokens import prefix_related
 from tests.unit.answer_fixtures import make_topic, sample_index
 
 

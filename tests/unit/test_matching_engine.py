@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.matching import PARAMS, TopicIndex
-from bot.core.matching.packed import PackedDocument
-from bot.core.matching.postings import Vocabulary, top_k
-from bot.core.matching.snapshot import StoreMark, load_snapshot, save_snapshot
+from bot.core.engine import PARAMS, TopicIndex
+from bot.core.engine.packed import PackedDocument
+from bot.core.engine.postings import Vocabulary, top_k
+from bot.core.engine.snapshot import StoreMark, load_snapshot, save_snapshot
+from bot.core.engine.topic_documents import build_document
 from bot.core.model import Attribute, Topic
-from bot.core.topic_documents import build_document
 from tests.unit.answer_fixtures import make_topic, sample_topics
 
 # Invented syllables: names and prose of random topics are made of these, so topics share words.

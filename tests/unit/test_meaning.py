@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from bot.core.answering import Answerer, MeaningCalibration
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer, MeaningCalibration
 from bot.core.model import Attribute
 from tests.unit.answer_fixtures import make_topic
 

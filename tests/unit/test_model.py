@@ -143,7 +143,7 @@ def test_name_key_ignores_invisible_characters_compatibility_forms_and_case() ->
 
 
 def test_matching_normalises_away_invisible_characters() -> None:
-    from bot.core.tokens import normalize
+    from bot.core.engine.tokens import normalize
 
     assert normalize("who runs Way\u200bmo?") == normalize("who runs Waymo?") == "who runs waymo"
 

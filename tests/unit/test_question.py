@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.question import clean_question, parse_date_range, parse_question
+from bot.core.engine.reading import clean_question, parse_date_range, parse_question
 
 
 @pytest.mark.parametrize(

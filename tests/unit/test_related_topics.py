@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answering import Answerer, answer_to_json
 from bot.core.answers import Intent
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer, answer_to_json
 from bot.core.model import Topic
 from bot.core.record_format import parse_record
 

@@ -15,7 +15,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from benchmarks import scale
 from benchmarks.labels import read_labels
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
 from bot.core.record_format import parse_record
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from bot.core.answering import Answerer
 from bot.core.answers import Answer, Explanation
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.answering import Answerer
 from bot.core.model import Attribute, TimelineEvent
 from bot.core.topic_diff import diff_topics
 from bot.core.usage.follow import FollowBatcher, follow_message, follow_summary

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from bot.core.answers import Answer
-from bot.core.question import parse_question
+from bot.core.engine.reading import parse_question
 from bot.core.storage.usage import UsageStore
 from bot.core.usage.metrics import Metrics, NullMetrics
 from bot.core.usage.misses import SecondTries, SuggestedAlias

@@ -15,9 +15,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Answer
+from bot.core.engine.explaining import format_explanation
+from bot.core.engine.reading import parse_date_range
 from bot.core.errors import TopicbotError
-from bot.core.explaining import format_explanation
-from bot.core.question import parse_date_range
 from bot.discord_adapter.choices import CHOICE_LIMIT, MAX_CHOICES, topic_choices
 from bot.discord_adapter.cogs.follows import FollowCommands
 from bot.discord_adapter.replies import clip, no_pings, text_embed

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Protocol
 
-from bot.core.lexicon import FUNCTION_WORDS
+from bot.core.engine.lexicon import FUNCTION_WORDS
+from bot.core.engine.tokens import prefix_key, stem, words
 from bot.core.model import Topic
-from bot.core.tokens import prefix_key, stem, words
 
 FIELD_WEIGHTS: Final = {
     "title": 1.0,

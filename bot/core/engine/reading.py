@@ -18,9 +18,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.answers import DateRange, Intent
-from bot.core.english import is_everyday
-from bot.core.lexicon import FUNCTION_WORDS, INTENT_WORDS
-from bot.core.tokens import normalize
+from bot.core.engine.english import is_everyday
+from bot.core.engine.lexicon import FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.tokens import normalize
 
 _NOISE_PATTERNS: Final = (
     re.compile(r"<a?:\w+:\d+>"),  # custom emoji

@@ -16,9 +16,9 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from bot.core.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.tokens import prefix_related, stem, stems, words
 from bot.core.model import Attribute, Topic
-from bot.core.tokens import prefix_related, stem, stems, words
 
 
 def _word_set(text: str) -> frozenset[str]:

@@ -38,15 +38,15 @@ from typing import Any, Final, Protocol
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.answers import Answer, DateRange, Explanation, Intent
-from bot.core.attribute_matching import match_attribute
+from bot.core.engine import TopicIndex
+from bot.core.engine.attributes import match_attribute
+from bot.core.engine.lexicon import ASPECT_WORDS
+from bot.core.engine.reading import Question, content_words, parse_question
+from bot.core.engine.related import RelatedTopics
+from bot.core.engine.tokens import normalize, stems
+from bot.core.engine.topic_scores import TopicScore
 from bot.core.errors import TopicNotFoundError
-from bot.core.lexicon import ASPECT_WORDS
-from bot.core.matching import TopicIndex
 from bot.core.model import TimelineEvent, Topic
-from bot.core.question import Question, content_words, parse_question
-from bot.core.related_topics import RelatedTopics
-from bot.core.tokens import normalize, stems
-from bot.core.topic_scores import TopicScore
 
 log = logging.getLogger(__name__)
 

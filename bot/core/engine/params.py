@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from bot.core.topic_documents import FIELD_WEIGHTS
+from bot.core.engine.topic_documents import FIELD_WEIGHTS
 
 
 @dataclass(frozen=True, slots=True)

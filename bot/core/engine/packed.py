@@ -30,8 +30,8 @@ from bisect import bisect_left
 from itertools import accumulate
 from typing import Final, NamedTuple
 
-from bot.core.matching.postings import Vocabulary
-from bot.core.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
+from bot.core.engine.postings import Vocabulary
+from bot.core.engine.topic_documents import FIELD_WEIGHTS, NameWords, TopicDocument
 
 FIELDS: Final = tuple(FIELD_WEIGHTS)
 _FIELD_CODES: Final = {name: i for i, name in enumerate(FIELDS)}

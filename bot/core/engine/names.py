@@ -21,10 +21,10 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.core.matching.blobs import Blobs
-from bot.core.matching.params import PARAMS, MatchParams
-from bot.core.matching.postings import Postings, Vocabulary, top_k, writable
-from bot.core.tokens import normalize
+from bot.core.engine.blobs import Blobs
+from bot.core.engine.params import PARAMS, MatchParams
+from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
+from bot.core.engine.tokens import normalize
 
 
 class LetterBuckets:

@@ -8,7 +8,7 @@
 * ``params``: the tuning constants.
 """
 
-from bot.core.matching.index import TopicIndex
-from bot.core.matching.params import PARAMS, MatchParams
+from bot.core.engine.index import TopicIndex
+from bot.core.engine.params import PARAMS, MatchParams
 
 __all__ = ["PARAMS", "MatchParams", "TopicIndex"]

@@ -37,9 +37,9 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Final
 
-from bot.core.matching.blobs import OpenFile, Region
-from bot.core.matching.index import TopicIndex
-from bot.core.matching.params import PARAMS, MatchParams
+from bot.core.engine.blobs import OpenFile, Region
+from bot.core.engine.index import TopicIndex
+from bot.core.engine.params import PARAMS, MatchParams
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ FORMAT: Final = 7
 _TRAILER: Final = struct.Struct("<QQ")  # where the region table starts, how many regions
 _ENTRY: Final = struct.Struct("<QQ")  # offset and length of one region
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
-_INDEX_SOURCES: Final = ("matching", "topic_documents.py", "topic_scores.py", "tokens.py", "lexicon.py",
-                         "english.py", "names.py", "aliases.py", "model.py")
+_INDEX_SOURCES: Final = (
+    *(f"engine/{name}.py" for name in ("index", "scoring", "packed", "postings", "names", "blobs", "snapshot",
+                                        "params", "topic_documents", "topic_scores", "tokens", "lexicon", "english")),
+    "engine/words", "names.py", "aliases.py", "model.py")
 
 
 @cache
@@ -58,7 +60,7 @@ def _source_digest() -> str:
     digest = hashlib.sha256()
     for name in _INDEX_SOURCES:
         path = core / name
-        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+        for source in sorted(path.iterdir()) if path.is_dir() else [path]:
             if source.is_file():
                 digest.update(source.name.encode())
                 digest.update(source.read_bytes())

@@ -26,9 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
 
-from bot.core.matching import TopicIndex
+from bot.core.engine import TopicIndex
+from bot.core.engine.topic_scores import TopicScore
 from bot.core.model import Topic
-from bot.core.topic_scores import TopicScore
 
 MAX_RELATED: Final = 3
 #: Share (0..100) of each other's definition two topics must explain to be related without a name.

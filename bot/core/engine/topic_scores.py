@@ -10,10 +10,10 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core import english
-from bot.core.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
-from bot.core.tokens import normalize
-from bot.core.topic_documents import FIELD_WEIGHTS, DocumentView, NameWords
+from bot.core.engine import english
+from bot.core.engine.lexicon import COMMON_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.tokens import normalize
+from bot.core.engine.topic_documents import FIELD_WEIGHTS, DocumentView, NameWords
 
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6

@@ -15,7 +15,7 @@ A question is answered in two stages (``rank``):
    numpy vector over the slots at once. At most ``PARAMS.max_scored`` topics with the highest sums
    go on, however many topics share a common word.
 2. **Scoring** (``scoring.score_topic``) of those candidates in full, with every rule of the
-   evidence model (see ``bot.core.matching.scoring``).
+   evidence model (see ``bot.core.engine.scoring``).
 """
 
 from __future__ import annotations
@@ -33,19 +33,18 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.core import english
-from bot.core.english import is_everyday
-from bot.core.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, SYNONYM_GROUPS
-from bot.core.matching.blobs import Blobs
-from bot.core.matching.names import LetterBuckets, NameTrigrams, WholeNames
-from bot.core.matching.packed import PackedDocument
-from bot.core.matching.params import PARAMS, MatchParams
-from bot.core.matching.postings import Postings, Vocabulary, top_k, writable
-from bot.core.matching.scoring import Evidence, score_topic
-from bot.core.model import Topic
-from bot.core.tokens import normalize, prefix_key, stem
-from bot.core.topic_documents import build_document, is_short_acronym
-from bot.core.topic_scores import (
+from bot.core.engine import english
+from bot.core.engine.blobs import Blobs
+from bot.core.engine.english import is_everyday
+from bot.core.engine.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, SYNONYM_GROUPS
+from bot.core.engine.names import LetterBuckets, NameTrigrams, WholeNames
+from bot.core.engine.packed import PackedDocument
+from bot.core.engine.params import PARAMS, MatchParams
+from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
+from bot.core.engine.scoring import Evidence, score_topic
+from bot.core.engine.tokens import normalize, prefix_key, stem
+from bot.core.engine.topic_documents import build_document, is_short_acronym
+from bot.core.engine.topic_scores import (
     CHATTER_WORDS,
     QuestionToken,
     TopicScore,
@@ -55,6 +54,7 @@ from bot.core.topic_scores import (
     name_vocabulary_of,
     typo_cutoff,
 )
+from bot.core.model import Topic
 
 log = logging.getLogger(__name__)
 

@@ -35,12 +35,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from bot.core import english
-from bot.core.english import is_everyday
-from bot.core.matching.params import PARAMS
-from bot.core.tokens import prefix_key, prefix_related
-from bot.core.topic_documents import PHRASE_WEIGHT, DocumentView, NameWords
-from bot.core.topic_scores import (
+from bot.core.engine import english
+from bot.core.engine.english import is_everyday
+from bot.core.engine.params import PARAMS
+from bot.core.engine.tokens import prefix_key, prefix_related
+from bot.core.engine.topic_documents import PHRASE_WEIGHT, DocumentView, NameWords
+from bot.core.engine.topic_scores import (
     PARTIAL_NAME_BASE,
     QuestionToken,
     TopicScore,
