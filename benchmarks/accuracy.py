@@ -38,8 +38,7 @@ from benchmarks.figures import latency
 from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
 from bot.core.answers import Answer
-from bot.core.engine import TopicIndex
-from bot.core.engine.answering import Answerer, MeaningCalibration, MeaningSearch
+from bot.core.engine import Answerer, MeaningCalibration, MeaningSearch, TopicIndex
 from bot.services import build_services
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"

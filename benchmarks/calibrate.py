@@ -15,8 +15,7 @@ from typing import Any
 
 from benchmarks.accuracy import DEFAULT_EVAL, is_correct, load_index, meaning_for
 from benchmarks.labels import read_labels
-from bot.core.engine import TopicIndex
-from bot.core.engine.answering import Answerer, MeaningCalibration, MeaningSearch
+from bot.core.engine import Answerer, MeaningCalibration, MeaningSearch, TopicIndex
 
 GRID: dict[str, tuple[float, ...]] = {
     "agree": (0.45, 0.5, 0.55, 0.6),

@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.accuracy import load_index, meaning_for
 from benchmarks.figures import latency
 from bot.core.answers import Answer
-from bot.core.engine.answering import Answerer, MeaningCalibration
+from bot.core.engine import Answerer, MeaningCalibration
 
 
 def answered(answer: Answer) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.accuracy import load_index, meaning_for
 from bot.core.answers import Answer
-from bot.core.engine.answering import Answerer
+from bot.core.engine import Answerer
 from bot.core.rendering import CLI_COMMANDS, Renderer
 
 
@@ -34,7 +34,7 @@ def outcome_record(answer: Answer, text: str) -> dict[str, Any]:
         "events": len(answer.events),
         "nearest": len(answer.nearest_events),
         "related": list(answer.related),
-        "suggestions": [n.removeprefix("closest: ") for n in answer.explanation.notes if n.startswith("closest: ")],
+        "suggestions": list(answer.suggestions),
         "confidence": answer.confidence,
         "text": text,
     }

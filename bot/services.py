@@ -23,10 +23,9 @@ from bot.config import Settings
 from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
-from bot.core.engine import TopicIndex
-from bot.core.engine.answering import Answerer, MeaningSearch
+from bot.core.engine import Answerer, MatchParams, MeaningSearch, TopicIndex
 from bot.core.importing import import_folder, record_files
-from bot.core.index_loading import build_index, open_index, write_snapshot
+from bot.core.index_loading import open_index, write_snapshot
 from bot.core.index_updates import IndexUpdater, MeaningUpdater
 from bot.core.moderation import TopicEditor
 from bot.core.rendering import Renderer
@@ -85,15 +84,6 @@ class Services:
         """Write the usage log in batches until cancelled (then write what is still queued)."""
         if self.recorder is not None:
             await self.recorder.run()
-
-    async def reload_index(self) -> None:
-        """Rebuild the in-memory index from the store (after a bulk change)."""
-        position = await self.repository.last_change_id()
-        self.index = await build_index(self.repository)
-        self.index_updater.index = self.index
-        self.feed.position = max(self.feed.position, position)
-        self.answerer = Answerer(self.index, self.meaning)
-        log.info("index reloaded: %d topics", len(self.index))
 
     def wakeup(self, *, poll_interval: float | None = None) -> Wakeup:
         """How this process learns that another one wrote: NOTIFY on PostgreSQL, polling on SQLite."""
@@ -155,7 +145,7 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         # never missed.
         position = await repository.last_change_id()
         snapshot, store = snapshot_path(settings), store_address(settings.database_url)
-        index, index_position = await open_index(repository, position, snapshot, store)
+        index, index_position = await open_index(repository, position, snapshot, store, MatchParams())
     except BaseException:
         await engine.dispose()
         raise

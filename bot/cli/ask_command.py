@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.errors import TopicbotError
 
 if TYPE_CHECKING:
-    from bot.core.engine.answering import Answerer
+    from bot.core.engine import Answerer
     from bot.core.rendering import Renderer
 
 
@@ -49,8 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         questions = iter([args.question])
     from bot.cli.terminal import Printer
-    from bot.core.engine.answering import answer_to_json
-    from bot.core.engine.explaining import format_explanation
+    from bot.core.engine import answer_to_json, format_explanation
 
     answerer, renderer = asyncio.run(_load(settings))
     out = sys.stdout

@@ -26,7 +26,11 @@ class DateRange:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why the answer is what it is: the winning and runner-up topics with scores (0..100)."""
+    """Why the answer is what it is: the winning and runner-up topics with scores (0..100).
+
+    A debug view (``topicbot ask --explain``, ``/topic why``) built from the engine's numbers; no
+    code reads it to decide or render anything.
+    """
 
     winner: str | None = None
     winner_score: float = 0.0
@@ -46,6 +50,9 @@ class Answer:
     ``events`` are the timeline events that answer a timeline question (already filtered to
     ``date_range``); ``nearest_events`` are offered when that range held none. ``related`` holds up
     to three titles related to ``topic`` ("see also"), visible where the question was asked.
+    ``scores`` holds the best and runner-up topics the engine weighed, with their scores (0..100);
+    ``suggestions`` the titles a miss suggests; ``list_filter`` the words a list was filtered by;
+    ``chatter`` says the message held nothing to look up.
     """
 
     question: str
@@ -60,6 +67,10 @@ class Answer:
     confidence: float = 0.0
     explanation: Explanation = Explanation()
     related: tuple[str, ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
+    suggestions: tuple[str, ...] = ()
+    list_filter: str | None = None
+    chatter: bool = False
 
     @property
     def is_disambiguation(self) -> bool:

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from bot.core.changes import ChangeEvent
-from bot.core.engine import TopicIndex
-from bot.core.engine.snapshot import StoreMark, load_snapshot, save_snapshot
+from bot.core.engine import MatchParams, StoreMark, TopicIndex, load_snapshot, save_snapshot
 from bot.core.storage.stored import StoredTopic
 
 log = logging.getLogger(__name__)
@@ -32,10 +31,10 @@ class IndexSource(Protocol):
     async def changes_after(self, after: int, *, limit: int = ...) -> list[ChangeEvent]: ...
 
 
-async def build_index(source: IndexSource) -> TopicIndex:
+async def build_index(source: IndexSource, params: MatchParams) -> TopicIndex:
     """The index of every scope (global topics and each guild's own), with each guild's hidden topics."""
     stored = await source.list_all()
-    index = TopicIndex((topic.topic, topic.guild_id) for topic in stored)
+    index = TopicIndex(((topic.topic, topic.guild_id) for topic in stored), params=params)
     for guild_id, title in await source.hidden_pairs():
         index.hide(guild_id, title)
     return index
@@ -50,11 +49,12 @@ async def mark_of(source: IndexSource, store: str, position: int) -> StoreMark:
     return StoreMark(store, position, changed_at)
 
 
-async def open_index(source: IndexSource, position: int, snapshot: Path | None, store: str) -> tuple[TopicIndex, int]:
+async def open_index(source: IndexSource, position: int, snapshot: Path | None, store: str,
+                     params: MatchParams) -> tuple[TopicIndex, int]:
     """The index and the change-log position it reflects (at most ``position``, the store's newest)."""
     started = time.perf_counter()
     if snapshot is not None:
-        found = load_snapshot(snapshot, store)
+        found = load_snapshot(snapshot, store, params)
         if found is not None:
             mark = found.mark
             gap = position - mark.position
@@ -63,11 +63,11 @@ async def open_index(source: IndexSource, position: int, snapshot: Path | None, 
                 log.info("index: %d topics from %s in %.2f s (%d later changes to apply)", len(found.index),
                          snapshot, time.perf_counter() - started, gap)
                 return found.index, mark.position
-    index = await build_index(source)
+    index = await build_index(source, params)
     log.info("index: %d topics built from the store in %.2f s", len(index), time.perf_counter() - started)
     if snapshot is not None and await write_snapshot(source, snapshot, store, index, position):
         # Loaded back, its documents and topics are read from the file instead of kept in memory.
-        found = load_snapshot(snapshot, store)
+        found = load_snapshot(snapshot, store, params)
         if found is not None and found.mark.position == position:
             return found.index, position
     return index, position

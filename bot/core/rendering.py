@@ -128,14 +128,11 @@ class Renderer:
             title: str | None = "Did you mean…?"
             body = self._render("disambiguation", candidates=answer.candidates)
         elif answer.intent == "list":
-            filtered = answer.explanation.matched_field == "filter"
             title = "Tracked topics"
-            body = self._render("list", titles=answer.candidates,
-                                filter_label=answer.explanation.matched_text if filtered else None)
+            body = self._render("list", titles=answer.candidates, filter_label=answer.list_filter)
         elif topic is None:
             title = None
-            body = self._render("miss", suggestions=[n.removeprefix("closest: ") for n in answer.explanation.notes
-                                                     if n.startswith("closest: ")])
+            body = self._render("miss", suggestions=answer.suggestions)
         else:
             title = topic.title
             links = answer.sources or topic.links

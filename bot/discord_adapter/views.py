@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.core.answers import INTENTS
-from bot.core.engine.reading import parse_date_range
+from bot.core.engine import parse_date_range
 from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, clip, no_pings
 from bot.discord_adapter.topic_keys import resolve_key, topic_key

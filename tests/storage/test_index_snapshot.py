@@ -13,12 +13,14 @@ import pytest
 from bot.core.change_feed import ChangeFeed
 from bot.core.changes import Author
 from bot.core.engine import TopicIndex
-from bot.core.engine.params import PARAMS
+from bot.core.engine.params import MatchParams
 from bot.core.index_loading import build_index, open_index
 from bot.core.index_updates import IndexUpdater
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.storage import TopicRepository
+
+PARAMS = MatchParams()
 
 MakeTopic = Callable[..., Topic]
 GUILD = 4242
@@ -35,7 +37,7 @@ def _same(a: TopicIndex, b: TopicIndex) -> None:
 
 async def _started(repo: TopicRepository, path: Path) -> tuple[TopicIndex, ChangeFeed]:
     """What start-up does: open the index, then apply the changes after its position."""
-    index, position = await open_index(repo, await repo.last_change_id(), path, STORE)
+    index, position = await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)
     feed = ChangeFeed(repo, position=position)
     feed.subscribe(IndexUpdater(index))
     await feed.catch_up()
@@ -60,7 +62,7 @@ async def test_a_snapshot_is_used_and_the_changes_since_are_applied(
     caplog.set_level(logging.INFO, logger="bot.core.index_loading")
     again, _ = await _started(repo, path)
     assert any("from" in r.getMessage() and "later changes" in r.getMessage() for r in caplog.records)
-    _same(again, await build_index(repo))
+    _same(again, await build_index(repo, PARAMS))
     assert again.titles() == ["Copper Orchard", "Fusion Power"]
     assert again.titles(GUILD) == ["Copper Orchard", "Guild Notes"]
     assert first.titles() == ["Fusion Power", "Harbour Lanterns"]
@@ -71,18 +73,18 @@ async def test_a_snapshot_of_another_store_or_an_unreadable_one_is_rebuilt(
     editor = TopicEditor(repo, ChangeFeed(repo))
     await editor.add(make_topic("Fusion Power"), author=AUTHOR)
     path = tmp_path / "index.snapshot"
-    await open_index(repo, await repo.last_change_id(), path, "some other store")
+    await open_index(repo, await repo.last_change_id(), path, "some other store", PARAMS)
     caplog.set_level(logging.INFO, logger="bot.core")
-    index, position = await open_index(repo, await repo.last_change_id(), path, STORE)
+    index, position = await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)
     assert any("another store" in r.getMessage() for r in caplog.records)
     assert index.titles() == ["Fusion Power"] and position == await repo.last_change_id()
 
     path.write_bytes(b"not a snapshot at all")
     caplog.clear()
-    index, _ = await open_index(repo, await repo.last_change_id(), path, STORE)
+    index, _ = await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)
     assert any("unreadable" in r.getMessage() for r in caplog.records)
     assert index.titles() == ["Fusion Power"]
-    again, _ = await open_index(repo, await repo.last_change_id(), path, STORE)  # rewritten: usable again
+    again, _ = await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)  # rewritten: usable again
     assert again.titles() == ["Fusion Power"]
 
 
@@ -97,16 +99,16 @@ async def test_a_snapshot_written_by_other_matching_code_is_rebuilt(
     await editor.add(make_topic("Fusion Power"), author=AUTHOR)
     path = tmp_path / "index.snapshot"
     monkeypatch.setattr(snapshot, "_source_digest", lambda: "the previous release")
-    await open_index(repo, await repo.last_change_id(), path, STORE)
+    await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)
     monkeypatch.undo()
     caplog.set_level(logging.INFO, logger="bot.core")
-    index, _ = await open_index(repo, await repo.last_change_id(), path, STORE)
+    index, _ = await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)
     assert any("another version" in r.getMessage() for r in caplog.records)
     assert index.titles() == ["Fusion Power"]
     caplog.clear()
-    await open_index(repo, await repo.last_change_id(), path, STORE)  # rewritten by this version: used
+    await open_index(repo, await repo.last_change_id(), path, STORE, PARAMS)  # rewritten by this version: used
     assert not any("another version" in r.getMessage() for r in caplog.records)
-    assert snapshot.code_fingerprint() != snapshot.code_fingerprint(replace(PARAMS, max_scored=31))
+    assert snapshot.code_fingerprint(PARAMS) != snapshot.code_fingerprint(replace(PARAMS, max_scored=31))
 
 
 async def test_services_keep_the_snapshot_beside_a_sqlite_store(tmp_path: Path, make_topic: MakeTopic) -> None:

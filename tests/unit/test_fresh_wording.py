@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.engine import TopicIndex
 from bot.core.engine.answering import Answerer
-from bot.core.engine.reading import correct_intent_words, parse_question
+from bot.core.engine.reading import correct_intent_words, read
 from bot.core.record_format import parse_record
 
 RECORDS = Path(__file__).parent.parent / "data" / "records"
@@ -69,7 +69,7 @@ def test_a_slip_is_corrected_only_in_intent_keywords_and_never_in_everyday_words
     assert correct_intent_words("timline of starlink") == "timeline of starlink"
     assert correct_intent_words("history") == "history"
     assert correct_intent_words("the topic is sources") == "the topic is sources"
-    assert parse_question("sorces for waymo").intent_cue == "sources"
+    assert read("sorces for waymo").intent_cue == "sources"
     assert correct_intent_words("mystery novels") == "mystery novels"  # an everyday word, not "history"
 
 

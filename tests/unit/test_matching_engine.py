@@ -14,13 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.engine import PARAMS, TopicIndex
+from bot.core.engine import MatchParams, TopicIndex
 from bot.core.engine.packed import PackedDocument
 from bot.core.engine.postings import Vocabulary, top_k
 from bot.core.engine.snapshot import StoreMark, load_snapshot, save_snapshot
 from bot.core.engine.topic_documents import build_document
 from bot.core.model import Attribute, Topic
 from tests.unit.answer_fixtures import make_topic, sample_topics
+
+PARAMS = MatchParams()
 
 # Invented syllables: names and prose of random topics are made of these, so topics share words.
 _SYLLABLES = ("ka", "lo", "mi", "ten", "ra", "vo", "sel", "du", "po", "ni", "zar", "ek")
@@ -113,7 +115,7 @@ def _through_a_snapshot(index: TopicIndex) -> TopicIndex:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "index.snapshot"
         save_snapshot(path, index, StoreMark("store", 1, "then"))
-        loaded = load_snapshot(path, "store")
+        loaded = load_snapshot(path, "store", index.params)
     assert loaded is not None
     return loaded.index
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.engine.reading import clean_question, parse_date_range, parse_question
+from bot.core.engine.reading import clean_question, parse_date_range, read
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ def test_discord_noise_is_removed(raw: str, cleaned: str) -> None:
 
 
 def test_mention_with_emoji_only_has_no_content() -> None:
-    assert parse_question("<@123> 👍").is_empty
+    assert read("<@123> 👍").is_empty
 
 
 @pytest.mark.parametrize(
@@ -63,22 +63,23 @@ def test_no_date_range_without_a_year() -> None:
     ],
 )
 def test_intent_cues(text: str, cue: str) -> None:
-    assert parse_question(text).intent_cue == cue
+    assert read(text).intent_cue == cue
 
 
 def test_list_filter_and_versus_parts() -> None:
-    assert parse_question("what farming topics do you track").list_filter == "farming"
-    assert parse_question("list topics about the moon").list_filter == "moon"
-    assert parse_question("lunar gateway vs lunar rovers").versus == ("lunar gateway", "lunar rovers")
+    assert read("what farming topics do you track").list_filter == ("farming",)
+    assert read("list topics about the moon").list_filter == ("moon",)
+    assert [part.words for part in read("lunar gateway vs lunar rovers").versus] == [("lunar", "gateway"),
+                                                                                     ("lunar", "rovers")]
 
 
 def test_a_year_between_a_determiner_and_a_noun_names_a_thing_not_a_time() -> None:
     assert parse_date_range("the 2019 treaty on ocean plastic") is None
-    assert parse_question("the 2019 treaty on ocean plastic").intent_cue is None
+    assert read("the 2019 treaty on ocean plastic").intent_cue is None
     assert parse_date_range("the 2019 timeline of the treaty") == parse_date_range("2019")
     assert parse_date_range("what happened to the treaty in 2019") == parse_date_range("2019")
 
 
 @pytest.mark.parametrize("raw", ["what's new with skyleaf", "whats new with skyleaf", "what's happening with skyleaf"])
 def test_whats_new_asks_for_the_timeline(raw: str) -> None:
-    assert parse_question(raw).intent_cue == "timeline"
+    assert read(raw).intent_cue == "timeline"

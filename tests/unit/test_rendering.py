@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.answers import Answer, DateRange, Explanation
+from bot.core.answers import Answer, DateRange
 from bot.core.model import Attribute, TimelineEvent
 from bot.core.rendering import MESSAGE_LIMIT, PAGE_LIMIT, Renderer, paginate, shorten
 from tests.unit.answer_fixtures import make_topic, sample_topics
@@ -52,12 +52,12 @@ def test_sources_list_links_and_titles_without_links(renderer: Renderer) -> None
 
 def test_list_disambiguation_and_miss(renderer: Renderer) -> None:
     listed = renderer.render(Answer("q", "list", candidates=("A", "B"),
-                                    explanation=Explanation(matched_field="filter", matched_text="farming")))
+                                    list_filter="farming"))
     assert listed.body.startswith("Topics about farming (2):")
     picked = renderer.render(Answer("q", "summary", candidates=("Lunar Gateway", "Lunar Rovers")))
     assert picked.title == "Did you mean…?"
     assert "- Lunar Rovers" in picked.body
-    miss = renderer.render(Answer("q", "none", explanation=Explanation(notes=("closest: Skyleaf",))))
+    miss = renderer.render(Answer("q", "none", suggestions=("Skyleaf",)))
     assert miss.body == "I don't know that topic; the closest are: Skyleaf."
     chatter = renderer.render(Answer("lol", "none"))
     assert "I don't have a topic for that" in chatter.body

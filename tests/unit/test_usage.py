@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from bot.core.answers import Answer, Explanation
+from bot.core.answers import Answer
 from bot.core.engine import TopicIndex
 from bot.core.engine.answering import Answerer
 from bot.core.model import Attribute, TimelineEvent
@@ -42,8 +42,7 @@ def test_outcomes_of_real_answers() -> None:
 
 def test_a_disambiguation_records_its_candidates() -> None:
     answer = Answer("skyleaf or ocean", "summary", candidates=("Skyleaf", "Ocean Cleanup"),
-                    explanation=Explanation(winner="Skyleaf", winner_score=70.0, runner_up="Ocean Cleanup",
-                                            runner_up_score=66.0))
+                    scores=(("Skyleaf", 70.0), ("Ocean Cleanup", 66.0)))
     record = record_of(answer, AskContext(5, 6, 7), T0, low_confidence=0.3, latency_ms=1.5)
     assert record.outcome == "disambiguation"
     assert record.candidates == (Candidate("Skyleaf", 70.0), Candidate("Ocean Cleanup", 66.0))

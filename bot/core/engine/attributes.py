@@ -10,6 +10,7 @@ value, which finds "how much coolant do the reactors need" → Cooling through i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -62,13 +63,13 @@ def _word_matches(word: str, name_word: str) -> bool:
     return len(word) >= 4 and fuzz.ratio(word, name_word) >= TYPO_CUTOFF
 
 
-def match_attribute(question_text: str, topic: Topic) -> AttributeMatch | None:
-    """The attribute of ``topic`` the question asks for, or ``None`` when it names none."""
+def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMatch | None:
+    """The attribute of ``topic`` the question (its normalised words) asks for, or ``None`` when it names none."""
     if not topic.attributes:
         return None
     name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
     name_stems = {stem(w) for w in name_words}
-    q_words = [w for w in words(question_text)
+    q_words = [w for w in question_words
                if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
     content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
     # An intent word may still name one of this record's attributes ("definition" → Definition).

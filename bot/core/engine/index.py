@@ -12,7 +12,7 @@ A question is answered in two stages (``rank``):
 
 1. **Candidates** (``candidates``): every question word's posting list (with the record's evidence
    weight per topic), prefix and name postings and typo matches are summed, IDF-weighted, into one
-   numpy vector over the slots at once. At most ``PARAMS.max_scored`` topics with the highest sums
+   numpy vector over the slots at once. At most ``MatchParams.max_scored`` topics with the highest sums
    go on, however many topics share a common word.
 2. **Scoring** (``scoring.score_topic``) of those candidates in full, with every rule of the
    evidence model (see ``bot.core.engine.scoring``).
@@ -26,7 +26,7 @@ import pickle
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 import numpy as np
@@ -39,8 +39,10 @@ from bot.core.engine.english import is_everyday
 from bot.core.engine.lexicon import ASPECT_WORDS, COMMON_WORDS, FUNCTION_WORDS, SYNONYM_GROUPS
 from bot.core.engine.names import LetterBuckets, NameTrigrams, WholeNames
 from bot.core.engine.packed import PackedDocument
-from bot.core.engine.params import PARAMS, MatchParams
+from bot.core.engine.params import MatchParams
 from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
+from bot.core.engine.ranking import Ranked
+from bot.core.engine.reading import Query, plain_query
 from bot.core.engine.scoring import Evidence, score_topic
 from bot.core.engine.tokens import normalize, prefix_key, stem
 from bot.core.engine.topic_documents import build_document, is_short_acronym
@@ -75,8 +77,8 @@ _MUST_SCORE: Final = 1e6
 class TopicIndex:
     """Topics by title (case-insensitive) with the postings needed to rank them against text."""
 
-    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = (), *, params: MatchParams = PARAMS) -> None:
-        self._params = params
+    def __init__(self, entries: Iterable[tuple[Topic, int | None]] = (), *, params: MatchParams | None = None) -> None:
+        self._params = params if params is not None else MatchParams()
         self._vocabulary = Vocabulary()
         self._evidence = Postings()
         self._name_words = Postings(weighted=False)
@@ -84,8 +86,8 @@ class TopicIndex:
         self._described = Postings(weighted=False)  # surface words of titles, aliases and descriptions
         self._described_words = LetterBuckets()
         self._typo_words = LetterBuckets()
-        self._whole_names = WholeNames(params)
-        self._trigrams = NameTrigrams(params)
+        self._whole_names = WholeNames(self._params)
+        self._trigrams = NameTrigrams(self._params)
         self._name_pairs: dict[str, int] = {}  # two adjacent name words run together → the first's length
         self._slot_of: dict[Key, int] = {}
         self._keys: list[Key | None] = []
@@ -346,7 +348,7 @@ class TopicIndex:
         cap = self._params.autocomplete_limit
         limit = max(0, min(cap if limit is None else limit, cap))
         if not normalize(text):
-            return [(_label(t), t) for t in self.titles(guild_id)[:limit]]
+            return [(_label(t, self._params.label_limit), t) for t in self.titles(guild_id)[:limit]]
         hits = self._trigrams.search(text, fuzz.WRatio, 50.0, limit * 3, lambda s: self._visible(s, guild_id))
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -355,26 +357,30 @@ class TopicIndex:
             if title in seen:
                 continue
             seen.add(title)
-            out.append((_label(title if alias is None else f"{title} (aka {alias})"), title))
+            out.append((_label(title if alias is None else f"{title} (aka {alias})", self._params.label_limit), title))
             if len(out) == limit:
                 break
         return out
 
     def closest_titles(self, text: str, limit: int = 3, guild_id: int | None = None) -> list[str]:
-        """Titles whose title or alias is closest to ``text``, best first.
+        """Titles whose title or alias is closest to ``text``, best first (see ``closest_to``)."""
+        return self.closest_to(normalize(text), limit, guild_id)
+
+    def closest_to(self, normalized: str, limit: int = 3, guild_id: int | None = None) -> list[str]:
+        """Titles whose title or alias is closest to the ``normalized`` text, best first.
 
         Whole-string similarity first (``fuzz.QRatio`` ≥ 55: "opne ai" → OpenAI), then partial
         matches (``fuzz.WRatio`` ≥ 60: "sora" → OpenAI Sora) to fill up to ``limit``, each only when a
         word of the text is (about) a word of the name: letters in common are no evidence ("good
         morning" suggests nothing).
         """
-        said = [w for w in normalize(text).split() if len(w) >= 3 and w not in CHATTER_WORDS]
+        said = [w for w in normalized.split() if len(w) >= 3 and w not in CHATTER_WORDS]
         out: list[str] = []
         if not said:
             return out
         for scorer, cutoff in ((fuzz.QRatio, 55.0), (fuzz.WRatio, 60.0)):
-            for slot, alias, _score in self._trigrams.search(
-                    text, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):
+            for slot, alias, _score in self._trigrams.search_normalized(
+                    normalized, scorer, cutoff, limit * 4, lambda s: self._visible(s, guild_id)):
                 title = self._title_at(slot)
                 name_words = normalize(alias or title).split()
                 shared = any(fuzz.ratio(w, n) >= 75.0 or (len(w) >= 4 and n.startswith(w))
@@ -384,9 +390,14 @@ class TopicIndex:
         return out[:limit]
 
     def filter_titles(self, text: str, guild_id: int | None = None) -> list[str]:
-        """Titles of topics whose title, aliases or description has a word starting with a word of
-        ``text`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is filtered to."""
-        wanted = [w for w in normalize(text).split() if w not in CHATTER_WORDS and len(w) >= 3]
+        """``filter_by`` the words of ``text``."""
+        return self.filter_by(normalize(text).split(), guild_id)
+
+    def filter_by(self, words: Sequence[str], guild_id: int | None = None) -> list[str]:
+        """Titles of topics whose title, aliases or description has a word starting with one of the
+        normalised ``words`` ("crypto" → "cryptocurrency", "space" → "SpaceX"): the topics a list is
+        filtered to."""
+        wanted = [w for w in words if w not in CHATTER_WORDS and len(w) >= 3]
         if not wanted:
             return []
         matching = set.intersection(*(self._defined_by(word) for word in wanted))
@@ -473,9 +484,9 @@ class TopicIndex:
     def evidence_count(self, key: str) -> int:
         return self._evidence.count(self._vocabulary.id(key))
 
-    def question_tokens(self, text: str) -> list[QuestionToken]:
-        """The content words of ``text`` as the ranker sees them (typos of names resolved)."""
-        raw = normalize(text).split()
+    def question_tokens(self, words: Sequence[str] | str) -> list[QuestionToken]:
+        """The content words (normalised ``words``, or a text's) as the ranker sees them (typos of names resolved)."""
+        raw = normalize(words).split() if isinstance(words, str) else list(words)
         joined: list[str] = []
         i = 0
         while i < len(raw):
@@ -555,10 +566,10 @@ class TopicIndex:
                                score_cutoff=cutoff, limit=self._params.typo_limit)
         return tuple((name, score / 100.0) for name, score, _ in hits)
 
-    def _whole_name_typos(self, text: str) -> dict[int, float]:
+    def _whole_name_typos(self, words: Sequence[str]) -> dict[int, float]:
         """Short questions compared with whole names, spaces ignored: typos that move letters across
         words ("zozota fuonry", "ly eai") defeat word-by-word matching but not this."""
-        content = [w for w in normalize(text).split() if w not in CHATTER_WORDS]
+        content = [w for w in words if w not in CHATTER_WORDS]
         if not content or len(content) > self._params.whole_name_max_words:
             return {}
         if all(is_everyday(w) for w in content):  # "magnets work" is spelt right: no "Magr Networks"
@@ -597,22 +608,30 @@ class TopicIndex:
         hit = np.flatnonzero(total > 0.0).astype(np.int32)
         return [int(s) for s in top_k(hit, total[hit], self._params.max_scored, self._tiebreak)]
 
-    def rank(self, text: str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
-        """Topics that explain ``text``, best first (see the module docstring)."""
-        tokens = self.question_tokens(text)
+    def rank(self, query: Query | str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
+        """Topics that explain ``query`` (read, or a plain text), best first (see the module docstring)."""
+        return [r.score for r in self.rank_slots(plain_query(query) if isinstance(query, str) else query,
+                                                 guild_id, limit)]
+
+    def rank_slots(self, query: Query, guild_id: int | None, limit: int) -> list[Ranked]:
+        """``rank``, each score with the topic it belongs to."""
+        tokens = self.question_tokens(query.words)
         if not tokens:
             return []
-        whole = self._whole_name_typos(text)
-        all_words = set(normalize(text).split()) | {t.word for t in tokens}
+        whole = self._whole_name_typos(query.words)
+        all_words = set(query.words) | {t.word for t in tokens}
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
-        capitals = frozenset(normalize(w) for w in text.split() if len(w) > 1 and w.isupper())
-        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self, capitals)
-        scores: list[TopicScore] = []
+        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self, query.capitals, self._params)
+        scored: list[Ranked] = []
         for slot in self.candidates(tokens, whole, guild_id):
             packed = self._document(slot)
-            scores.append(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)))
-        scores.sort(key=lambda s: (-s.score, s.title.casefold()))
-        return scores[:limit]
+            scored.append(Ranked(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)), self, slot))
+        scored.sort(key=lambda r: (-r.score.score, r.score.title.casefold()))
+        return scored[:limit]
+
+    def topic_at(self, slot: int) -> Topic:
+        """The topic in ``slot`` (one a ranking returned)."""
+        return self._topic_at(slot)
 
 
 def _idf(topics: int, document_frequency: float) -> float:
@@ -620,5 +639,5 @@ def _idf(topics: int, document_frequency: float) -> float:
     return max(0.1, math.log((topics + 1) / (document_frequency + 0.5)))
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= PARAMS.label_limit else text[: PARAMS.label_limit - 1] + "…"
+def _label(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

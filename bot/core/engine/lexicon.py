@@ -283,3 +283,17 @@ ATTRIBUTE_CUES: Final = {
     "decides": ("regulator", "regulators", "authority", "approval"),
     "decide": ("regulator", "regulators", "authority", "approval"),
 }
+
+#: Words that make a message a question ("who", "is", "does"): an attribute may be asked for.
+ASKING_WORDS: Final = _word_set("what whats which who whos whom when where why how is are does did")
+
+#: Words that make a message a remark about the speaker or the chat rather than a request.
+PERSONAL_WORDS: Final = _word_set("i im ive id ill my me mine we were weve our us you youre your u ur")
+
+#: ... unless they ask for something ("i want to know about", "i need info on", "im curious about").
+REQUEST_WORDS: Final = _word_set(
+    """
+    want wanna need needs curious wonder wondering interested looking tell explain help show know
+    learn info information details recommend read understand get
+    """
+)

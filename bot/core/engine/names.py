@@ -22,7 +22,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.core.engine.blobs import Blobs
-from bot.core.engine.params import PARAMS, MatchParams
+from bot.core.engine.params import MatchParams
 from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
 from bot.core.engine.tokens import normalize
 
@@ -81,7 +81,7 @@ class NameTrigrams:
     is kept flat in ``Blobs``, and its topic slot in an array that stays sorted (slots only grow), so a
     topic's names are found by binary search."""
 
-    def __init__(self, params: MatchParams = PARAMS) -> None:
+    def __init__(self, params: MatchParams) -> None:
         self._params = params
         self._grams = Vocabulary()
         self._postings = Postings(weighted=False)
@@ -175,7 +175,11 @@ class NameTrigrams:
     def search(self, text: str, scorer: Callable[..., float], cutoff: float, limit: int,
                visible: Callable[[int], bool]) -> list[tuple[int, str | None, float]]:
         """``(slot, alias or None for the title, score)`` of the best visible names, best first."""
-        query = normalize(text)
+        return self.search_normalized(normalize(text), scorer, cutoff, limit, visible)
+
+    def search_normalized(self, query: str, scorer: Callable[..., float], cutoff: float, limit: int,
+                          visible: Callable[[int], bool]) -> list[tuple[int, str | None, float]]:
+        """``search`` for text already normalised (``tokens.normalize``)."""
         if not query:
             return []
         names = {i: self._name(i) for i in self._candidates(query)}
@@ -197,7 +201,7 @@ class WholeNames:
     """Titles and aliases written without spaces or function words ("zozotafoundry"), by first
     letter, for questions that are a misspelt name with letters moved across words."""
 
-    def __init__(self, params: MatchParams = PARAMS) -> None:
+    def __init__(self, params: MatchParams) -> None:
         self._params = params
         # first letter → compact name → its slot (or slots, in the rare case several topics share it)
         self._slots: dict[str, dict[str, int | tuple[int, ...]]] = {}

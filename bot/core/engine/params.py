@@ -1,9 +1,8 @@
-"""The matcher's tuning constants, in one typed object (``PARAMS``) so they are read in one place."""
+"""The ranker's tuning constants, in one typed value (``MatchParams``) that ``TopicIndex`` is given and passes down."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 from bot.core.engine.topic_documents import FIELD_WEIGHTS
 
@@ -48,5 +47,3 @@ class MatchParams:
     #: Parsed topics kept ready (the rest are kept as compressed record text).
     topic_cache_size: int = 512
 
-
-PARAMS: Final = MatchParams()

@@ -1,16 +1,19 @@
-"""Reading a question as people type it in Discord: strip the noise, find the intent cues and dates.
+"""The engine's first step, **read**: a question as people type it in Discord, read once into a ``Query``.
 
 ``clean_question`` removes what carries no meaning for matching (mentions, custom emoji, URLs,
-markdown, command prefixes, trailing "thx"/"pls"); ``parse_question`` then reads the cleaned text
-into a ``Question``: the words to match topics with, the intent the wording asks for (if any), the
-date range and, for "X vs Y" questions, the separately named parts.
+markdown, command prefixes, trailing "thx"/"pls"); ``read`` then normalises the cleaned text once
+(``tokens.normalize``) and reads everything later steps need from it: the words to match topics
+with, the words written in capitals, the intent the wording asks for (if any), the date range, the
+list filter and, for "X vs Y" questions, the separately named parts. Nothing after ``read`` looks
+at the raw text again.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -90,45 +93,71 @@ _MAX_VERSUS_SIDE_WORDS: Final = 4
 
 
 def content_words(text: str) -> list[str]:
-    """The normalised words of ``text`` that are neither function words nor intent words."""
-    return [w for w in normalize(text).split() if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    """The normalised words of ``text`` (a name, not a question) that are neither function nor intent words."""
+    return _content(normalize(text).split())
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
 
 
 @dataclass(frozen=True)
-class Question:
-    """A cleaned question and the cues read from its wording.
+class Query:
+    """A question read once: its cleaned text, its normalised words and the cues read from them.
 
-    ``intent_cue`` is the intent the wording asks for (``None`` when it only names something, which
-    is a summary unless an attribute matches). ``list_filter`` holds the words a list is filtered
-    by ("crypto" in "what crypto topics do you track"). ``versus`` holds the parts of an
-    "X vs Y" / "X or Y" question, each short enough to be a name.
+    ``words`` are the normalised words of ``text`` (the question's one normalisation); ``capitals``
+    the normalised words it wrote in capitals ("NEAR"). ``intent_cue`` is the intent the wording asks
+    for (``None`` when it only names something, which is a summary unless an attribute matches).
+    ``list_filter`` holds the words a list is filtered by ("crypto" in "what crypto topics do you
+    track"). ``versus`` holds the parts of an "X vs Y" / "X or Y" question, each short enough to be
+    a name, as queries of their own.
     """
 
     raw: str
     text: str
+    words: tuple[str, ...]
+    capitals: frozenset[str]
     intent_cue: Intent | None
     date_range: DateRange | None
-    list_filter: str | None = None
-    versus: tuple[str, ...] = ()
+    list_filter: tuple[str, ...] = ()
+    versus: tuple[Query, ...] = ()
 
-    def without_words(self, drop: set[str]) -> Question:
-        """The question re-read without ``drop`` (normalised words): a topic's own name words must not
-        count as cues ("Open-Source …" is not asking for sources, "… Summit 2022" not for 2022)."""
-        kept = " ".join(w for w in normalize(self.text).split() if w not in drop)
-        cue = detect_intent_cue(kept)
-        date_range = parse_date_range(kept)
-        if date_range is not None and cue in (None, "summary"):
-            cue = "timeline"
-        return Question(self.raw, self.text, cue, date_range, self.list_filter, self.versus)
+    @property
+    def normalized(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def content_words(self) -> list[str]:
+        """Normalised words that are neither function words nor intent words."""
+        return _content(self.words)
 
     @property
     def is_empty(self) -> bool:
         return not self.content_words
 
     @property
-    def content_words(self) -> list[str]:
-        """Normalised words that are neither function words nor intent words."""
-        return content_words(self.text)
+    def asks(self) -> bool:
+        """The message carries a question mark."""
+        return "?" in self.raw
+
+    def without_words(self, drop: set[str]) -> Query:
+        """The question re-read without ``drop`` (normalised words): a topic's own name words must not
+        count as cues ("Open-Source …" is not asking for sources, "… Summit 2022" not for 2022)."""
+        kept = " ".join(w for w in self.words if w not in drop)
+        cue = intent_cue_of(kept)
+        date_range = parse_date_range(kept)
+        if date_range is not None and cue in (None, "summary"):
+            cue = "timeline"
+        return replace(self, intent_cue=cue, date_range=date_range)
+
+
+def plain_query(text: str) -> Query:
+    """``text`` (a topic's definition, one side of "X vs Y") as words to rank, without reading cues."""
+    return Query(text, text, tuple(normalize(text).split()), _capitals(text), None, None)
+
+
+def _capitals(text: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in text.split() if len(w) > 1 and w.isupper())
 
 
 def clean_question(raw: str) -> str:
@@ -175,9 +204,8 @@ def parse_date_range(text: str) -> DateRange | None:
     return None
 
 
-def detect_intent_cue(text: str) -> Intent | None:
-    """The intent the wording asks for, before any topic is known (``None``: no explicit cue)."""
-    lowered = normalize(text)
+def intent_cue_of(lowered: str) -> Intent | None:
+    """The intent normalised wording asks for, before any topic is known (``None``: no explicit cue)."""
     if _LIST_RE.search(lowered):
         return "list"
     if _SOURCES_RE.search(lowered):
@@ -191,22 +219,21 @@ def detect_intent_cue(text: str) -> Intent | None:
     return None
 
 
-def _list_filter(text: str) -> str | None:
-    lowered = normalize(text)
+def _list_filter(lowered: str) -> tuple[str, ...]:
     candidates: list[str] = []
     if match := _LIST_ADJECTIVE_RE.search(lowered):
         candidates.append(match.group(1))
     if match := _LIST_FILTER_RE.search(lowered):
         candidates.append(match.group(1))
     for candidate in candidates:
-        kept = content_words(candidate)
+        kept = _content(candidate.split())
         if kept:
-            return " ".join(kept)
-    return None
+            return tuple(kept)
+    return ()
 
 
-def _versus_parts(text: str) -> tuple[str, ...]:
-    parts = [p.strip() for p in _VERSUS_RE.split(normalize(text)) if p.strip()]
+def _versus_parts(lowered: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in _VERSUS_RE.split(lowered) if p.strip()]
     if len(parts) < 2:
         return ()
     if any(len(p.split()) > _MAX_VERSUS_SIDE_WORDS for p in parts):
@@ -232,13 +259,16 @@ def correct_intent_words(text: str) -> str:
     return " ".join(out)
 
 
-def parse_question(raw: str) -> Question:
-    """Clean ``raw`` and read its intent cue, date range, list filter and "X vs Y" parts."""
+def read(raw: str) -> Query:
+    """Clean ``raw``, normalise it once, and read its intent cue, date range, list filter and "X vs Y" parts."""
     text = correct_intent_words(clean_question(raw))
-    cue = detect_intent_cue(text)
+    words = tuple(normalize(text).split())
+    lowered = " ".join(words)
+    cue = intent_cue_of(lowered)
     date_range = parse_date_range(text)
     if date_range is not None and cue in (None, "summary"):
         cue = "timeline"
-    list_filter = _list_filter(text) if cue == "list" else None
-    return Question(raw=raw, text=text, intent_cue=cue, date_range=date_range, list_filter=list_filter,
-                    versus=_versus_parts(text))
+    list_filter = _list_filter(lowered) if cue == "list" else ()
+    versus = tuple(Query(part, part, tuple(part.split()), frozenset(), None, None) for part in _versus_parts(lowered))
+    return Query(raw=raw, text=text, words=words, capitals=_capitals(text), intent_cue=cue,
+                 date_range=date_range, list_filter=list_filter, versus=versus)

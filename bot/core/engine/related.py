@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
 
-from bot.core.engine import TopicIndex
+from bot.core.engine.index import TopicIndex
 from bot.core.engine.topic_scores import TopicScore
 from bot.core.model import Topic
 

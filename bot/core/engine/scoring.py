@@ -37,7 +37,7 @@ from typing import Final, Protocol
 
 from bot.core.engine import english
 from bot.core.engine.english import is_everyday
-from bot.core.engine.params import PARAMS
+from bot.core.engine.params import MatchParams
 from bot.core.engine.tokens import prefix_key, prefix_related
 from bot.core.engine.topic_documents import PHRASE_WEIGHT, DocumentView, NameWords
 from bot.core.engine.topic_scores import (
@@ -74,7 +74,8 @@ class Evidence:
     all_words: set[str]  # every word of the question, and the name words its typos stand for
     total: float  # the sum of the tokens' IDF
     stats: CorpusStats
-    capitals: frozenset[str] = frozenset()  # words the question wrote in capitals ("NEAR"), normalised
+    capitals: frozenset[str]  # words the question wrote in capitals ("NEAR"), normalised
+    params: MatchParams  # the index's tuning (``TopicIndex(params=...)``), never a module default
 
 
 def says_name_word(name: NameWords, word: str, question: Evidence) -> bool:
@@ -111,7 +112,7 @@ def name_hits_of(names: tuple[NameWords, ...], question: Evidence) -> dict[str, 
                 hits[name_word] = max(hits.get(name_word, 0.0), ratio)
         if token.synonyms:  # "electric cars" says most of "Electric Vehicles"
             for w in (w for n in names for w, k in zip(n.words, n.keys, strict=True) if k in token.synonyms):
-                hits[w] = max(hits.get(w, 0.0), PARAMS.synonym_factor)
+                hits[w] = max(hits.get(w, 0.0), question.params.synonym_factor)
     return hits
 
 
@@ -153,21 +154,21 @@ def word_evidence(doc: DocumentView, token: QuestionToken, names: tuple[NameWord
         pkey = prefix_key(token.stem)
         related = [w for s, w in doc.prefix_evidence_of(pkey or "") if prefix_related(s, token.stem)]
         if related:
-            weight, field = PARAMS.prefix_factor * max(related), "prefix"
+            weight, field = question.params.prefix_factor * max(related), "prefix"
     if token.part is not None:
         part_weight, part_field = doc.evidence_of(token.part)
-        if weight < PARAMS.prefix_factor * part_weight:
+        if weight < question.params.prefix_factor * part_weight:
             # "chipmaking" holds a word of the CHIPS Act's name: it names the topic in part.
             named_part = part_field in ("title", "alias")
-            weight, field = PARAMS.prefix_factor * part_weight, "compound name" if named_part else "compound"
+            weight, field = question.params.prefix_factor * part_weight, "compound name" if named_part else "compound"
     if token.synonyms:
-        synonym = PARAMS.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
+        synonym = question.params.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
         if synonym > weight:
             weight, field = synonym, "synonym" if weight == 0.0 else field
-    if not not_the_name and weight < PARAMS.unique_name_weight and any(
+    if not not_the_name and weight < question.params.unique_name_weight and any(
             doc.is_acronym(k) and stats.evidence_count(k) == 1
                                                   for k in token.keys):
-        weight, field = PARAMS.unique_name_weight, "unique acronym"
+        weight, field = question.params.unique_name_weight, "unique acronym"
     fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
     if fuzzy > weight:
         weight, field = fuzzy, "typo"
@@ -237,8 +238,8 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
         coverage = cover = named_coverage = whole_name
     best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
     distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)
-    bonus = PARAMS.name_bonus * cover if cover > PARAMS.most_of_name and distinctive else 0.0
-    score = 100.0 * coverage * (1.0 - PARAMS.name_bonus + bonus)
+    bonus = question.params.name_bonus * cover if cover > question.params.most_of_name and distinctive else 0.0
+    score = 100.0 * coverage * (1.0 - question.params.name_bonus + bonus)
     # A synonym adds to the coverage but is not the record explaining the asker's own word: it
     # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
     matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)

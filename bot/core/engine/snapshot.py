@@ -39,7 +39,7 @@ from typing import IO, Final
 
 from bot.core.engine.blobs import OpenFile, Region
 from bot.core.engine.index import TopicIndex
-from bot.core.engine.params import PARAMS, MatchParams
+from bot.core.engine.params import MatchParams
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _source_digest() -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint(params: MatchParams = PARAMS) -> str:
+def code_fingerprint(params: MatchParams) -> str:
     """Identifies the matching code and parameters an index was built with."""
     return hashlib.sha256(f"{FORMAT}|{params!r}|{_source_digest()}".encode()).hexdigest()[:32]
 
@@ -142,8 +142,9 @@ def save_snapshot(path: Path, index: TopicIndex, mark: StoreMark) -> None:
         raise
 
 
-def load_snapshot(path: Path, store: str) -> Snapshot | None:
-    """The snapshot at ``path`` when it is of this ``store`` and was written by this code, else ``None``.
+def load_snapshot(path: Path, store: str, params: MatchParams) -> Snapshot | None:
+    """The snapshot at ``path`` when it is of this ``store`` and was written by this code with these
+    ``params``, else ``None``.
     The index keeps the file open to read its regions from."""
     try:
         opened = OpenFile(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)))
@@ -156,7 +157,7 @@ def load_snapshot(path: Path, store: str) -> Snapshot | None:
         with os.fdopen(os.dup(opened.fd), "rb") as data:
             header = pickle.load(data)  # noqa: S301 - this process's own cache file
             if not (isinstance(header, tuple) and len(header) == 3 and header[0] == FORMAT
-                    and header[1] == code_fingerprint()):
+                    and header[1] == code_fingerprint(params)):
                 log.info("index snapshot %s was written by another version: rebuilding it", path)
                 return None
             mark = header[2]

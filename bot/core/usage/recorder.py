@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from bot.core.answers import Answer
-from bot.core.engine.reading import parse_question
 from bot.core.storage.usage import UsageStore
 from bot.core.usage.metrics import Metrics, NullMetrics
 from bot.core.usage.misses import SecondTries, SuggestedAlias
@@ -38,10 +37,6 @@ DEFAULT_RETENTION: Final = timedelta(days=90)
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _is_chatter(question: str) -> bool:
-    return parse_question(question).is_empty
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,6 @@ class UsageRecorder:
         flush_interval: float = FLUSH_INTERVAL_S,
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = _utc_now,
-        is_chatter: Callable[[str], bool] = _is_chatter,
     ) -> None:
         self.store = store
         self.low_confidence = low_confidence
@@ -76,7 +70,6 @@ class UsageRecorder:
         self.flush_interval = flush_interval
         self.metrics: Metrics = metrics or NullMetrics()
         self._clock = clock
-        self._is_chatter = is_chatter
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(maxsize=queue_size)
         self._second_tries = SecondTries()
         self._log_authors: set[int] = set()
@@ -175,10 +168,8 @@ class UsageRecorder:
         answer = pending.answer
         if answer is None:
             return None
-        chatter = answer.topic is None and not answer.candidates and answer.explanation.winner is None \
-            and self._is_chatter(answer.question)
         return record_of(answer, pending.context, pending.at, low_confidence=self.low_confidence,
-                         latency_ms=pending.latency_ms, chatter=chatter)
+                         latency_ms=pending.latency_ms, chatter=answer.chatter)
 
     async def _refresh_options(self) -> None:
         now = time.monotonic()

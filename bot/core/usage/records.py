@@ -76,14 +76,12 @@ class AskRecord:
 
 def candidates_of(answer: Answer) -> tuple[Candidate, ...]:
     """The chosen topic, the runner-up and the offered candidates, best first, each once."""
-    explanation = answer.explanation
+    weighed = dict(answer.scores)
     found: dict[str, float] = {}
     if answer.topic is not None:
-        found[answer.topic.title] = explanation.winner_score if explanation.winner == answer.topic.title else 0.0
-    for title, score in ((explanation.winner, explanation.winner_score),
-                         (explanation.runner_up, explanation.runner_up_score)):
-        if title is not None:
-            found[title] = max(found.get(title, 0.0), score)
+        found[answer.topic.title] = weighed.get(answer.topic.title, 0.0)
+    for title, score in answer.scores:
+        found[title] = max(found.get(title, 0.0), score)
     if answer.intent != "list":
         for title in answer.candidates:
             found.setdefault(title, 0.0)

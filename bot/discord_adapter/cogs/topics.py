@@ -15,8 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Answer
-from bot.core.engine.explaining import format_explanation
-from bot.core.engine.reading import parse_date_range
+from bot.core.engine import format_explanation, parse_date_range
 from bot.core.errors import TopicbotError
 from bot.discord_adapter.choices import CHOICE_LIMIT, MAX_CHOICES, topic_choices
 from bot.discord_adapter.cogs.follows import FollowCommands
