@@ -17,14 +17,9 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from bot.core.engine.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, GENERIC_NAME_WORDS, INTENT_WORDS, QUESTION_WORDS
 from bot.core.engine.tokens import prefix_related, stem, stems, words
 from bot.core.model import Attribute, Topic
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 DIRECT_WEIGHT: Final = 1.0
 CUE_WEIGHT: Final = 0.6
@@ -33,18 +28,11 @@ GENERIC_FACTOR: Final = 1 / 3
 NAME_THRESHOLD: Final = 0.6
 #: Question words are weak cues ("who" may ask for a CEO, a founder, a judge …).
 WEAK_CUE_WEIGHT: Final = 0.3
-_QUESTION_WORDS: Final = frozenset({"who", "where", "when", "what", "which", "how"})
 #: Tie-break between names matched equally: a little credit per question word found in the value.
 VALUE_TIE_BREAK: Final = 0.05
 #: By value: the share of the remaining content words found in one value, and the lead it needs.
 VALUE_THRESHOLD: Final = 0.5
 TYPO_CUTOFF: Final = 80.0
-GENERIC_NAME_WORDS: Final = _word_set(
-    """
-    key main major other current total notable typical common first latest leading general basic
-    us
-    """
-)
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMat
                     direct = direct or factor == 1.0
                     hits.add(stem(word))
                 elif stem(name_word) in _cue_stems(word):
-                    cue = WEAK_CUE_WEIGHT if word in _QUESTION_WORDS else CUE_WEIGHT
+                    cue = WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT
                     hit = max(hit, cue * factor)
             mass += hit
         if mass >= NAME_THRESHOLD:
@@ -103,7 +91,7 @@ def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMat
 
 @lru_cache(maxsize=512)
 def _cue_stems(word: str) -> frozenset[str]:
-    return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(word, ()))
+    return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(stem(word), ()))
 
 
 def _typo_of_any(word: str, name_words: set[str]) -> bool:

@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.answers import DateRange, Intent
 from bot.core.engine.english import is_everyday
-from bot.core.engine.lexicon import FUNCTION_WORDS, INTENT_WORDS
+from bot.core.engine.lexicon import FUNCTION_WORDS, INTENT_WORDS, WORDING_CUES
 from bot.core.engine.tokens import normalize
 
 _NOISE_PATTERNS: Final = (
@@ -57,37 +57,12 @@ _YEAR_RE: Final = re.compile(rf"\b{_YEAR}\b")
 #: the time a question asks about; "the 2024 timeline" still asks about 2024.
 _ATTRIBUTIVE_YEAR_RE: Final = re.compile(
     rf"\b(?:the|a|an|its|their|this|that)\s+{_YEAR}\s+"
-    r"(?!(?:timeline|events?|news|history|updates?|milestones?|chronology)\b)(?=[a-z])"
+    rf"(?!(?:{WORDING_CUES['dates'].alternation()})\b)(?=[a-z])"
 )
 
-_LIST_RE: Final = re.compile(
-    r"\b(?:list\b.*\btopics?|(?:what|which)\s+(?:\w+\s+){0,2}topics|topics?\s+(?:do|does|are|you)\b|"
-    r"what\s+(?:else\s+)?(?:do|can)\s+you\s+(?:know|track|cover|answer)|show\s+me\s+everything|"
-    r"what\s+do\s+you\s+know\s+about\s*\??$|all\s+(?:the\s+)?topics|list\s+(?:all|everything)|"
-    r"what\s+(?:can|could|should)\s+i\s+ask|topic\s+list|list\s+of\s+(?:your\s+)?topics|your\s+topics|"
-    r"(?:what|which)\s+(?:\w+\s+){0,2}ones\s+(?:do|are|have)\b|what\s+(?:do\s+you\s+have|have\s+you\s+got)\b)"
-)
 _LIST_FILTER_RE: Final = re.compile(
     r"\b(?:about|on|related to|regarding|covering|involving|in|mention|mentions|mentioning|name|names|naming)\s+(.+)$")
 _LIST_ADJECTIVE_RE: Final = re.compile(r"\b(?:what|which|list|any|the)\s+(?:\w+\s+)?(\w+)\s+(?:topics|ones)\b")
-_SOURCES_RE: Final = re.compile(
-    r"\b(?:sources?|links?|urls?|references?|citations?|articles?|read more|learn more|"
-    r"where\s+(?:can|could|do|should)\s+i\s+(?:read|learn|find)|further reading|src|srcs|sauce|cite|"
-    r"where\s+(?:did|does|do)\s+(?:you|this|that|it|the\s+\w+)\s+(?:get|come|find|learn)|who\s+says|"
-    r"where\s*['’]?d\s+(?:you|u|ya|this|that|it)\s+(?:get|read|find|see|hear|learn)|says\s+who|receipts|"
-    r"according\s+to\s+(?:who|whom|what))\b"
-)
-_TIMELINE_RE: Final = re.compile(
-    r"\b(?:when\s+(?:did|was|were|is|does|do|had|has)|what\s+happened|what\s+has\s+happened|happened|"
-    r"timeline|history|chronology|milestones?|events?|news|latest|recent(?:ly)?|updates?|"
-    r"since\s+when|flights?\s+in|launch(?:es)?\s+in|anything\s+new|whats?\s+new|what\s+is\s+new|"
-    r"(?:whats?|what\s+is)\s+happening|deadlines?|key\s+dates|(?:blow|blew|blown)\s+up|took\s+off|"
-    r"back\s*story|what\s+went\s+down)\b"
-)
-_WHEN_WILL_RE: Final = re.compile(r"\bwhen\s+(?:will|would|could|might|can|should)\b")
-_SUMMARY_RE: Final = re.compile(
-    r"\b(?:what\s+(?:is|are|was)|whats|tell\s+me\s+about|summar(?:y|ize|ise)|overview|explain|describe)\b"
-)
 _VERSUS_RE: Final = re.compile(r"\s+(?:vs\.?|versus|or)\s+")
 _MAX_VERSUS_SIDE_WORDS: Final = 4
 
@@ -205,18 +180,16 @@ def parse_date_range(text: str) -> DateRange | None:
 
 
 def intent_cue_of(lowered: str) -> Intent | None:
-    """The intent normalised wording asks for, before any topic is known (``None``: no explicit cue)."""
-    if _LIST_RE.search(lowered):
-        return "list"
-    if _SOURCES_RE.search(lowered):
-        return "sources"
-    if _WHEN_WILL_RE.search(lowered):
-        return "summary"
-    if _TIMELINE_RE.search(lowered):
-        return "timeline"
-    if _SUMMARY_RE.search(lowered):
-        return "summary"
+    """The intent normalised wording asks for, before any topic is known (``None``: no explicit cue);
+    the cues are those of ``words/intent_cues.toml``, tried in its order."""
+    for section, intent in _CUE_ORDER:
+        if WORDING_CUES[section].found_in(lowered):
+            return intent
     return None
+
+
+_CUE_ORDER: Final[tuple[tuple[str, Intent], ...]] = (
+    ("list", "list"), ("sources", "sources"), ("future", "summary"), ("timeline", "timeline"), ("summary", "summary"))
 
 
 def _list_filter(lowered: str) -> tuple[str, ...]:
