@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -45,40 +45,27 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Services:
-    """Everything a front end needs, built once per process.
+class StoreServices:
+    """The store and its one write path, for front ends that never answer questions (the dashboard).
 
-    ``feed`` delivers every change (this process's and every other's) to its subscribers, the
-    first of which keeps ``index`` up to date; ``follow_changes`` keeps it reading the store.
-    ``process_id`` names this process where processes must tell themselves apart (mod-log claims).
-    ``recorder`` (``None`` when ``[usage] enabled`` is false) logs asks off the answer's path once
-    ``run_recorder`` runs; ``usage`` answers read-only questions about the log; ``metrics`` counts.
+    ``feed`` delivers every change (this process's and every other's) to its subscribers;
+    ``follow_changes`` keeps it reading the store. ``process_id`` names this process where
+    processes must tell themselves apart (mod-log claims). ``recorder`` (``None`` when ``[usage]
+    enabled`` is false) logs asks off the answer's path once ``run_recorder`` runs; ``usage``
+    answers read-only questions about the log; ``metrics`` counts.
     """
 
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     repository: TopicRepository
-    index: TopicIndex
-    answerer: Answerer
-    renderer: Renderer
     editor: TopicEditor
     feed: ChangeFeed
-    index_updater: IndexUpdater
     usage_store: UsageStore
     usage: UsageQueries
     recorder: UsageRecorder | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    meaning: MeaningSearch | None = None
-
-    def ask(self, question: str, context: AskContext) -> Answer:
-        """``answerer.answer``, timed and queued for the usage log (recording never delays or breaks it)."""
-        started = time.perf_counter()
-        answer = self.answerer.answer(question, guild_id=context.guild_id)
-        if self.recorder is not None:
-            self.recorder.record(answer, context, latency_s=time.perf_counter() - started)
-        return self.answerer.with_related(answer, context.guild_id)
 
     async def run_recorder(self) -> None:
         """Write the usage log in batches until cancelled (then write what is still queued)."""
@@ -98,6 +85,37 @@ class Services:
             await wakeup.close()
 
     async def close(self) -> None:
+        if self.recorder is not None:
+            try:
+                await self.recorder.flush()
+            except Exception:  # closing must not fail because the log could not be written
+                log.exception("usage log: the last records could not be written")
+        await self.engine.dispose()
+
+
+@dataclass(kw_only=True)
+class Services(StoreServices):
+    """Everything a front end that answers questions needs, built once per process: the store, and
+    the in-memory ``index`` (kept up to date by ``index_updater``, the feed's first subscriber), the
+    ``answerer`` and the ``renderer``. ``ask`` is the one entry for a question, whichever front end
+    asks it."""
+
+    index: TopicIndex
+    answerer: Answerer
+    renderer: Renderer
+    index_updater: IndexUpdater
+    meaning: MeaningSearch | None = None
+
+    def ask(self, question: str, context: AskContext, *, record: bool = True) -> Answer:
+        """``answerer.answer`` with its "see also" topics, timed and queued for the usage log unless
+        ``record`` is false (recording never delays or breaks the answer)."""
+        started = time.perf_counter()
+        answer = self.answerer.answer(question, guild_id=context.guild_id)
+        if record and self.recorder is not None:
+            self.recorder.record(answer, context, latency_s=time.perf_counter() - started)
+        return self.answerer.with_related(answer, context.guild_id)
+
+    async def close(self) -> None:
         gc.unfreeze()  # what was kept out of collection at start-up may be collected again
         snapshot = snapshot_path(self.settings)
         if snapshot is not None and self.feed.position > 0:
@@ -106,12 +124,7 @@ class Services:
                                      self.index, self.feed.position)
             except Exception:  # closing must not fail because the cache could not be written
                 log.exception("index snapshot: not saved")
-        if self.recorder is not None:
-            try:
-                await self.recorder.flush()
-            except Exception:  # closing must not fail because the log could not be written
-                log.exception("usage log: the last records could not be written")
-        await self.engine.dispose()
+        await super().close()
 
 
 async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
@@ -131,9 +144,14 @@ async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
     return True
 
 
-async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
-    """Migrate the store, import ``settings.knowledge_dir`` into an empty store, and load the index."""
-    metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
+@dataclass(frozen=True)
+class _Store:
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    repository: TopicRepository
+
+
+async def _open_store(settings: Settings, seed_knowledge: bool) -> _Store:
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
@@ -141,13 +159,52 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
         repository = TopicRepository(session_factory, tz=settings.tz)
         if seed_knowledge:
             await seed_store(repository, settings)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return _Store(engine, session_factory, repository)
+
+
+def _store_parts(settings: Settings, store: _Store, feed: ChangeFeed, metrics: Metrics) -> dict[str, Any]:
+    """The fields of ``StoreServices``, for it and for ``Services``."""
+    if settings.metrics.enabled:
+        feed.subscribe(ChangeMetrics(metrics))
+    usage_store = UsageStore(store.session_factory)
+    recorder = None
+    if settings.usage.enabled:
+        recorder = UsageRecorder(usage_store, low_confidence=settings.usage.low_confidence,
+                                 retention=timedelta(days=settings.usage.retention_days), metrics=metrics)
+    return {"settings": settings, "engine": store.engine, "session_factory": store.session_factory,
+            "repository": store.repository, "editor": TopicEditor(store.repository, feed), "feed": feed,
+            "usage_store": usage_store, "usage": UsageQueries(usage_store), "recorder": recorder,
+            "metrics": metrics}
+
+
+async def build_store_services(settings: Settings, *, seed_knowledge: bool = True) -> StoreServices:
+    """Migrate the store and import ``settings.knowledge_dir`` into an empty store; no answer index."""
+    metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
+    store = await _open_store(settings, seed_knowledge)
+    try:
+        feed = ChangeFeed(store.repository, position=await store.repository.last_change_id())
+    except BaseException:
+        await store.engine.dispose()
+        raise
+    return StoreServices(**_store_parts(settings, store, feed, metrics))
+
+
+async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
+    """Migrate the store, import ``settings.knowledge_dir`` into an empty store, and load the index."""
+    metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
+    store = await _open_store(settings, seed_knowledge)
+    repository = store.repository
+    try:
         # Read first: changes committed while the index loads are then applied again (harmlessly),
         # never missed.
         position = await repository.last_change_id()
-        snapshot, store = snapshot_path(settings), store_address(settings.database_url)
-        index, index_position = await open_index(repository, position, snapshot, store, MatchParams())
+        snapshot, address = snapshot_path(settings), store_address(settings.database_url)
+        index, index_position = await open_index(repository, position, snapshot, address, MatchParams())
     except BaseException:
-        await engine.dispose()
+        await store.engine.dispose()
         raise
     feed = ChangeFeed(repository, position=index_position)
     updater = IndexUpdater(index, settings.tz)
@@ -155,14 +212,8 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
     if index_position < position:  # the changes made since the snapshot
         await feed.catch_up()
         if snapshot is not None:
-            await write_snapshot(repository, snapshot, store, index, feed.position)
-    if settings.metrics.enabled:
-        feed.subscribe(ChangeMetrics(metrics))
-    usage_store = UsageStore(session_factory)
-    recorder = None
-    if settings.usage.enabled:
-        recorder = UsageRecorder(usage_store, low_confidence=settings.usage.low_confidence,
-                                 retention=timedelta(days=settings.usage.retention_days), metrics=metrics)
+            await write_snapshot(repository, snapshot, address, index, feed.position)
+    parts = _store_parts(settings, store, feed, metrics)
     meaning = _load_meaning(settings, index)
     if meaning is not None:
         feed.subscribe(MeaningUpdater(meaning, settings.tz))
@@ -170,9 +221,8 @@ async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> 
     # would otherwise pause an answer for hundreds of milliseconds at 100,000 topics.
     gc.collect()
     gc.freeze()
-    return Services(settings, engine, session_factory, repository, index, Answerer(index, meaning), Renderer(),
-                    TopicEditor(repository, feed), feed, updater, usage_store, UsageQueries(usage_store),
-                    recorder, metrics, meaning=meaning)
+    return Services(**parts, index=index, answerer=Answerer(index, meaning), renderer=Renderer(),
+                    index_updater=updater, meaning=meaning)
 
 
 def snapshot_path(settings: Settings) -> Path | None:

@@ -1,4 +1,8 @@
-"""``topicbot ask``: the command-line front end of the one answer path."""
+"""``topicbot ask``: the command-line front end of the one answer path (``Services.ask``, as in Discord).
+
+Questions asked here are recorded in the usage log like Discord's (no guild or channel unless
+``--guild`` is given, never an author); ``--no-record`` leaves the log alone (benchmarks, scripts).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,7 @@ from bot.config import Settings
 from bot.core.errors import TopicbotError
 
 if TYPE_CHECKING:
-    from bot.core.engine import Answerer
-    from bot.core.rendering import Renderer
+    from bot.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--batch", type=Path, metavar="FILE",
                         help="JSON Lines file with a \"q\" field per line (use with --json); '-' for stdin")
     parser.add_argument("--guild", type=int, default=None, help="answer as in this guild (its own topics too)")
+    parser.add_argument("--no-record", dest="record", action="store_false",
+                        help="do not log these questions in the usage log (they are logged by default, as in Discord)")
     parser.set_defaults(handler=run)
 
 
@@ -48,14 +53,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         questions: Iterator[str] = _read_batch(args.batch, stream)
     else:
         questions = iter([args.question])
+    return asyncio.run(_ask_all(settings, questions, args))
+
+
+async def _ask_all(settings: Settings, questions: Iterator[str], args: argparse.Namespace) -> int:
+    from bot.services import build_services
+
+    services = await build_services(settings)
+    try:
+        await _answer_each(services, questions, args)
+    finally:
+        await services.close()  # writes what the usage log still has queued
+    return 0
+
+
+async def _answer_each(services: Services, questions: Iterator[str], args: argparse.Namespace) -> None:
     from bot.cli.terminal import Printer
     from bot.core.engine import answer_to_json, format_explanation
+    from bot.core.rendering import CLI_COMMANDS, Renderer
+    from bot.core.usage.records import AskContext
 
-    answerer, renderer = asyncio.run(_load(settings))
+    renderer = Renderer(commands=CLI_COMMANDS)
+    context = AskContext(guild_id=args.guild)
     out = sys.stdout
     printer = Printer(out)
     for question in questions:
-        answer = answerer.with_related(answer=answerer.answer(question, guild_id=args.guild), guild_id=args.guild)
+        answer = services.ask(question, context, record=args.record)
         if args.json:
             _write_json(out, answer_to_json(answer, renderer.render(answer).text))
         elif args.explain:
@@ -65,7 +88,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if answer.related:
                 out.write(f"See also: {', '.join(answer.related)}\n")
         out.flush()
-    return 0
+        recorder = services.recorder
+        if recorder is not None and recorder.queued >= recorder.batch_size:
+            await recorder.flush()
 
 
 def _open_batch(path: Path) -> IO[str] | None:
@@ -80,17 +105,6 @@ def _open_batch(path: Path) -> IO[str] | None:
         reason = f"cannot be read ({error.strerror})"
     sys.stderr.write(f"topicbot ask: --batch file {path} {reason}\n")
     return None
-
-
-async def _load(settings: Settings) -> tuple[Answerer, Renderer]:
-    from bot.core.rendering import CLI_COMMANDS, Renderer
-    from bot.services import build_services
-
-    services = await build_services(settings)
-    try:
-        return services.answerer, Renderer(commands=CLI_COMMANDS)
-    finally:
-        await services.close()
 
 
 def _read_batch(path: Path, stream: IO[str]) -> Iterator[str]:

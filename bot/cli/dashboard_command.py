@@ -76,9 +76,9 @@ async def _link(args: argparse.Namespace, settings: Settings) -> str:
 
 async def _serve(settings: Settings) -> None:
     from bot.dashboard.server import serve
-    from bot.services import build_services
+    from bot.services import build_store_services
 
-    services = await build_services(settings)
+    services = await build_store_services(settings)  # no page answers questions: no answer index
     following = asyncio.create_task(services.follow_changes(), name="topicbot-change-feed")
     try:
         await serve(services, settings)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from typing import Final, Protocol
 
@@ -57,8 +56,6 @@ class ChangeFeed:
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self.delivered = 0
-        #: The monotonic time of the last successful read of the store.
-        self.last_read: float | None = None
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
@@ -78,7 +75,6 @@ class ChangeFeed:
             delivered = 0
             while True:
                 events = await self._source.changes_after(self.position, limit=self._batch_size)
-                self.last_read = time.monotonic()
                 if not events:
                     return delivered
                 await self._deliver(events)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
-from typing import Final, Literal, Protocol, get_args
+from typing import Final, Literal, Protocol
 
 from bot.core.model import Topic
 from bot.core.record_format import parse_record
@@ -20,8 +20,6 @@ from bot.core.record_format import parse_record
 ChangeAction = Literal["add", "edit", "remove", "revert", "hide", "unhide", "settings"]
 FrontEnd = Literal["discord", "cli", "knowledge", "dashboard", "test"]
 
-CHANGE_ACTIONS: Final[tuple[str, ...]] = get_args(ChangeAction)
-FRONT_ENDS: Final[tuple[str, ...]] = get_args(FrontEnd)
 #: Actions that write a topic revision (the others leave the topic itself unchanged).
 TOPIC_ACTIONS: Final = frozenset({"add", "edit", "remove", "revert"})
 

@@ -27,6 +27,7 @@ from typing import Final, Literal
 
 from bot.core.change_feed import ChangeFeed
 from bot.core.changes import Author, ChangeEvent
+from bot.core.discord_limits import MESSAGE_LIMIT
 from bot.core.editing import checked
 from bot.core.errors import EditError, ImportAbortedError, StaleVersionError
 from bot.core.importing import (
@@ -45,7 +46,7 @@ from bot.core.importing import (
 from bot.core.model import Topic
 from bot.core.record_format import format_record
 from bot.core.storage import GuildSettings, Revision, StoredTopic, TopicRepository
-from bot.core.topic_diff import DISCORD_MESSAGE_LIMIT, TopicDiff, diff_topics, format_diff
+from bot.core.topic_diff import TopicDiff, diff_topics, format_diff
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class ChangeResult:
             return f"{who} {verb} **{self.title}** to version {self.reverted_to} (now version {self.version})"
         return f"{who} {verb} **{self.title}** (version {self.version})"
 
-    def mod_log_text(self, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+    def mod_log_text(self, limit: int = MESSAGE_LIMIT) -> str:
         """The headline and the before/after diff, within ``limit`` characters."""
         head = self.headline()
         if self.action in {"hide", "unhide"}:
@@ -130,7 +131,7 @@ class ImportPreview:
     def guild_id(self) -> int | None:
         return self.plan.guild_id
 
-    def text(self, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+    def text(self, limit: int = MESSAGE_LIMIT) -> str:
         """Added / changed (with changed fields) / unchanged, as lines within ``limit`` characters."""
         summary = self.summary
         lines = [f"{len(summary.added)} to add, {len(summary.changed)} to change, {len(summary.unchanged)} unchanged"]

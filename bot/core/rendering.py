@@ -17,13 +17,13 @@ from typing import Final
 import jinja2
 
 from bot.core.answers import Answer
+from bot.core.discord_limits import EMBED_DESCRIPTION_LIMIT, MESSAGE_LIMIT
 from bot.core.markdown import escape_markdown
 from bot.core.model import Topic
 
 log = logging.getLogger(__name__)
 
-MESSAGE_LIMIT: Final = 2000
-PAGE_LIMIT: Final = 4096
+PAGE_LIMIT: Final = EMBED_DESCRIPTION_LIMIT
 SHORTENED_NOTE: Final = "… (shortened; ask about one part, or use /topic, for the rest)"
 
 

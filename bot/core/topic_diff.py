@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Final, TypeVar
 
+from bot.core.discord_limits import MESSAGE_LIMIT
 from bot.core.model import Attribute, BackgroundSection, TimelineEvent, Topic, WebResult
 from bot.core.record_format import format_timestamp
 
 T = TypeVar("T", bound=Hashable)
 
 #: Discord's message length: the default limit of ``format_diff``.
-DISCORD_MESSAGE_LIMIT: Final = 2000
 #: Longest piece of one value shown in a diff line.
 VALUE_PREVIEW: Final = 160
 _SCALAR_FIELDS: Final = (
@@ -251,7 +251,7 @@ def diff_lines(diff: TopicDiff) -> list[str]:
     return lines
 
 
-def format_diff(diff: TopicDiff, limit: int = DISCORD_MESSAGE_LIMIT) -> str:
+def format_diff(diff: TopicDiff, limit: int = MESSAGE_LIMIT) -> str:
     """The diff as text of at most ``limit`` characters; cut at a line, saying how many lines were left out."""
     lines = diff_lines(diff)
     text = "\n".join(lines)

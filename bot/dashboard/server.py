@@ -15,21 +15,21 @@ from bot.core.storage.sign_ins import SignInStore
 from bot.dashboard.app import build_app
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.services import StoreServices
 
 log = logging.getLogger(__name__)
 
 
-def sign_in_store(services: Services, settings: Settings) -> SignInStore:
+def sign_in_store(services: StoreServices, settings: Settings) -> SignInStore:
     return SignInStore(services.session_factory, secret=settings.dashboard.secret)
 
 
-async def dashboard_app(services: Services, settings: Settings) -> Starlette:
+async def dashboard_app(services: StoreServices, settings: Settings) -> Starlette:
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
                            settings.dashboard, clock=lambda: datetime.now(UTC), usage=services.usage)
 
 
-async def serve(services: Services, settings: Settings) -> None:
+async def serve(services: StoreServices, settings: Settings) -> None:
     """Serve the dashboard over ``services`` until cancelled or stopped by a signal (Ctrl-C).
 
     On cancellation the server shuts down cleanly (its port is free when this returns).

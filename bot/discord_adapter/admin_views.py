@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 
 from bot.core import editing
+from bot.core.discord_limits import MESSAGE_LIMIT, MODAL_TITLE_LIMIT, TEXT_INPUT_LIMIT
 from bot.core.errors import EditError
 from bot.core.model import LIMITS
 from bot.core.moderation import MAX_UPLOAD_BYTES
-from bot.discord_adapter.replies import CONTENT_LIMIT, clip, no_pings
+from bot.discord_adapter.replies import clip, no_pings
 from bot.discord_adapter.tree import report_error
 
 if TYPE_CHECKING:
@@ -33,9 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODAL_TITLE_LIMIT: Final = 45
 #: Discord's own cap on a modal text input.
-TEXT_INPUT_LIMIT: Final = 4000
 FORM_TIMEOUT_SECONDS: Final = 30 * 60
 CONFIRM_TIMEOUT_SECONDS: Final = 10 * 60
 TITLE_FIELD: Final = "topic:title"
@@ -179,7 +178,7 @@ class ConfirmView(discord.ui.View):
 
     async def _show(self, interaction: discord.Interaction, text: str) -> None:
         try:
-            await interaction.edit_original_response(content=clip(text, CONTENT_LIMIT), view=None,
+            await interaction.edit_original_response(content=clip(text, MESSAGE_LIMIT), view=None,
                                                      allowed_mentions=no_pings())
         except discord.HTTPException:
             log.exception("could not update the confirmation message for user %s", self.owner_id)

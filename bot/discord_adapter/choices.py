@@ -6,22 +6,21 @@ Discord's 100-character limit (long titles travel as hash keys, see ``topic_keys
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from discord import app_commands
 
+from bot.core.discord_limits import CHOICE_LIMIT, CHOICES_LIMIT
 from bot.discord_adapter.replies import clip
 from bot.discord_adapter.topic_keys import topic_key
 
 if TYPE_CHECKING:
     from bot.core.engine import TopicIndex
 
-MAX_CHOICES: Final = 25
-CHOICE_LIMIT: Final = 100
 
 
 def topic_choices(index: TopicIndex, current: str, guild_id: int | None) -> list[app_commands.Choice[str]]:
     """Fuzzy matches of ``current`` among the titles and aliases a guild sees ("Title (aka X)")."""
-    pairs = index.autocomplete(current, guild_id=guild_id, limit=MAX_CHOICES)
+    pairs = index.autocomplete(current, guild_id=guild_id, limit=CHOICES_LIMIT)
     return [app_commands.Choice(name=clip(label, CHOICE_LIMIT), value=topic_key(title, CHOICE_LIMIT))
-            for label, title in pairs[:MAX_CHOICES]]
+            for label, title in pairs[:CHOICES_LIMIT]]

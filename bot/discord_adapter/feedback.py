@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import discord
 
+from bot.core.discord_limits import CUSTOM_ID_LIMIT
 from bot.core.usage.records import AskContext
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.topic_keys import resolve_key, topic_key
@@ -27,7 +28,6 @@ FEEDBACK_PREFIX: Final = "topicbot:nwia:"
 FEEDBACK_LABEL: Final = "Not what I asked"
 THANKS: Final = "Thanks \u2014 noted. The moderators will see that this answer missed your question."
 KEY_ROOM: Final = 40
-CUSTOM_ID_LIMIT: Final = 100
 
 
 class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]],

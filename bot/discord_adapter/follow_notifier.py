@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.changes import ChangeEvent
+from bot.core.discord_limits import MESSAGE_LIMIT
 from bot.core.names import name_key
 from bot.core.usage.follow import DueMessage, FollowBatcher, follow_message
-from bot.discord_adapter.replies import CONTENT_LIMIT, no_pings
+from bot.discord_adapter.replies import no_pings
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -79,7 +80,7 @@ class FollowNotifier:
         return sent
 
     async def _post(self, due: DueMessage) -> bool:
-        text = follow_message(due.title, due.diffs, CONTENT_LIMIT)
+        text = follow_message(due.title, due.diffs, MESSAGE_LIMIT)
         if text is None:
             return False
         try:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Final
 
 import discord
 
-from bot.discord_adapter.replies import CONTENT_LIMIT, no_pings
+from bot.core.discord_limits import MESSAGE_LIMIT
+from bot.discord_adapter.replies import no_pings
 
 if TYPE_CHECKING:
     from bot.core.moderation import ChangeResult
@@ -59,12 +60,12 @@ class ModLog:
         channel_id = mod_log_channel_id(guild_settings, self.default_channel_id)
         if channel_id is None or not (written or more):
             return 0
-        texts = [change.mod_log_text(CONTENT_LIMIT) for change in written[:MAX_MESSAGES_PER_BATCH]]
+        texts = [change.mod_log_text(MESSAGE_LIMIT) for change in written[:MAX_MESSAGES_PER_BATCH]]
         rest = [(change.title, change.author.label) for change in written[MAX_MESSAGES_PER_BATCH:]]
         rest.extend(more)
         if rest:
             names = ", ".join(title for title, _ in rest)
-            texts.append(f"\u2026 and {len(rest)} more changes by {rest[0][1]}: {names}"[:CONTENT_LIMIT])
+            texts.append(f"\u2026 and {len(rest)} more changes by {rest[0][1]}: {names}"[:MESSAGE_LIMIT])
         sent = 0
         try:
             channel = await _channel(self.client, channel_id)

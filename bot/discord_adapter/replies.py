@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 from discord.utils import format_dt
 
+from bot.core.discord_limits import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    MESSAGE_LIMIT,
+)
 from bot.core.usage.stale import is_stale
 
 if TYPE_CHECKING:
@@ -21,13 +29,6 @@ if TYPE_CHECKING:
     from bot.core.model import Topic
     from bot.core.rendering import Reply
 
-CONTENT_LIMIT: Final = 2000
-TITLE_LIMIT: Final = 256
-DESCRIPTION_LIMIT: Final = 4096
-FIELD_VALUE_LIMIT: Final = 1024
-FOOTER_LIMIT: Final = 2048
-EMBED_TOTAL_LIMIT: Final = 6000
-MAX_FIELDS: Final = 25
 
 EMBED_COLOUR: Final = discord.Colour(0x3B7DD8)
 ELLIPSIS: Final = "\u2026"
@@ -60,22 +61,19 @@ def freshness_text(topic: Topic) -> str:
             f"research retrieved {format_dt(topic.research_retrieved, 'R')}")
 
 
-def page_count(reply: Reply) -> int:
-    return max(1, len(reply.pages))
-
-
 def answer_embed(answer: Answer, reply: Reply, page: int = 0, *, stale_after: timedelta | None = None) -> discord.Embed:
     """Page ``page`` of ``reply`` as an embed: title, body, freshness field (flagged when stale), page footer."""
     pages = reply.pages or (reply.body,)
     page = min(max(page, 0), len(pages) - 1)
     title = reply.title or (answer.topic.title if answer.topic else None)
     embed = discord.Embed(
-        title=clip(title, TITLE_LIMIT) if title else None,
-        description=clip(pages[page], DESCRIPTION_LIMIT),
+        title=clip(title, EMBED_TITLE_LIMIT) if title else None,
+        description=clip(pages[page], EMBED_DESCRIPTION_LIMIT),
         colour=EMBED_COLOUR,
     )
     if answer.topic is not None:
-        embed.add_field(name="Freshness", value=clip(freshness_text(answer.topic), FIELD_VALUE_LIMIT), inline=False)
+        embed.add_field(name="Freshness", value=clip(freshness_text(answer.topic), EMBED_FIELD_VALUE_LIMIT),
+                        inline=False)
         if stale_after is not None and is_stale(answer.topic, datetime.now(UTC), stale_after):
             embed.add_field(name=STALE_FIELD, value=f"Not updated for over {stale_after.days} days; "
                             "it may be out of date.", inline=False)
@@ -86,14 +84,14 @@ def answer_embed(answer: Answer, reply: Reply, page: int = 0, *, stale_after: ti
 
 def text_embed(title: str | None, text: str) -> discord.Embed:
     """A plain embed for text that is not an answer (explanations, notices)."""
-    embed = discord.Embed(title=clip(title, TITLE_LIMIT) if title else None,
-                          description=clip(text, DESCRIPTION_LIMIT), colour=EMBED_COLOUR)
+    embed = discord.Embed(title=clip(title, EMBED_TITLE_LIMIT) if title else None,
+                          description=clip(text, EMBED_DESCRIPTION_LIMIT), colour=EMBED_COLOUR)
     return fit_embed(embed)
 
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Trim ``embed`` to Discord's 6000-character total by shortening the description, then fields."""
-    while len(embed.fields) > MAX_FIELDS:
+    while len(embed.fields) > EMBED_FIELDS_LIMIT:
         embed.remove_field(-1)
     excess = len(embed) - EMBED_TOTAL_LIMIT
     if excess > 0 and embed.description:
@@ -114,7 +112,7 @@ class OutgoingMessage:
 
     def __post_init__(self) -> None:
         if self.content is not None:
-            self.content = clip(self.content, CONTENT_LIMIT)
+            self.content = clip(self.content, MESSAGE_LIMIT)
 
     def send_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``send_message``, ``followup.send``, ``Message.reply`` and ``channel.send``."""

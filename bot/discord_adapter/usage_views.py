@@ -17,6 +17,7 @@ import discord
 
 from bot.core import editing
 from bot.core.changes import Author
+from bot.core.discord_limits import BUTTON_LABEL_LIMIT, MESSAGE_LIMIT
 from bot.discord_adapter.admin_views import NOT_YOURS, FormHandler, TopicFormModal
 from bot.discord_adapter.moderators import check_moderator
 from bot.discord_adapter.replies import clip, no_pings
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT_SECONDS: Final = 15 * 60
-LABEL_LIMIT: Final = 80
 #: Rows of miss buttons (one row each: alias of the closest topic, create topic); the last row is suggestions.
 MAX_MISS_ROWS: Final = 3
 MAX_SUGGESTION_ROWS: Final = 2
@@ -44,7 +44,7 @@ def _author(interaction: discord.Interaction) -> Author:
 class _ActionButton(discord.ui.Button["MissesView"]):
     def __init__(self, label: str, action: Action, *, row: int,
                  style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
-        super().__init__(label=clip(label, LABEL_LIMIT), style=style, row=row)
+        super().__init__(label=clip(label, BUTTON_LABEL_LIMIT), style=style, row=row)
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -59,7 +59,8 @@ class _ActionButton(discord.ui.Button["MissesView"]):
             return
         if text and not interaction.response.is_done():
             self.disabled = True
-            await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=no_pings())
+            await interaction.response.send_message(clip(text, MESSAGE_LIMIT), ephemeral=True,
+                                                    allowed_mentions=no_pings())
 
 
 class MissesView(discord.ui.View):

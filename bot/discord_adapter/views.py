@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.core.answers import INTENTS
+from bot.core.discord_limits import BUTTON_LABEL_LIMIT, CUSTOM_ID_LIMIT, LINK_URL_LIMIT
 from bot.core.engine import parse_date_range
 from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, clip, no_pings
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_PREFIX: Final = "topicbot:"
-CUSTOM_ID_LIMIT: Final = 100
-LABEL_LIMIT: Final = 80
-LINK_URL_LIMIT: Final = 512
 MAX_LINK_BUTTONS: Final = 5
 MAX_PICK_BUTTONS: Final = 5
 #: Related topics offered under an answer, on their own row (rows: pages 0, links 1, feedback 2).
@@ -49,7 +47,7 @@ _SEE_ALSO_PREFIX: Final = CUSTOM_ID_PREFIX + "see:"
 
 def _link_label(url: str) -> str:
     host = urlsplit(url).hostname or url
-    return clip(host.removeprefix("www."), LABEL_LIMIT)
+    return clip(host.removeprefix("www."), BUTTON_LABEL_LIMIT)
 
 
 def link_buttons(links: tuple[str, ...] | list[str], row: int | None = None) -> list[discord.ui.Button[Any]]:
@@ -73,7 +71,7 @@ class PickTopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     def __init__(self, intent: Intent, key: str, label: str, dates: str | None = None) -> None:
         custom_id = f"{_PICK_PREFIX}{intent}{'|' + dates if dates else ''}:{key}"
-        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label=clip(label, LABEL_LIMIT),
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label=clip(label, BUTTON_LABEL_LIMIT),
                                            custom_id=custom_id))
         self.intent: Intent = intent
         self.key = key
@@ -120,7 +118,7 @@ class SeeAlsoButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t
 
     def __init__(self, key: str, label: str, row: int | None = SEE_ALSO_ROW) -> None:
         super().__init__(discord.ui.Button(style=discord.ButtonStyle.secondary,
-                                           label=clip(SEE_ALSO_LABEL + label, LABEL_LIMIT),
+                                           label=clip(SEE_ALSO_LABEL + label, BUTTON_LABEL_LIMIT),
                                            custom_id=f"{_SEE_ALSO_PREFIX}{key}", row=row))
         self.key = key
 

@@ -9,10 +9,11 @@ import discord
 import pytest
 
 from bot.core.answers import Answer
+from bot.core.discord_limits import CUSTOM_ID_LIMIT
 from bot.core.model import TimelineEvent
 from bot.discord_adapter.replies import OutgoingMessage, answer_embed, no_pings
 from bot.discord_adapter.topic_keys import title_hash
-from bot.discord_adapter.views import CUSTOM_ID_LIMIT, PagedView, PickTopicButton, SeeAlsoButton
+from bot.discord_adapter.views import PagedView, PickTopicButton, SeeAlsoButton
 
 CANDIDATES = ("Waymo", "Tesla Robotaxi", "Robotaxis")
 

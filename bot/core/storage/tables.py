@@ -31,14 +31,12 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.core.model import LIMITS
 from bot.core.names import name_key
 
 GLOBAL_SCOPE: Final = 0
-ALIAS_KINDS: Final = ("derived", "moderator")
-REVISION_ACTIONS: Final = ("add", "edit", "remove", "revert")
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -101,22 +99,6 @@ class TopicRow(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(200), nullable=False)
-
-    attributes: Mapped[list[AttributeRow]] = relationship(
-        lazy="raise", order_by="AttributeRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-    timeline: Mapped[list[TimelineEventRow]] = relationship(
-        lazy="raise", order_by="TimelineEventRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-    background: Mapped[list[BackgroundSectionRow]] = relationship(
-        lazy="raise", order_by="BackgroundSectionRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-    web_results: Mapped[list[WebResultRow]] = relationship(
-        lazy="raise", order_by="WebResultRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-    aliases: Mapped[list[AliasRow]] = relationship(
-        lazy="raise", order_by="AliasRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class AttributeRow(Base):

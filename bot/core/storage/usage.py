@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -220,7 +220,3 @@ class UsageStore:
             query = query.where(FollowRow.guild_id == guild_id)
         async with self._write() as session:
             await session.execute(query.values(title_key=new_key, title=new_title))
-
-    async def ask_count(self) -> int:
-        async with self._read() as session:
-            return int(await session.scalar(select(func.count()).select_from(AskRow)) or 0)

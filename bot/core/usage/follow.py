@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
+from bot.core.discord_limits import MESSAGE_LIMIT
 from bot.core.topic_diff import TopicDiff
 
 #: At most one message per topic and channel in this time.
@@ -59,7 +60,7 @@ def follow_summary(title: str, diffs: Sequence[TopicDiff]) -> list[str]:
     return lines
 
 
-def follow_message(title: str, diffs: Sequence[TopicDiff], limit: int = 2000) -> str | None:
+def follow_message(title: str, diffs: Sequence[TopicDiff], limit: int = MESSAGE_LIMIT) -> str | None:
     """The message for followers of ``title`` (``None`` when the changes change nothing they see)."""
     lines = follow_summary(title, diffs)
     if not lines:

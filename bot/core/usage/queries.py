@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.storage.usage import Follow, UsageStore
 from bot.core.usage.misses import AliasSuggestion, MissGroup, group_misses
-from bot.core.usage.records import AskRecord
 from bot.core.usage.stats import UsageStats, compute_stats
 
 DEFAULT_DAYS = 7
@@ -37,10 +36,6 @@ class UsageQueries:
         """Missed questions of the period grouped by normalised text, most frequent first."""
         records = await self.store.asks(guild_id, self._since(days), misses_only=True)
         return group_misses(records, limit=limit)
-
-    async def miss_records(self, guild_id: int | None, *, days: int = DEFAULT_DAYS) -> list[AskRecord]:
-        """Every missed ask of the period, oldest first."""
-        return await self.store.asks(guild_id, self._since(days), misses_only=True)
 
     async def suggestions(self, guild_id: int | None) -> list[AliasSuggestion]:
         """Pending alias suggestions, most often seen first."""

@@ -23,6 +23,7 @@ from discord.utils import format_dt
 
 from bot.core import editing
 from bot.core.changes import Author, ChangeEvent
+from bot.core.discord_limits import MESSAGE_LIMIT
 from bot.core.errors import EditError, StaleVersionError, TopicbotError, TopicNotFoundError
 from bot.core.model import LIMITS
 from bot.core.moderation import RECORD_SUFFIX
@@ -43,7 +44,7 @@ from bot.discord_adapter.cogs.usage_admin import UsageAdminCommands
 from bot.discord_adapter.error_messages import user_message
 from bot.discord_adapter.mod_log import MAX_MESSAGES_PER_BATCH, ModLog
 from bot.discord_adapter.moderators import check_manager, check_moderator
-from bot.discord_adapter.replies import CONTENT_LIMIT, clip, no_pings
+from bot.discord_adapter.replies import clip, no_pings
 from bot.discord_adapter.topic_keys import resolve_key
 
 if TYPE_CHECKING:
@@ -117,9 +118,9 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
         if file is not None:
             kwargs["file"] = file
         if interaction.response.is_done():
-            await interaction.followup.send(clip(text, CONTENT_LIMIT), wait=True, **kwargs)
+            await interaction.followup.send(clip(text, MESSAGE_LIMIT), wait=True, **kwargs)
         else:
-            await interaction.response.send_message(clip(text, CONTENT_LIMIT), **kwargs)
+            await interaction.response.send_message(clip(text, MESSAGE_LIMIT), **kwargs)
 
     async def post_to_mod_log(self, events: Sequence[ChangeEvent], /) -> None:
         """Change-feed subscriber: post the guild changes this process claims to their mod logs.
@@ -147,7 +148,7 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
 
     async def applied(self, interaction: discord.Interaction, result: ChangeResult, note: str = "") -> None:
         """Tell the moderator what changed (headline and diff); the mod log hears of it from the feed."""
-        room = CONTENT_LIMIT - len(note) - 1
+        room = MESSAGE_LIMIT - len(note) - 1
         await self.reply(interaction, f"{result.mod_log_text(room)}\n{note}".rstrip())
 
     async def refuse_stale(self, interaction: discord.Interaction, error: StaleVersionError) -> None:
@@ -161,7 +162,7 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
             log.warning("no diff for the stale edit of %r", error.title, exc_info=True)
         else:
             heading = "\n**What changed since you opened it:**\n"
-            text += heading + format_diff(diff, max(0, CONTENT_LIMIT - len(text) - len(heading)))
+            text += heading + format_diff(diff, max(0, MESSAGE_LIMIT - len(text) - len(heading)))
         await self.reply(interaction, text)
 
     async def change(self, interaction: discord.Interaction, topic: str, change: Change) -> None:
@@ -358,7 +359,7 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
         except TopicNotFoundError:  # as in history: fall back to the shared topic
             found = await self.editor.diff(title, from_version, to_version)
         heading = f"**{title}**, version {from_version} \u2192 {to_version}:\n"
-        await self.reply(interaction, heading + format_diff(found, CONTENT_LIMIT - len(heading)))
+        await self.reply(interaction, heading + format_diff(found, MESSAGE_LIMIT - len(heading)))
 
     # --- import and export ------------------------------------------------------------------
 
@@ -383,7 +384,7 @@ class TopicAdminCog(UsageAdminCommands, commands.GroupCog, group_name="topic-adm
                     f"{len(preview.summary.unchanged)} unchanged.")
 
         heading = "**Import preview**: nothing is stored until you confirm.\n```\n"
-        body = preview.text(CONTENT_LIMIT - len(heading) - 4).replace("```", "'''")
+        body = preview.text(MESSAGE_LIMIT - len(heading) - 4).replace("```", "'''")
         await self.reply(interaction, f"{heading}{body}\n```",
                          view=ConfirmView(interaction.user.id, confirmed, confirm_label="Import"))
 

@@ -15,9 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Answer
+from bot.core.discord_limits import CHOICE_LIMIT, CHOICES_LIMIT
 from bot.core.engine import format_explanation, parse_date_range
 from bot.core.errors import TopicbotError
-from bot.discord_adapter.choices import CHOICE_LIMIT, MAX_CHOICES, topic_choices
+from bot.discord_adapter.choices import topic_choices
 from bot.discord_adapter.cogs.follows import FollowCommands
 from bot.discord_adapter.replies import clip, no_pings, text_embed
 from bot.discord_adapter.topic_keys import resolve_key
@@ -119,7 +120,7 @@ class TopicsCog(FollowCommands, commands.GroupCog, group_name="topic", group_des
         wanted = current.casefold().strip()
         matching = [name for name in names if wanted in name.casefold()]
         return [app_commands.Choice(name=clip(name, CHOICE_LIMIT), value=name[:CHOICE_LIMIT])
-                for name in matching[:MAX_CHOICES]]
+                for name in matching[:CHOICES_LIMIT]]
 
 
 async def setup(bot: TopicBot) -> None:

@@ -15,10 +15,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.discord_limits import EMBED_FIELD_VALUE_LIMIT, MESSAGE_LIMIT
 from bot.core.usage.stale import stale_topics
 from bot.core.usage.stats import UsageStats, bar_lines
 from bot.discord_adapter.admin_views import ConfirmView, FormHandler
-from bot.discord_adapter.replies import EMBED_COLOUR, FIELD_VALUE_LIMIT, clip, fit_embed, no_pings
+from bot.discord_adapter.replies import EMBED_COLOUR, clip, fit_embed, no_pings
 from bot.discord_adapter.usage_views import MissesView
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _guild(interaction: discord.Interaction) -> int:
 
 
 def _chart(rows: list[str]) -> str:
-    return clip("```\n" + "\n".join(rows) + "\n```", FIELD_VALUE_LIMIT) if rows else "(none)"
+    return clip("```\n" + "\n".join(rows) + "\n```", EMBED_FIELD_VALUE_LIMIT) if rows else "(none)"
 
 
 def stats_embed(stats: UsageStats, days: int) -> discord.Embed:
@@ -86,7 +87,7 @@ class UsageAdminCommands(commands.Cog):
         if services.recorder is None:
             lines.append(NO_LOG)
         view = MissesView(services, interaction.user.id, guild_id, groups, suggestions, self.submit_add)
-        await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
+        await interaction.response.send_message(clip("\n".join(lines), MESSAGE_LIMIT), ephemeral=True,
                                                 view=view if view.children else discord.utils.MISSING,
                                                 allowed_mentions=no_pings())
 
@@ -111,7 +112,7 @@ class UsageAdminCommands(commands.Cog):
             if len(found) > MAX_STALE:
                 lines.append(f"\u2026 and {len(found) - MAX_STALE} more")
             text = "\n".join(lines)
-        await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=no_pings())
+        await interaction.response.send_message(clip(text, MESSAGE_LIMIT), ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="purge-log", description="Delete this server's usage log (misses, stats, suggestions)")
     async def purge_log(self, interaction: discord.Interaction) -> None:
