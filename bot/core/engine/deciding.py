@@ -7,7 +7,7 @@ Every acceptance rule and threshold of the engine lives here, and nowhere else. 
 3. "X vs Y" / "X or Y" naming two different topics: a ``Choice`` between them.
 4. The best topic is picked when its score reaches ``ACCEPT_SCORE`` or, for a topic the question
    names in full, when it explains enough of the question once everyday filler around the name is
-   discounted by its frequency in English (``TopicScore.named_among_filler``: "sorry if this was
+   discounted by its frequency in English (``NAMED_MIN_COVERAGE``: "sorry if this was
    asked already, how does starlink work" is Starlink, "tesla coil" is not Tesla), or when several
    features agree (``_supported``), or when the rest of a question naming the topic asks for one of
    its attributes. Below that: the meaning, when the semantic signal is on; then topics resting alike
@@ -52,6 +52,9 @@ ACCEPT_SCORE = 33.0
 SUPPORTED_SCORE = 25.0
 SUPPORTED_WORDS = 2
 SUPPORTED_LEAD = 0.7
+#: Share of the question a topic named in full must explain once everyday filler around the name is
+#: discounted (lower: chattier questions naming a topic are answered, but "tesla coil" is Tesla).
+NAMED_MIN_COVERAGE = 0.35
 #: Runner-up scores at or above this fraction of the best are real alternatives (lower: more choices).
 MARGIN = 0.85
 #: How much more of the question an unnamed topic must explain to rival a topic named in it.
@@ -359,7 +362,7 @@ def _a_remark(query: Query) -> bool:
 def _accepted(score: TopicScore) -> bool:
     if score.lone_common_word:  # "what a day": one ordinary word the record happens to use
         return False
-    return score.score >= ACCEPT_SCORE or score.named_among_filler
+    return score.score >= ACCEPT_SCORE or (score.named and score.named_coverage >= NAMED_MIN_COVERAGE)
 
 
 def _supported(ranking: list[TopicScore]) -> bool:

@@ -17,8 +17,6 @@ from bot.core.engine.topic_documents import FIELD_WEIGHTS, DocumentView, NameWor
 
 #: Evidence of one word of a longer name, before adding the share of the name the question covers.
 PARTIAL_NAME_BASE: Final = 0.6
-#: Share of the question a topic named in full must explain (the rest is not about it: "tesla coil").
-NAMED_MIN_COVERAGE: Final = 0.35
 #: Longest unknown word checked for being a slip of a chatter word.
 CHATTER_TYPO_MAX_LEN: Final = 6
 CHATTER_WORDS: Final = FUNCTION_WORDS | INTENT_WORDS
@@ -72,11 +70,6 @@ class TopicScore:
     def names_less_than(self, other: TopicScore) -> bool:
         """Both are named and this name is part of the other's ("Robotaxis" in "Tesla Robotaxi")."""
         return self.named and other.named and self.name_words < other.name_words
-
-    @property
-    def named_among_filler(self) -> bool:
-        """The question names this topic in full and the rest is mostly everyday filler."""
-        return self.named and self.named_coverage >= NAMED_MIN_COVERAGE
 
     @property
     def named(self) -> bool:
