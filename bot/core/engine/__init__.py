@@ -6,7 +6,8 @@ The pipeline (``answering.Answerer``):
   list filter, "X vs Y" parts); word lists it relies on come from ``words/`` via ``lexicon``.
 * ``ranking``: **rank** a ``Query`` into a ``Ranking`` of candidate topics with their ``TopicScore``.
 * ``deciding``: **decide** the ``Outcome`` (``outcomes``: pick, choice, listing, miss, chatter); every
-  acceptance rule and threshold is there.
+  acceptance rule and threshold is there. ``learned_deciding`` is the same step learned from data
+  (``features``, ``decision_model``, weights in ``decisions/``), opt-in with ``decisions = "learned"``.
 * ``answering``: build the ``Answer`` front ends render; ``explaining`` its debug view.
 
 The index and its scoring:
@@ -24,23 +25,35 @@ The index and its scoring:
 The rest of the bot imports only the names below.
 """
 
-from bot.core.engine.answering import Answerer, MeaningSearch, answer_to_json, is_filtered_list
-from bot.core.engine.deciding import MeaningCalibration
+from bot.core.engine.answering import (
+    Answerer,
+    DecisionStep,
+    MeaningSearch,
+    answer_to_json,
+    decider_for,
+    is_filtered_list,
+)
+from bot.core.engine.deciding import MeaningCalibration, RuleDecider
 from bot.core.engine.explaining import format_explanation
 from bot.core.engine.index import TopicIndex
+from bot.core.engine.learned_deciding import LearnedDecider
 from bot.core.engine.params import MatchParams
 from bot.core.engine.reading import Query, parse_date_range, read
 from bot.core.engine.snapshot import StoreMark, load_snapshot, save_snapshot
 
 __all__ = [
     "Answerer",
+    "DecisionStep",
+    "LearnedDecider",
     "MatchParams",
     "MeaningCalibration",
     "MeaningSearch",
     "Query",
+    "RuleDecider",
     "StoreMark",
     "TopicIndex",
     "answer_to_json",
+    "decider_for",
     "format_explanation",
     "is_filtered_list",
     "load_snapshot",

@@ -17,11 +17,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.core.answers import Answer, DateRange, Explanation, Intent
-from bot.core.engine.deciding import SUGGESTIONS, MeaningCalibration, decide
+from bot.core.engine.deciding import SUGGESTIONS, RuleDecider
+from bot.core.engine.features import Meaning
 from bot.core.engine.index import TopicIndex
+from bot.core.engine.learned_deciding import shipped_decider
 from bot.core.engine.outcomes import Chatter, Choice, Listing, Miss, Outcome, Pick
-from bot.core.engine.ranking import rank
+from bot.core.engine.ranking import Ranking, rank
 from bot.core.engine.reading import Query, read
 from bot.core.engine.related import RelatedTopics
 from bot.core.engine.timelines import timeline_events
@@ -32,23 +37,39 @@ log = logging.getLogger(__name__)
 
 
 class MeaningSearch(Protocol):
-    """The optional semantic signal (``bot.core.semantic.SemanticIndex``): topics by meaning."""
+    """The optional semantic signal (``bot.core.semantic.SemanticIndex``): topics and texts by meaning."""
 
     def search(self, text: str, k: int = 5, allowed: Callable[[tuple[int | None, str]], bool] | None = None
                ) -> list[tuple[tuple[int | None, str], float]]: ...
 
+    def embed_text(self, text: str) -> npt.NDArray[np.float32]: ...
+
     def attribute_by_meaning(self, question: str, attribute_names: Sequence[str],
                              min_cosine: float = 0.0) -> tuple[str, float] | None: ...
 
+    def vector(self, title: str, guild_id: int | None = None) -> npt.NDArray[np.float32] | None: ...
 
-class _QuestionMeaning:
-    """The semantic signal bound to one question and guild (``deciding.MeaningSignal``)."""
+
+class QuestionMeaning:
+    """The semantic signal bound to one question and guild (the ``MeaningSignal`` of both decision
+    steps); the question is embedded when a step first asks."""
 
     def __init__(self, meaning: MeaningSearch, index: TopicIndex, query: Query, guild_id: int | None) -> None:
         self._meaning = meaning
         self._index = index
         self._query = query
         self._guild_id = guild_id
+        self._vector: npt.NDArray[np.float32] | None = None
+
+    @property
+    def _question(self) -> npt.NDArray[np.float32]:
+        if self._vector is None:
+            self._vector = self._meaning.embed_text(self._query.text)
+        return self._vector
+
+    def attribute(self, topic: Topic, min_cosine: float) -> Attribute | None:
+        hit = self._meaning.attribute_by_meaning(self._query.text, [a.name for a in topic.attributes], min_cosine)
+        return None if hit is None else topic.attribute(hit[0])
 
     def topics(self, k: int) -> list[tuple[Topic, float]]:
         guild_id = self._guild_id
@@ -66,19 +87,50 @@ class _QuestionMeaning:
         hits = self._meaning.search(self._query.text, k=k, allowed=visible)
         return [(found[folded], cosine) for (_, folded), cosine in hits if folded in found]
 
-    def attribute(self, topic: Topic, min_cosine: float) -> Attribute | None:
-        hit = self._meaning.attribute_by_meaning(self._query.text, [a.name for a in topic.attributes], min_cosine)
-        return None if hit is None else topic.attribute(hit[0])
+    def _cosine(self, text: str) -> float:
+        return float(self._meaning.embed_text(text) @ self._question) if text.strip() else 0.0
+
+    def closeness(self, topic: Topic) -> Meaning:
+        vector = self._meaning.vector(topic.title, self._guild_id)
+        if vector is None:
+            vector = self._meaning.vector(topic.title)
+        whole = float(vector @ self._question) if vector is not None else 0.0
+        parts = [self._cosine(f"{a.name}: {a.value}") for a in topic.attributes]
+        parts += [self._cosine(e.text) for e in topic.timeline]
+        return Meaning(whole, self._cosine(topic.title), max(parts, default=0.0))
+
+    def attribute_cosines(self, topic: Topic) -> list[tuple[float, float]]:
+        return [(self._cosine(f"{a.name}: {a.value}"), self._cosine(a.name)) for a in topic.attributes]
+
+    def intent_cosines(self, topic: Topic) -> tuple[float, float, float]:
+        lines = [self._cosine(f"{a.name}: {a.value}") for a in topic.attributes]
+        events = [self._cosine(e.text) for e in topic.timeline]
+        return max(lines, default=0.0), max(events, default=0.0), self._cosine(topic.summary)
+
+
+class DecisionStep(Protocol):
+    """The engine's third step: ``deciding.RuleDecider`` (default) or ``learned_deciding.LearnedDecider``."""
+
+    def decide(self, ranking: Ranking, meaning: QuestionMeaning | None = None) -> Outcome: ...
+
+
+def decider_for(name: str) -> DecisionStep:
+    """The decision step named in the settings (``[topicbot] decisions``): "rules" or "learned"."""
+    if name == "learned":
+        return shipped_decider()
+    if name == "rules":
+        return RuleDecider()
+    raise ValueError(f"decisions must be 'rules' or 'learned', got {name!r}")
 
 
 class Answerer:
     """Answers questions from a ``TopicIndex`` (and, when given, a ``MeaningSearch``)."""
 
     def __init__(self, index: TopicIndex, meaning: MeaningSearch | None = None,
-                 calibration: MeaningCalibration | None = None) -> None:
+                 decider: DecisionStep | None = None) -> None:
         self.index = index
         self.meaning = meaning
-        self.calibration = calibration if calibration is not None else MeaningCalibration()
+        self.decider = decider if decider is not None else RuleDecider()
         self.related = RelatedTopics(index, meaning)
 
     # --- the free-text path ----------------------------------------------------------------------
@@ -95,8 +147,10 @@ class Answerer:
 
     def outcome(self, query: Query, guild_id: int | None = None) -> Outcome:
         """Rank ``query`` and decide (the engine's second and third steps)."""
-        meaning = None if self.meaning is None else _QuestionMeaning(self.meaning, self.index, query, guild_id)
-        return decide(rank(self.index, query, guild_id), meaning, self.calibration)
+        meaning = None
+        if self.meaning is not None and not query.is_empty and query.intent_cue != "list":
+            meaning = QuestionMeaning(self.meaning, self.index, query, guild_id)
+        return self.decider.decide(rank(self.index, query, guild_id), meaning)
 
     def with_related(self, answer: Answer, guild_id: int | None = None) -> Answer:
         """``answer`` with the topics related to its topic ("see also"), when it has one."""

@@ -89,6 +89,49 @@ def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMat
     return _match_by_value(content, topic)
 
 
+@dataclass(frozen=True)
+class AttributeEvidence:
+    """What a question's words say for one attribute: ``direct`` mass of words naming it, ``cue``
+    mass of words pointing at its name (``words/attribute_cues.toml``), ``value`` share of the
+    question's distinctive words found in its value."""
+
+    attribute: Attribute
+    direct: float
+    cue: float
+    value: float
+
+
+def attribute_evidence(question_words: Sequence[str], topic: Topic) -> list[AttributeEvidence]:
+    """The evidence for each attribute of ``topic`` (in order), the topic's own name words left out."""
+    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
+    name_stems = {stem(w) for w in name_words}
+    q_words = [w for w in question_words
+               if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
+    content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    askable = {w for w in q_words if w not in FUNCTION_WORDS}
+    general = set(stems(f"{topic.title} {topic.description} {topic.summary}"))
+    wanted = {stem(w) for w in content} - general
+    found: list[AttributeEvidence] = []
+    for attribute in topic.attributes:
+        attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
+        direct = cue = 0.0
+        for word in q_words:
+            best_direct = best_cue = 0.0
+            for name_word in attr_words:
+                factor = GENERIC_FACTOR if name_word in GENERIC_NAME_WORDS else 1.0
+                if word in askable and _word_matches(word, name_word):
+                    best_direct = max(best_direct, DIRECT_WEIGHT * factor)
+                elif stem(name_word) in _cue_stems(word):
+                    best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
+            if best_direct:
+                direct += best_direct
+            else:
+                cue += best_cue
+        value = len(wanted & set(stems(attribute.value))) / len(wanted) if wanted else 0.0
+        found.append(AttributeEvidence(attribute, direct, cue, value))
+    return found
+
+
 @lru_cache(maxsize=512)
 def _cue_stems(word: str) -> frozenset[str]:
     return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(stem(word), ()))

@@ -25,7 +25,8 @@ Every acceptance rule and threshold of the engine lives here, and nowhere else. 
    describes GLP-1 drugs; "mounjaro side effects" asks for one attribute).
 
 ``decide`` reads only data: the ``Ranking`` (with its ``Query``) and, when the semantic signal is on,
-a ``MeaningSignal`` that it asks only when the words fell short.
+a ``MeaningSignal`` that it asks only when the words fell short. ``learned_deciding`` is the same
+step with decisions learned from data (``[topicbot] decisions = "learned"``); see its docstring.
 """
 
 from __future__ import annotations
@@ -107,6 +108,16 @@ class MeaningSignal(Protocol):
     def attribute(self, topic: Topic, min_cosine: float) -> Attribute | None:
         """The attribute of ``topic`` closest in meaning to the question, from ``min_cosine``."""
         ...
+
+
+@dataclass(frozen=True)
+class RuleDecider:
+    """``decide`` with its meaning calibration: the decision step ``Answerer`` uses by default."""
+
+    calibration: MeaningCalibration = MeaningCalibration()
+
+    def decide(self, ranking: Ranking, meaning: MeaningSignal | None = None) -> Outcome:
+        return decide(ranking, meaning, self.calibration)
 
 
 def decide(ranking: Ranking, meaning: MeaningSignal | None = None,

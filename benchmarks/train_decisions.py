@@ -1,0 +1,378 @@
+"""Fit the answer engine's decisions from the project's own data: ``python -m benchmarks.train_decisions``.
+
+Reads the project's records (``tests/data/records``), its tuning questions
+(``tests/data/questions.jsonl``, ``questions.fresh.jsonl``), the hand-written training questions and
+chat lines under ``benchmarks/data/decisions/``, and questions generated from the records
+(``benchmarks.generate_decision_questions``, seeded). The held-out files (``questions.heldout.jsonl``,
+``questions.blind.jsonl``) are never read. For every question it computes the engine's own features
+(``bot.core.engine.features``) and fits three L2-regularised logistic models by Newton's method in
+numpy (deterministic; no training library): topic, intent (one against the rest, read as a
+softmax) and attribute. Figures are cross-validated by topic: the folds split the topics, so a
+question is always judged by a model that never saw a question about its topic (chat lines are
+spread over the folds). The answer threshold is the lowest one at which at most ``--chat-budget`` of
+the chat lines (``chat.train.txt``; near-misses train the model but do not set the budget) get an
+answer out of fold; the precision/recall curve is printed around it.
+
+Writes ``bot/core/engine/decisions/decisions.json`` (with the semantic features, bundled model) and
+``decisions-lexical.json`` (without), or to ``--out DIR``. ``tests/unit/test_decision_weights.py``
+checks that the shipped files are what this command writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from benchmarks.generate_decision_questions import generate
+from bot.core.engine import TopicIndex, read
+from bot.core.engine.answering import QuestionMeaning
+from bot.core.engine.attributes import attribute_evidence
+from bot.core.engine.decision_model import WEIGHTS, DecisionModel, Logistic, Thresholds
+from bot.core.engine.features import (
+    ATTRIBUTE_FEATURES,
+    CANDIDATE_FEATURES,
+    CHOICE_FEATURES,
+    INTENT_FEATURES,
+    INTENTS,
+    attribute_features,
+    choice_features,
+    query_features,
+)
+from bot.core.engine.learned_deciding import (
+    LearnedMeaningSignal,
+    best_attribute,
+    candidate_rows,
+    candidates_of,
+    intent_row,
+    own_words,
+)
+from bot.core.engine.ranking import rank
+from bot.core.model import Topic
+from bot.core.record_format import parse_record
+
+Matrix = npt.NDArray[np.float64]
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+OWN = ROOT / "benchmarks" / "data" / "decisions"
+TUNING = (DATA / "questions.jsonl", DATA / "questions.fresh.jsonl", OWN / "questions.train.jsonl")
+CHAT = OWN / "chat.train.txt"
+SEED = 20
+FOLDS = 5
+L2 = 1.0
+
+
+@dataclass
+class Rows:
+    x: list[list[float]] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+    group: list[int] = field(default_factory=list)  # fold of each row
+    question: list[int] = field(default_factory=list)  # index of the question each row belongs to
+
+    def add(self, x: list[float], y: float, group: int, question: int) -> None:
+        self.x.append(x)
+        self.y.append(y)
+        self.group.append(group)
+        self.question.append(question)
+
+    def arrays(self) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return (np.array(self.x, dtype=np.float64), np.array(self.y, dtype=np.float64),
+                np.array(self.group, dtype=np.int64), np.array(self.question, dtype=np.int64))
+
+
+def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50) -> Logistic:
+    """L2-regularised logistic regression by Newton's method on standardised features; column 0 is
+    the bias (every feature list starts with it) and is not penalised."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    constant = scale < 1e-9
+    mean[constant] = 0.0
+    scale[constant] = 1.0
+    mean[0], scale[0] = 0.0, 1.0
+    z = (x - mean) / scale
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    w = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty * w
+        hessian = (z * (p * (1.0 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return Logistic((), mean, scale, w)
+
+
+def named(model: Logistic, features: tuple[str, ...]) -> Logistic:
+    return Logistic(features, model.mean, model.scale, model.weights)
+
+
+def labels(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def training_questions(topics: Sequence[Topic]) -> list[dict[str, Any]]:
+    rng = random.Random(SEED)
+    found = [label for path in TUNING if path.exists() for label in labels(path)]
+    found += [row for topic in topics for row in generate(topic, rng)]
+    found += [{"q": line.strip(), "topic": None, "intent": "none", "attribute": None, "style": "chat"}
+              for line in CHAT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return found
+
+
+def wanted_titles(label: dict[str, Any]) -> set[str]:
+    named_titles = {label["topic"], *label.get("alt", [])}
+    if label.get("style") == "ambiguous":
+        named_titles |= set(label.get("candidates") or [])
+    return {t for t in named_titles if t}
+
+
+@dataclass
+class Features:
+    topic: Rows
+    attribute: Rows
+    intent_inputs: list[tuple[int, int, Any]]  # (question, fold, (query, topic, named)) for the intent model
+    pair_inputs: dict[int, tuple[list[float], list[Any]]]  # question -> (its query features, candidate scores)
+    questions: list[dict[str, Any]]
+    folds: list[int]
+
+
+def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any) -> Features:  # noqa: ANN401
+    titles = sorted({q["topic"] for q in questions if q.get("topic")})
+    fold_of_topic = {title: i % FOLDS for i, title in enumerate(titles)}
+    rng = random.Random(SEED)
+    topic_rows, attribute_rows = Rows(), Rows()
+    intent_inputs: list[tuple[int, int, Any]] = []
+    pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
+    folds: list[int] = []
+    for n, label in enumerate(questions):
+        fold = fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS))
+        folds.append(fold)
+        query = read(label["q"])
+        if query.intent_cue == "list" or query.is_empty or label["intent"] == "list":
+            continue
+        meaning: LearnedMeaningSignal | None = meaning_of(query)
+        ranking = rank(index, query, None)
+        candidates = candidates_of(ranking, meaning)
+        wanted = wanted_titles(label)
+        for row, candidate in zip(candidate_rows(query, candidates, meaning), candidates, strict=True):
+            topic_rows.add(row, float(candidate.topic.title in wanted), fold, n)
+        pair_inputs[n] = (query_features(query), [c.score for c in candidates])
+        topic = index.get(label["topic"]) if label.get("topic") else None
+        if topic is None or label["intent"] not in INTENTS:
+            continue
+        if label["intent"] == "attribute" and label.get("attribute") and topic.attributes:
+            evidence = attribute_evidence(query.words, topic)
+            cosines = None if meaning is None else meaning.attribute_cosines(topic)
+            for i, item in enumerate(evidence):
+                attribute_rows.add(attribute_features(evidence, i, cosines),
+                                   float(item.attribute.name == label["attribute"]), fold, n)
+        score = next((c.score for c in candidates if c.topic.title == topic.title and c.score is not None), None)
+        intent_inputs.append((n, fold, (query, topic, bool(score and score.named), meaning)))
+    return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds)
+
+
+def intent_matrix(features: Features, attribute_model: DecisionModel) -> tuple[Matrix, Matrix, npt.NDArray[np.int64]]:
+    x, y, groups = [], [], []
+    for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
+        asked = query.without_words(own_words(topic))
+        attribute, chance = best_attribute(query, topic, meaning, attribute_model)
+        x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
+        y.append(INTENTS.index(features.questions[n]["intent"]))
+        groups.append(fold)
+    return np.array(x), np.array(y), np.array(groups)
+
+
+def fit_intents(x: Matrix, y: Matrix) -> Logistic:
+    models = [fit(x, (y == k).astype(np.float64)) for k in range(len(INTENTS))]
+    return Logistic(INTENT_FEATURES, models[0].mean, models[0].scale, np.vstack([m.weights for m in models]))
+
+
+def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> DecisionModel:
+    """A model holding only a fitted attribute model (for the intent features)."""
+    blank = Logistic(CANDIDATE_FEATURES, np.zeros(len(CANDIDATE_FEATURES)), np.ones(len(CANDIDATE_FEATURES)),
+                     np.zeros(len(CANDIDATE_FEATURES)))
+    intents = Logistic(INTENT_FEATURES, np.zeros(len(INTENT_FEATURES)), np.ones(len(INTENT_FEATURES)),
+                       np.zeros((len(INTENTS), len(INTENT_FEATURES))))
+    choice = Logistic(CHOICE_FEATURES, np.zeros(len(CHOICE_FEATURES)), np.ones(len(CHOICE_FEATURES)),
+                      np.zeros(len(CHOICE_FEATURES)))
+    return DecisionModel(blank, choice, intents, attribute, thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
+
+
+def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64]) -> Matrix:
+    predicted = np.zeros(len(y))
+    for fold in range(FOLDS):
+        held = groups == fold
+        if held.any() and (~held).any():
+            predicted[held] = fit(x[~held], y[~held]).probabilities(x[held])
+    return predicted
+
+
+def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
+    topics = [parse_record(p.read_text(encoding="utf-8")) for p in sorted((DATA / "records").glob("*.txt"))]
+    index = TopicIndex((t, None) for t in topics)
+    questions = training_questions(topics)
+    meaning_of = _meaning(index, topics) if meaning else (lambda query: None)
+    features = extract(index, questions, meaning_of)
+    tx, ty, tgroups, tquestion = features.topic.arrays()
+    ax, ay, agroups, _ = features.attribute.arrays()
+
+    attribute = named(fit(ax, ay), ATTRIBUTE_FEATURES)
+    topic_oof = out_of_fold(tx, ty, tgroups)
+    per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
+    answer = _answer_threshold(per_question, questions, chat_budget)
+    cx, cy, cgroups, members = _pairs(features, tx, topic_oof, tquestion)
+    choice_model = named(fit(cx, cy), CHOICE_FEATURES)
+    choice_oof = out_of_fold(cx, cy, cgroups)
+    choice, member = _choice_thresholds(choice_oof, cy, members)
+    attribute_oof = out_of_fold(ax, ay, agroups)
+    ix, iy, igroups = intent_matrix(features, provisional(attribute))
+    intent_oof = np.zeros((len(iy), len(INTENTS)))
+    for fold in range(FOLDS):
+        held = igroups == fold
+        if held.any():
+            model = fit_intents(ix[~held], iy[~held])
+            intent_oof[held] = [model.softmax(row) for row in ix[held]]
+    attribute_threshold = _attribute_threshold(intent_oof, iy, ix)
+    thresholds = Thresholds(answer, choice, member, attribute_threshold)
+    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, fit_intents(ix, iy), attribute,
+                          thresholds, meaning)
+    if report:
+        _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
+                features.attribute.question)
+    return final
+
+
+def _meaning(index: TopicIndex, topics: Sequence[Topic]) -> Any:  # noqa: ANN401
+    from bot.core.semantic import MemoryVectorCache, SemanticIndex, load_embedder
+
+    semantic = SemanticIndex(load_embedder("bundled"), MemoryVectorCache())
+    semantic.upsert_many((t, None) for t in topics)
+    return lambda query: QuestionMeaning(semantic, index, query, None)
+
+
+def _best_per_question(p: Matrix, y: Matrix, question: npt.NDArray[np.int64], count: int
+                       ) -> list[tuple[float, bool]]:
+    """Per question: the highest out-of-fold probability and whether that candidate is right."""
+    best: list[tuple[float, bool]] = [(0.0, False)] * count
+    for chance, right, n in zip(p, y, question, strict=True):
+        if chance > best[n][0]:
+            best[n] = (float(chance), bool(right))
+    return best
+
+
+def _answer_threshold(best: list[tuple[float, bool]], questions: list[dict[str, Any]], budget: float) -> float:
+    chat = sorted((c for (c, _), q in zip(best, questions, strict=True) if q.get("style") == "chat"), reverse=True)
+    allowed = int(budget * len(chat))
+    return float(min(0.99, chat[allowed] + 1e-6)) if len(chat) > allowed else 0.5
+
+
+def _pairs(features: Features, x: Matrix, chances: Matrix, question: npt.NDArray[np.int64]
+           ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], list[list[tuple[float, bool]]]]:
+    """The choice model's rows (one per question with two candidates or more, from out-of-fold topic
+    probabilities), its labels (the question is ambiguous) and, per row, each candidate's
+    probability and whether it is one of the labelled candidates."""
+    rows_of: dict[int, list[int]] = {}
+    for i, n in enumerate(question):
+        rows_of.setdefault(int(n), []).append(i)
+    cx, cy, groups, members = [], [], [], []
+    for n, (asked, scores) in features.pair_inputs.items():
+        label = features.questions[n]
+        rows = rows_of.get(n, [])
+        if len(rows) < 2 or label["intent"] == "none":
+            continue
+        order = sorted(range(len(rows)), key=lambda k: (-chances[rows[k]], k))
+        ranked = [rows[k] for k in order]
+        cx.append(choice_features(asked, [list(x[i]) for i in ranked], [scores[k] for k in order],
+                                  [float(chances[i]) for i in ranked]))
+        cy.append(float(label.get("style") == "ambiguous"))
+        groups.append(features.folds[n])
+        wanted = wanted_titles(label)
+        members.append([(float(chances[i]), (scores[k].title if scores[k] else "") in wanted)
+                        for i, k in zip(ranked, order, strict=True)])
+    return np.array(cx), np.array(cy), np.array(groups), members
+
+
+def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]]
+                       ) -> tuple[float, float]:
+    """The choice model's threshold and the topic probability a member of a choice needs: the pair
+    that gets most questions right out of fold (a choice on an ambiguous question offering two
+    labelled candidates or more, no choice on the others)."""
+    best, best_right = (0.5, 0.1), -1
+    for t in np.arange(0.2, 0.95, 0.05):
+        for m in (0.02, 0.05, 0.1, 0.2, 0.3):
+            right = 0
+            for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
+                chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
+                right += (chosen and sum(p >= m and ok for p, ok in offered) >= 2) if is_ambiguous else not chosen
+            if right > best_right:
+                best, best_right = (round(float(t), 2), m), right
+    return best
+
+
+def _attribute_threshold(intent_oof: Matrix, intent: Matrix, x: Matrix) -> float:
+    """The attribute probability from which an attribute answer beats the summary, out of fold."""
+    column = INTENT_FEATURES.index("attr_probability")
+    best_t, best_right = 0.0, -1
+    for t in np.arange(0.0, 0.9, 0.05):
+        predicted = intent_oof.argmax(axis=1)
+        demoted = np.where((predicted == INTENTS.index("attribute")) & (x[:, column] < t), INTENTS.index("summary"),
+                           predicted)
+        right = int((demoted == intent).sum())
+        if right > best_right:
+            best_t, best_right = round(float(t), 2), right
+    return best_t
+
+
+def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[float, bool]], answer: float,
+            budget: float, intent_oof: Matrix, iy: Matrix, attribute_oof: Matrix, ay: Matrix,
+            attribute_question: list[int]) -> None:
+    name = "with meaning" if meaning else "lexical"
+    chat = [c for (c, _), q in zip(best, questions, strict=True) if q.get("style") == "chat"]
+    answerable = [(c, ok) for (c, ok), q in zip(best, questions, strict=True) if q.get("topic")]
+    print(f"== {name}: {len(questions)} questions ({len(answerable)} about a topic, {len(chat)} chat lines)")
+    print(f"answer threshold {answer:.3f} (chat budget {budget:.1%}); cross-validated by topic, {FOLDS} folds")
+    print("threshold  precision  recall  chat answered")
+    for t in sorted({round(x, 2) for x in np.arange(0.1, 0.95, 0.1)} | {round(answer, 3)}):
+        given = [ok for c, ok in answerable if c >= t]
+        precision = sum(given) / len(given) if given else 0.0
+        recall = sum(given) / len(answerable) if answerable else 0.0
+        wrong_chat = sum(c >= t for c in chat) / len(chat) if chat else 0.0
+        print(f"  {t:7.3f}  {precision:9.1%}  {recall:6.1%}  {wrong_chat:12.1%}")
+    intent_right = (intent_oof.argmax(axis=1) == iy).mean() if len(iy) else 0.0
+    print(f"intent (given the right topic), out of fold: {intent_right:.1%} of {len(iy)}")
+    hits = 0
+    by_question: dict[int, list[tuple[float, float]]] = {}
+    for chance, right, n in zip(attribute_oof, ay, attribute_question, strict=True):
+        by_question.setdefault(n, []).append((float(chance), float(right)))
+    for rows in by_question.values():
+        hits += max(rows)[1] == 1.0
+    print(f"attribute (given the topic), out of fold: {hits / max(1, len(by_question)):.1%} of {len(by_question)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=None, help="folder for the weights (default: the package's)")
+    parser.add_argument("--chat-budget", type=float, default=0.01, help="share of chat lines that may be answered")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    out = args.out or Path(str(WEIGHTS))
+    out.mkdir(parents=True, exist_ok=True)
+    for meaning, file_name in ((True, "decisions.json"), (False, "decisions-lexical.json")):
+        model = train(meaning, args.chat_budget, not args.quiet)
+        (out / file_name).write_text(model.to_json(), encoding="utf-8")
+    if not args.quiet:
+        print(f"weights written to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

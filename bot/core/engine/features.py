@@ -1,0 +1,165 @@
+"""Numbers ``decide`` learns from: per question, per candidate topic and per attribute of a topic.
+
+Every feature is something the ranking already knows or can cheaply add: the ranker's evidence
+(score, coverage, name cover, whether the topic is named, what its record writes as names), the
+lead over the other candidates, how everyday the question's words are in English (the frequency
+list in ``english``), the question's form (a question mark or word, a remark about oneself, a
+request), the intent cue its wording gives, and, when the semantic signal is on, cosines between
+the question and the candidate's name, definition, attributes and timeline. The lists of feature
+names are the contract with the weights file (``decision_model``): a file made for other features
+is refused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from bot.core.engine import english
+from bot.core.engine.attributes import AttributeEvidence
+from bot.core.engine.lexicon import ASKING_WORDS, PERSONAL_WORDS, REQUEST_WORDS
+from bot.core.engine.reading import Query
+from bot.core.engine.topic_scores import TopicScore
+
+QUERY_FEATURES: Final = (
+    "content_words", "everyday_share", "common_share", "rarest_word", "asks", "personal", "request",
+    "cue_summary", "cue_timeline", "cue_sources", "has_date",
+)
+CANDIDATE_FEATURES: Final = (
+    "bias", *QUERY_FEATURES,
+    "score", "coverage", "name_cover", "named", "named_coverage", "lone_common", "everyday_only",
+    "explained", "proper", "defined", "top", "gap_to_best", "lead", "names_less", "outexplained", "spelled",
+    "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical",
+)
+#: The best two candidates: is the question about one of them, or about both equally?
+CHOICE_FEATURES: Final = (
+    "bias", "content_words", "first", "second", "second_share", "score_ratio", "both_lexical", "first_named",
+    "second_named", "second_names_less", "second_outexplained", "same_explained", "shared_names", "spelled_gap",
+    "cos_gap", "third",
+)
+INTENTS: Final = ("summary", "attribute", "timeline", "sources")
+#: Question words whose presence tells the intent apart ("when" a date, "who" a person ...).
+_INTENT_WORDS: Final = ("when", "who", "where", "how", "what", "which", "why", "much", "many", "work")
+INTENT_FEATURES: Final = (
+    "bias", *QUERY_FEATURES, *(f"says_{w}" for w in _INTENT_WORDS),
+    "named", "attr_probability", "attr_direct", "attr_cue", "attr_value",
+    "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
+)
+ATTRIBUTE_FEATURES: Final = (
+    "bias", "direct", "cue", "value", "best_mass", "mass_gap",
+    "meaning_on", "cos_line", "cos_name", "cos_top", "cos_gap", "attributes",
+)
+
+#: English rank (1 = most used) from which a word counts as rare for ``rarest_word``.
+_RARE_RANK: Final = 20_000.0
+
+
+def query_features(query: Query) -> list[float]:
+    """The question's own features (``QUERY_FEATURES``)."""
+    content = query.content_words
+    ranks = [english.rank(w) for w in content]
+    said = set(query.words)
+    cue = query.intent_cue
+    rarest = max((math.log(r or _RARE_RANK) / math.log(_RARE_RANK) for r in ranks), default=0.0)
+    return [
+        math.log1p(len(content)),
+        sum(r is not None for r in ranks) / len(content) if content else 1.0,
+        sum(english.is_common(w) for w in content) / len(content) if content else 1.0,
+        rarest,
+        float(query.asks or bool(said & ASKING_WORDS)),
+        float(bool(said & PERSONAL_WORDS)),
+        float(bool(said & REQUEST_WORDS)),
+        float(cue == "summary"),
+        float(cue == "timeline"),
+        float(cue == "sources"),
+        float(query.date_range is not None),
+    ]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """Cosines of one candidate with the question (all 0 when the semantic signal is off)."""
+
+    topic: float = 0.0
+    name: float = 0.0
+    part: float = 0.0  # the closest attribute ("name: value") or timeline line
+
+
+def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
+                       meanings: Sequence[Meaning] | None, spelled: float) -> list[float]:
+    """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone)."""
+    score = scores[i]
+    others = [s.score for j, s in enumerate(scores) if j != i and s is not None]
+    best = max([s.score for s in scores if s is not None], default=0.0)
+    if score is None:
+        lexical = [0.0] * 15
+    else:
+        close = [s for s in scores if s is not None]
+        lexical = [
+            score.score / 100.0, score.coverage, score.name_cover, float(score.named), score.named_coverage,
+            float(score.lone_common_word), float(score.everyday_only), min(len(score.explained), 4) / 4.0,
+            float(bool(score.proper_explained)), float(bool(score.defined_by)), float(score.score >= best),
+            (best - score.score) / 100.0, (score.score - max(others, default=0.0)) / 100.0,
+            float(any(score.names_less_than(o) for o in close if o is not score)),
+            float(any(o.outexplains(score) for o in close if o is not score)),
+        ]
+    if meanings is None:
+        meaning = [0.0] * 6
+    else:
+        mine = meanings[i]
+        other = max((m.topic for j, m in enumerate(meanings) if j != i), default=0.0)
+        meaning = [1.0, mine.topic, mine.name, mine.part, float(mine.topic >= max(m.topic for m in meanings)),
+                   mine.topic - other]
+    return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None)]
+
+
+def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,
+                    attribute_probability: float, cosines: tuple[float, float, float] | None) -> list[float]:
+    """Features for the intent asked of a picked topic; ``cosines``: best attribute line, best
+    timeline line and summary, when the semantic signal is on."""
+    said = set(query.words)
+    meaning = [0.0, 0.0, 0.0, 0.0] if cosines is None else [1.0, *cosines]
+    return [
+        1.0, *asked, *(float(w in said) for w in _INTENT_WORDS), float(named), attribute_probability,
+        attribute.direct if attribute else 0.0, attribute.cue if attribute else 0.0,
+        attribute.value if attribute else 0.0, *meaning,
+    ]
+
+
+def attribute_features(evidence: Sequence[AttributeEvidence], i: int,
+                       cosines: Sequence[tuple[float, float]] | None) -> list[float]:
+    """Features of attribute ``i`` of a topic: its name and value evidence, and (``cosines``: the
+    question against each "name: value" line and each name) its closeness in meaning."""
+    mine = evidence[i]
+    masses = [e.direct + e.cue for e in evidence]
+    other = max((m for j, m in enumerate(masses) if j != i), default=0.0)
+    if cosines is None:
+        meaning = [0.0] * 5
+    else:
+        line, name = cosines[i]
+        best_other = max((c[0] for j, c in enumerate(cosines) if j != i), default=0.0)
+        meaning = [1.0, line, name, float(line >= max(c[0] for c in cosines)), line - best_other]
+    return [1.0, mine.direct, mine.cue, mine.value, float(masses[i] >= max(masses) > 0.0), masses[i] - other,
+            *meaning, math.log1p(len(evidence))]
+
+
+def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], scores: Sequence[TopicScore | None],
+                    chances: Sequence[float]) -> list[float]:
+    """Features of the best two candidates (``rows``, ``scores`` and ``chances`` best first)."""
+    first, second = scores[0], scores[1] if len(scores) > 1 else None
+    row1, row2 = rows[0], rows[1] if len(rows) > 1 else [0.0] * len(rows[0])
+    at = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
+    both = first is not None and second is not None
+    return [
+        1.0, asked[0], chances[0], chances[1] if len(chances) > 1 else 0.0,
+        (chances[1] / chances[0]) if len(chances) > 1 and chances[0] > 0 else 0.0,
+        (second.score / first.score) if both and first.score > 0 else 0.0,  # type: ignore[union-attr]
+        float(both), float(first is not None and first.named), float(second is not None and second.named),
+        row2[at["names_less"]], row2[at["outexplained"]],
+        float(both and first.explained == second.explained),  # type: ignore[union-attr]
+        float(both and bool(first.proper_explained & second.proper_explained)),  # type: ignore[union-attr]
+        row1[at["spelled"]] - row2[at["spelled"]], row1[at["cos_topic"]] - row2[at["cos_topic"]],
+        chances[2] if len(chances) > 2 else 0.0,
+    ]

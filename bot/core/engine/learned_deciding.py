@@ -1,0 +1,244 @@
+"""The engine's third step, **decide**, by decisions learned from data (``[topicbot] decisions = "learned"``).
+
+The default step is ``deciding`` (hand-written rules). This one is opt-in until it is better on every
+measure (see the README's section on learned decisions for the figures of both).
+
+1. A list question ("which topics do you have", "list the energy topics") is a ``Listing``; a
+   message with nothing to look up is ``Chatter``.
+2. The candidates are the ranker's best few, and with the semantic signal on, the topics closest in
+   meaning too. ``features`` describes each; the topic model (``decision_model``) gives each the
+   probability that it is the topic asked about.
+3. No candidate reaches the answer threshold: a ``Miss`` (the nearest named as suggestions). Two or
+   more reach the choice threshold: a ``Choice``. "X vs Y" naming two topics is a choice too.
+   Otherwise the best is a ``Pick``.
+4. For a pick, the attribute model ranks the topic's attributes by name evidence and meaning, and
+   the intent model says whether the summary, an attribute, the timeline or the sources are asked.
+
+Every threshold comes with the weights (``Thresholds``), fitted by ``python -m
+benchmarks.train_decisions``; none is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from bot.core.answers import Intent
+from bot.core.engine.attributes import AttributeEvidence, attribute_evidence
+from bot.core.engine.decision_model import DecisionModel, shipped_model
+from bot.core.engine.features import (
+    INTENTS,
+    Meaning,
+    attribute_features,
+    candidate_features,
+    choice_features,
+    intent_features,
+    query_features,
+)
+from bot.core.engine.outcomes import Chatter, Choice, ChoiceReason, Listing, Miss, Outcome, Pick
+from bot.core.engine.ranking import Ranking
+from bot.core.engine.reading import Query, content_words
+from bot.core.engine.tokens import normalize
+from bot.core.engine.topic_scores import TopicScore
+from bot.core.model import Topic
+
+#: At most this many topics in a choice, and named as suggestions by a miss.
+MAX_CANDIDATES = 5
+SUGGESTIONS = 3
+#: Candidates weighed per question: the ranker's best and, with the semantic signal, the closest in meaning.
+LEXICAL_CANDIDATES = 5
+MEANING_CANDIDATES = 3
+
+
+class LearnedMeaningSignal(Protocol):
+    """The semantic signal for one question, asked by ``decide`` for its features."""
+
+    def topics(self, k: int) -> list[tuple[Topic, float]]:
+        """The ``k`` visible topics closest in meaning to the question, with their cosines, best first."""
+        ...
+
+    def closeness(self, topic: Topic) -> Meaning:
+        """The question's cosines with the topic, its name and its closest attribute or timeline line."""
+        ...
+
+    def attribute_cosines(self, topic: Topic) -> list[tuple[float, float]]:
+        """Per attribute: the question's cosine with "name: value" and with the name."""
+        ...
+
+    def intent_cosines(self, topic: Topic) -> tuple[float, float, float]:
+        """The question's cosines with the closest attribute line, the closest timeline line, the summary."""
+        ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    topic: Topic
+    score: TopicScore | None  # ``None``: found by meaning alone
+
+
+@dataclass(frozen=True)
+class LearnedDecider:
+    """``decide`` with its two models: one fitted with the semantic features, one without."""
+
+    with_meaning: DecisionModel | None
+    lexical: DecisionModel
+
+    def decide(self, ranking: Ranking, meaning: LearnedMeaningSignal | None = None) -> Outcome:
+        query = ranking.query
+        if query.intent_cue == "list":
+            return Listing(query.list_filter)
+        if query.is_empty:
+            return Chatter()
+        model = self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
+        if model is self.lexical:
+            meaning = None
+        versus = self._versus(ranking)
+        if versus is not None:
+            return versus
+        candidates = candidates_of(ranking, meaning)
+        if not candidates:
+            return Miss(None, None, (), 1.0)
+        rows = candidate_rows(query, candidates, meaning)
+        probabilities = model.topic.probabilities(np.array(rows, dtype=np.float64))
+        order = sorted(range(len(candidates)), key=lambda i: (-probabilities[i], i))
+        ranked = [candidates[i] for i in order]
+        chances = [float(probabilities[i]) for i in order]
+        scores = [_as_score(c, p) for c, p in zip(ranked, chances, strict=True)]
+        runner_up = scores[1] if len(scores) > 1 else None
+        limits = model.thresholds
+        if len(ranked) >= 2:
+            pair = choice_features(query_features(query), [rows[i] for i in order], [c.score for c in ranked], chances)
+            close = [s for s, p in zip(scores, chances, strict=True) if p >= limits.member]
+            chance = float(model.choice.probabilities(np.array([pair], dtype=np.float64))[0])
+            if chance >= limits.choice and len(close) >= 2:
+                return _choice(query, close, runner_up, "close scores", chances[0])
+        if chances[0] < limits.answer:
+            suggested = tuple(c.topic.title for c, p in zip(ranked, chances, strict=True)
+                              if p >= limits.answer / 2)[:SUGGESTIONS]
+            return Miss(scores[0], runner_up, suggested, round(1.0 - chances[0], 3))
+        return self._pick(query, ranked[0].topic, scores[0], runner_up, chances, meaning, model)
+
+    def candidate_rows_of(self, ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[list[float]]:
+        """The topic model's feature rows for a ranking's candidates (for measuring the features)."""
+        return candidate_rows(ranking.query, candidates_of(ranking, meaning), meaning)
+
+    def probabilities(self, query: Query, candidates: list[Candidate], meaning: LearnedMeaningSignal | None,
+                      model: DecisionModel) -> np.ndarray:
+        """The topic model's probability for each candidate."""
+        rows = np.array(candidate_rows(query, candidates, meaning), dtype=np.float64)
+        return model.topic.probabilities(rows)
+
+    def _versus(self, ranking: Ranking) -> Choice | None:
+        """"X vs Y": a choice when each part on its own would be answered with a different topic."""
+        picks: list[TopicScore] = []
+        for part in ranking.versus:
+            candidates = candidates_of(part, None)
+            if not candidates:
+                continue
+            chances = self.probabilities(part.query, candidates, None, self.lexical)
+            best = int(np.argmax(chances))
+            score = candidates[best].score
+            if score is not None and chances[best] >= self.lexical.thresholds.answer \
+                    and score.title not in {p.title for p in picks}:
+                picks.append(score)
+        if len(picks) < 2:
+            return None
+        return _choice(ranking.query, picks, picks[1], "named several", 1.0)
+
+    def _pick(self, query: Query, topic: Topic, best: TopicScore, runner_up: TopicScore | None,
+              chances: list[float], meaning: LearnedMeaningSignal | None, model: DecisionModel) -> Pick:
+        asked = query.without_words(_own_words(topic))
+        attribute, attribute_chance = best_attribute(query, topic, meaning, model)
+        row = intent_row(asked, best.named, attribute, attribute_chance, topic, meaning)
+        intent: Intent = INTENTS[int(np.argmax(model.intent.softmax(row)))]
+        chosen = None
+        if intent == "attribute":
+            if attribute is None or attribute_chance < model.thresholds.attribute:
+                intent = "summary"
+            else:
+                chosen = attribute[1].attribute
+        second = chances[1] if len(chances) > 1 else 0.0
+        confidence = round(chances[0] * (1.0 - 0.5 * second), 3)
+        return Pick(topic, intent, chosen, asked.date_range, best, runner_up, confidence)
+
+
+def candidate_rows(query: Query, candidates: list[Candidate],
+                   meaning: LearnedMeaningSignal | None) -> list[list[float]]:
+    """``features.candidate_features`` of each candidate."""
+    asked = query_features(query)
+    scores = [c.score for c in candidates]
+    meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
+    spoken = " ".join(query.content_words)
+    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic))
+            for i, c in enumerate(candidates)]
+
+
+def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
+               topic: Topic, meaning: LearnedMeaningSignal | None) -> np.ndarray:
+    """``features.intent_features`` of a picked topic (``asked``: the question without its name)."""
+    cosines = None if meaning is None else meaning.intent_cosines(topic)
+    evidence = attribute[1] if attribute else None
+    return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, cosines),
+                    dtype=np.float64)
+
+
+def own_words(topic: Topic) -> set[str]:
+    """The normalised words of a topic's names (not cues of what is asked of it)."""
+    return _own_words(topic)
+
+
+def best_attribute(query: Query, topic: Topic, meaning: LearnedMeaningSignal | None, model: DecisionModel
+                   ) -> tuple[tuple[int, AttributeEvidence] | None, float]:
+    """The attribute the attribute model finds likeliest, with its probability."""
+    if not topic.attributes:
+        return None, 0.0
+    evidence = attribute_evidence(query.words, topic)
+    cosines = None if meaning is None else meaning.attribute_cosines(topic)
+    rows = np.array([attribute_features(evidence, i, cosines) for i in range(len(evidence))], dtype=np.float64)
+    chances = model.attribute.probabilities(rows)
+    best = int(np.argmax(chances))
+    return (best, evidence[best]), float(chances[best])
+
+
+def candidates_of(ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[Candidate]:
+    """The candidates weighed for a question: the ranker's best and, with meaning, the closest in meaning."""
+    found = [Candidate(r.topic, r.score) for r in ranking.ranked[:LEXICAL_CANDIDATES]]
+    if meaning is not None:
+        titles = {c.topic.title for c in found}
+        found += [Candidate(topic, None) for topic, _ in meaning.topics(MEANING_CANDIDATES)
+                  if topic.title not in titles]
+    return found
+
+
+def _as_score(candidate: Candidate, chance: float) -> TopicScore:
+    """The ranker's score of a candidate, or for one found by meaning alone, its probability as one."""
+    if candidate.score is not None:
+        return candidate.score
+    return TopicScore(candidate.topic.title, round(100.0 * chance, 2), 0.0, 0.0, "meaning", None)
+
+
+def _choice(query: Query, close: list[TopicScore], runner_up: TopicScore | None, reason: ChoiceReason,
+            chance: float) -> Choice:
+    intent: Intent = query.intent_cue if query.intent_cue in ("summary", "timeline", "sources") else "summary"
+    return Choice(tuple(close[:MAX_CANDIDATES]), intent, query.date_range, runner_up, round(0.5 * chance, 3), reason)
+
+
+def _spelled(spoken: str, topic: Topic) -> float:
+    """How nearly the question's content words spell one of the topic's names (1: exactly)."""
+    if not spoken:
+        return 0.0
+    edits = min(Levenshtein.distance(spoken, " ".join(content_words(name)))
+                for name in (topic.title, *topic.all_aliases))
+    return max(0.0, 1.0 - edits / len(spoken))
+
+
+def _own_words(topic: Topic) -> set[str]:
+    return {w for name in (topic.title, *topic.all_aliases) for w in normalize(name).split()}
+
+
+def shipped_decider() -> LearnedDecider:
+    """The learned decider with the shipped weights (both models: with and without the semantic features)."""
+    return LearnedDecider(shipped_model(True), shipped_model(False))

@@ -1,0 +1,95 @@
+"""The learned decision step: its weights are what the trainer writes, its features fit its weights,
+and it decides sensibly on the project's records (``[topicbot] decisions = "learned"``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import train_decisions
+from bot.config import ConfigError, load_settings
+from bot.core.engine import Answerer, TopicIndex, read
+from bot.core.engine.decision_model import WEIGHTS, DecisionModel, DecisionModelError, shipped_model
+from bot.core.engine.features import CANDIDATE_FEATURES, query_features
+from bot.core.engine.learned_deciding import shipped_decider
+from bot.core.engine.outcomes import Chatter, Listing, Miss, Pick
+from bot.core.engine.ranking import rank
+from bot.core.record_format import parse_record
+
+RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    index = TopicIndex((parse_record(p.read_text(encoding="utf-8")), None) for p in sorted(RECORDS.glob("*.txt")))
+    return Answerer(index, decider=shipped_decider())
+
+
+def test_the_shipped_weights_are_what_the_trainer_writes(tmp_path: Path) -> None:
+    pytest.importorskip("model2vec")
+    train_decisions.main(["--out", str(tmp_path), "--quiet"])
+    for name in ("decisions.json", "decisions-lexical.json"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (WEIGHTS / name).read_text(encoding="utf-8"), name
+
+
+def test_weights_for_other_features_are_refused() -> None:
+    text = (WEIGHTS / "decisions-lexical.json").read_text(encoding="utf-8")
+    with pytest.raises(DecisionModelError, match="retrain"):
+        DecisionModel.from_json(text.replace('"cos_topic"', '"cos_title"'))
+
+
+def test_every_feature_row_has_one_value_per_named_feature(answerer: Answerer) -> None:
+    query = read("who runs waymo")
+    rows = answerer.decider.candidate_rows_of(rank(answerer.index, query, None), None)
+    assert rows and all(len(row) == len(CANDIDATE_FEATURES) for row in rows)
+    assert len(query_features(query)) == len(CANDIDATE_FEATURES[1:12])
+
+
+def test_the_thresholds_are_probabilities() -> None:
+    for meaning in (True, False):
+        limits = shipped_model(meaning).thresholds
+        assert 0.0 < limits.answer < 1.0 and 0.0 < limits.choice <= 1.0 and 0.0 <= limits.attribute < 1.0
+
+
+@pytest.mark.parametrize(("question", "topic", "intent", "attribute"), [
+    ("who runs waymo", "Waymo", "attribute", "CEO"),
+    ("starlink sources", "Starlink", "sources", None),
+    ("what happened with starship in 2024", "Starship", "timeline", None),
+    ("tell me about bitcoin", "Bitcoin", "summary", None),
+])
+def test_plain_questions_are_picked_with_what_they_ask(
+        answerer: Answerer, question: str, topic: str, intent: str, attribute: str | None) -> None:
+    outcome = answerer.outcome(read(question))
+    assert isinstance(outcome, Pick)
+    assert (outcome.topic.title, outcome.intent) == (topic, intent)
+    assert (outcome.attribute.name if outcome.attribute else None) == attribute
+
+
+@pytest.mark.parametrize("chat", ["good morning everyone", "anyone up for ranked tonight",
+                                  "my cat is asleep on my keyboard"])
+def test_chat_is_not_answered(answerer: Answerer, chat: str) -> None:
+    assert isinstance(answerer.outcome(read(chat)), Miss | Chatter)
+
+
+def test_reading_still_decides_lists_and_empty_messages(answerer: Answerer) -> None:
+    assert isinstance(answerer.outcome(read("which topics do you track")), Listing)
+    assert isinstance(answerer.outcome(read("<@1> 👍")), Chatter)
+
+
+def test_probabilities_order_the_candidates(answerer: Answerer) -> None:
+    model = shipped_model(False)
+    rows = np.array(answerer.decider.candidate_rows_of(
+        rank(answerer.index, read("waymo driverless rides"), None), None))
+    chances = model.topic.probabilities(rows)
+    assert chances.shape == (len(rows),) and ((chances >= 0) & (chances <= 1)).all()
+
+
+def test_the_setting_names_the_step(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[topicbot]\ndecisions = "learned"\n', encoding="utf-8")
+    assert load_settings(config, environ={}).decisions == "learned"
+    config.write_text('[topicbot]\ndecisions = "magic"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="decisions must be one of rules, learned"):
+        load_settings(config, environ={})
