@@ -288,7 +288,7 @@ def _pairs(features: Features, x: Matrix, chances: Matrix, question: npt.NDArray
     for n, (asked, scores) in features.pair_inputs.items():
         label = features.questions[n]
         rows = rows_of.get(n, [])
-        if len(rows) < 2 or label["intent"] == "none":
+        if len(rows) < 2:
             continue
         order = sorted(range(len(rows)), key=lambda k: (-chances[rows[k]], k))
         ranked = [rows[k] for k in order]
@@ -309,7 +309,7 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
     labelled candidates or more, no choice on the others)."""
     best, best_right = (0.5, 0.1), -1
     for t in np.arange(0.2, 0.95, 0.05):
-        for m in (0.02, 0.05, 0.1, 0.2, 0.3):
+        for m in (0.1, 0.2, 0.3, 0.4):
             right = 0
             for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
                 chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
