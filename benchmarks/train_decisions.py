@@ -307,10 +307,10 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
     """The choice model's threshold and the topic probability a member of a choice needs: the pair
     that gets most questions right out of fold (a choice on an ambiguous question offering two
     labelled candidates or more, no choice on the others)."""
-    best, best_right = (0.5, 0.1), -1
+    best, best_right = (0.5, 0.1), -1.0
     for t in np.arange(0.2, 0.95, 0.05):
         for m in (0.1, 0.2, 0.3, 0.4):
-            right = 0
+            right = 0.0
             for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
                 chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
                 right += (chosen and sum(p >= m and ok for p, ok in offered) >= 2) if is_ambiguous else not chosen

@@ -44,7 +44,7 @@ def test_every_feature_row_has_one_value_per_named_feature(answerer: Answerer) -
     query = read("who runs waymo")
     rows = answerer.decider.candidate_rows_of(rank(answerer.index, query, None), None)
     assert rows and all(len(row) == len(CANDIDATE_FEATURES) for row in rows)
-    assert len(query_features(query)) == len(CANDIDATE_FEATURES[1:12])
+    assert len(query_features(query)) == len(CANDIDATE_FEATURES[1:13])
 
 
 def test_the_thresholds_are_probabilities() -> None:

@@ -19,19 +19,19 @@ from typing import Final
 
 from bot.core.engine import english
 from bot.core.engine.attributes import AttributeEvidence
-from bot.core.engine.lexicon import ASKING_WORDS, PERSONAL_WORDS, REQUEST_WORDS
+from bot.core.engine.lexicon import ASKING_WORDS, ASPECT_WORDS, PERSONAL_WORDS, REQUEST_WORDS
 from bot.core.engine.reading import Query
 from bot.core.engine.topic_scores import TopicScore
 
 QUERY_FEATURES: Final = (
     "content_words", "everyday_share", "common_share", "rarest_word", "asks", "personal", "request",
-    "cue_summary", "cue_timeline", "cue_sources", "has_date",
+    "cue_summary", "cue_timeline", "cue_sources", "has_date", "aspect",
 )
 CANDIDATE_FEATURES: Final = (
     "bias", *QUERY_FEATURES,
     "score", "coverage", "name_cover", "named", "named_coverage", "lone_common", "everyday_only",
     "explained", "proper", "defined", "top", "gap_to_best", "lead", "names_less", "outexplained", "spelled",
-    "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical",
+    "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical", "asks_attribute",
 )
 #: The best two candidates: is the question about one of them, or about both equally?
 CHOICE_FEATURES: Final = (
@@ -75,6 +75,7 @@ def query_features(query: Query) -> list[float]:
         float(cue == "timeline"),
         float(cue == "sources"),
         float(query.date_range is not None),
+        float(bool(said & ASPECT_WORDS)),
     ]
 
 
@@ -88,8 +89,9 @@ class Meaning:
 
 
 def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
-                       meanings: Sequence[Meaning] | None, spelled: float) -> list[float]:
-    """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone)."""
+                       meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float) -> list[float]:
+    """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone); ``asks_attribute``
+    is the most the question's words say for one of its attributes (``attributes.attribute_evidence``)."""
     score = scores[i]
     others = [s.score for j, s in enumerate(scores) if j != i and s is not None]
     best = max([s.score for s in scores if s is not None], default=0.0)
@@ -112,7 +114,7 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
         other = max((m.topic for j, m in enumerate(meanings) if j != i), default=0.0)
         meaning = [1.0, mine.topic, mine.name, mine.part, float(mine.topic >= max(m.topic for m in meanings)),
                    mine.topic - other]
-    return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None)]
+    return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute]
 
 
 def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,

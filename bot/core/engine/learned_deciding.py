@@ -172,8 +172,13 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     scores = [c.score for c in candidates]
     meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
     spoken = " ".join(query.content_words)
-    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic))
+    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic), _asks_attribute(query, c.topic))
             for i, c in enumerate(candidates)]
+
+
+def _asks_attribute(query: Query, topic: Topic) -> float:
+    """The most the question's words (beside the topic's names) say for one of its attributes."""
+    return max((e.direct + e.cue for e in attribute_evidence(query.words, topic)), default=0.0)
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
