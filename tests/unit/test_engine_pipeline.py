@@ -13,7 +13,7 @@ import pytest
 import bot.core.engine.tokens as tokens
 from bot.core.engine import Answerer, MatchParams, TopicIndex, read
 from bot.core.engine.outcomes import Chatter, Choice, Listing, Miss, Pick
-from tests.unit.answer_fixtures import sample_index, sample_topics
+from tests.unit.answer_fixtures import make_topic, sample_index, sample_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "bot" / "core" / "engine"
@@ -143,3 +143,12 @@ def test_nothing_outside_the_engine_imports_its_modules() -> None:
             offenders += [f"{path.relative_to(ROOT)}: {m}" for m in _imports(path)
                           if m.startswith("bot.core.engine.")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("message", ["x", "y", "<@1> y", "x?"])
+def test_a_message_of_single_letters_is_never_answered(message: str) -> None:
+    index = sample_index()
+    index.upsert(make_topic("Letter Cars", "Electric cars named Model X and Model Y."), None)
+    answer = Answerer(index).answer(message)
+    assert answer.topic is None and not answer.candidates and answer.chatter
+    assert Answerer(index).answer("model y").topic is not None  # a letter beside a word still counts

@@ -73,7 +73,9 @@ def content_words(text: str) -> list[str]:
 
 
 def _content(words: Sequence[str]) -> list[str]:
-    return [w for w in words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    """Words that can say what a question is about: not function or intent words, and not a lone letter
+    ("x", "y": a message of single letters is never answered); numbers count ("glp 1")."""
+    return [w for w in words if w not in FUNCTION_WORDS and w not in INTENT_WORDS and (len(w) > 1 or w.isdigit())]
 
 
 @dataclass(frozen=True)
