@@ -22,7 +22,7 @@ from bot.cli.terminal import plain_text
 from bot.config import Settings
 from bot.core import editing
 from bot.core.changes import Author
-from bot.core.errors import StaleVersionError
+from bot.core.errors import StaleVersionError, TopicNotFoundError
 from bot.core.model import Topic
 from bot.core.topic_diff import TopicDiff, format_diff
 
@@ -202,6 +202,11 @@ def _print_parts(title: str, version: int, topic: Topic) -> None:
 
 
 def _refused(error: StaleVersionError, since: TopicDiff | None) -> int:
+    if since is None and error.expected_version != error.actual_version:
+        # No such version to compare with (a version never written): say which one is current.
+        sys.stderr.write(f"topicbot: --expect-version {error.expected_version} does not match {error.title!r}, "
+                         f"which is at version {error.actual_version}\n")
+        return 1
     sys.stderr.write(f"topicbot: {error}\n")
     if since is not None and not since.is_empty:
         sys.stderr.write("Changes since your version:\n" + format_diff(since, _TERMINAL_LIMIT) + "\n")
@@ -211,7 +216,10 @@ def _refused(error: StaleVersionError, since: TopicDiff | None) -> int:
 async def _changes_since(editor: TopicEditor, args: argparse.Namespace) -> TopicDiff | None:
     if args.expect_version is None:
         return None
-    return await editor.changes_since(args.title, args.expect_version, guild_id=args.guild)
+    try:
+        return await editor.changes_since(args.title, args.expect_version, guild_id=args.guild)
+    except TopicNotFoundError:  # the expected version was never written
+        return None
 
 
 def edit_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -240,5 +240,8 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
         stored = await find_topic(repo, args.title)
         return format_record(stored.topic, settings.tz)
 
-    _out(asyncio.run(with_repository(settings, work)))
+    record = asyncio.run(with_repository(settings, work))
+    # Into a file or a pipe the record is written exactly (no trailing newline, as the format has it),
+    # so `topicbot show X > x.txt` imports again; a terminal gets a final newline to end the line.
+    sys.stdout.write(record + ("\n" if sys.stdout.isatty() else ""))
     return 0

@@ -385,8 +385,15 @@ def export_file_names(titles: Sequence[str]) -> dict[str, str]:
     return names
 
 
+def _umask() -> int:
+    current = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(current)
+    return current
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, bytes as given) to ``path`` via a temporary file and ``os.replace``."""
+    """Write ``text`` (UTF-8, bytes as given) to ``path`` via a temporary file and ``os.replace``, with
+    the permissions the user's umask gives a new file (the temporary file itself is private)."""
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -395,6 +402,7 @@ def write_atomically(path: Path, text: str) -> None:
             handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~_umask())
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

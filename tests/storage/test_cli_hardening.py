@@ -1,0 +1,56 @@
+"""Issue 23's command-line items, each through the real entry point in-process (``cli`` fixture)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
+
+
+@pytest.fixture
+def imported(cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., int]:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(RECORDS / "001_waymo.txt", folder / "001_waymo.txt")
+    assert cli("import", str(folder)) == 0
+    capsys.readouterr()
+    return cli
+
+
+def test_item_9_a_version_that_does_not_match_is_named_with_the_current_one(
+        imported: Callable[..., int], capsys: pytest.CaptureFixture[str]) -> None:
+    assert imported("edit", "Waymo", "--set-summary", "Changed.", "--expect-version", "99") == 1
+    err = capsys.readouterr().err
+    assert "--expect-version 99 does not match 'Waymo', which is at version 1" in err
+    assert "no topic titled" not in err and "Traceback" not in err
+
+
+def test_item_10_show_into_a_file_imports_again_unchanged(
+        imported: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert imported("show", "Waymo") == 0
+    shown = capsys.readouterr().out
+    assert shown == (RECORDS / "001_waymo.txt").read_text(encoding="utf-8")  # byte for byte, no extra newline
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "waymo.txt").write_text(shown, encoding="utf-8")
+    assert imported("check", str(again / "waymo.txt")) == 0
+    assert imported("import", "--dry-run", str(again)) == 0
+    assert "unchanged" in capsys.readouterr().out.casefold()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_item_11_exports_follow_the_umask(imported: Callable[..., int], tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        assert imported("export", str(tmp_path / "out")) == 0
+    finally:
+        os.umask(previous)
+    exported = [p for p in (tmp_path / "out").iterdir() if p.suffix == ".txt"]
+    assert exported
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in exported)
