@@ -274,10 +274,10 @@ def _model_name(value: object, where: str) -> str:
 def _snowflake(value: object, where: str) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{where} must be a Discord id (a positive whole number), got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise ConfigError(f"{where} must be a Discord id (a positive 64-bit whole number), got {value!r}")
     return value
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
+from bot.cli.options import guild_id
 from bot.cli.store_commands import with_repository
 from bot.cli.terminal import plain_text
 from bot.config import Settings
@@ -69,7 +70,7 @@ def _result(text: str) -> tuple[str, str | None, str]:
 
 
 def _scope(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--guild", type=int, metavar="ID", help="a guild's own topics (default: the global ones)")
+    parser.add_argument("--guild", type=guild_id, metavar="ID", help="a guild's own topics (default: the global ones)")
 
 
 def _changer(parser: argparse.ArgumentParser) -> None:
@@ -130,13 +131,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     hide = subparsers.add_parser("hide", help="hide a shared topic in one guild (undo with `topicbot unhide`)")
     hide.add_argument("title", metavar="TITLE")
-    hide.add_argument("--guild", type=int, metavar="ID", required=True, help="the guild that should not see it")
+    hide.add_argument("--guild", type=guild_id, metavar="ID", required=True, help="the guild that should not see it")
     hide.add_argument("--author", default="cli", help="name recorded in the change log (default: cli)")
     hide.set_defaults(handler=hide_command, action="hide")
 
     unhide = subparsers.add_parser("unhide", help="show a hidden shared topic in one guild again")
     unhide.add_argument("title", metavar="TITLE")
-    unhide.add_argument("--guild", type=int, metavar="ID", required=True, help="the guild that should see it")
+    unhide.add_argument("--guild", type=guild_id, metavar="ID", required=True, help="the guild that should see it")
     unhide.add_argument("--author", default="cli", help="name recorded in the change log (default: cli)")
     unhide.set_defaults(handler=hide_command, action="unhide")
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from bot.cli.options import guild_id
 from bot.config import Settings
 from bot.core.errors import TopicbotError
 
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     output.add_argument("--explain", action="store_true", help="print how the question was matched")
     parser.add_argument("--batch", type=Path, metavar="FILE",
                         help="JSON Lines file with a \"q\" field per line (use with --json); '-' for stdin")
-    parser.add_argument("--guild", type=int, default=None, help="answer as in this guild (its own topics too)")
+    parser.add_argument("--guild", type=guild_id, default=None, help="answer as in this guild (its own topics too)")
     parser.add_argument("--no-record", dest="record", action="store_false",
                         help="do not log these questions in the usage log (they are logged by default, as in Discord)")
     parser.set_defaults(handler=run)

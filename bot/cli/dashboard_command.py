@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.util import find_spec
 
+from bot.cli.options import guild_id
 from bot.config import ConfigError, Settings
 
 MISSING_EXTRA = "the dashboard needs its extra; install it with: pip install -e '.[dashboard]'"
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--port", type=int, help="port to listen on (default: [dashboard] port, 8080)")
     parser.add_argument("--sign-in-link", action="store_true",
                         help="print a one-time sign-in link (valid 10 minutes) and exit, instead of serving")
-    parser.add_argument("--guild", type=int, metavar="ID", help="with --sign-in-link: the guild to manage")
+    parser.add_argument("--guild", type=guild_id, metavar="ID", help="with --sign-in-link: the guild to manage")
     parser.add_argument("--user-name", default="operator", help="with --sign-in-link: who signs in (revisions "
                                                                  "name them)")
     parser.add_argument("--user-id", type=int, default=0, help="with --sign-in-link: their Discord user id")

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.cli.options import guild_id
 from bot.config import Settings
 
 if TYPE_CHECKING:
@@ -81,12 +82,6 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def _guild(text: str) -> int:
-    if not text.isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"must be a Discord server id (a positive whole number), got {text!r}")
-    return int(text)
-
-
 def _suggestion_id(text: str) -> int:
     if not text.lstrip("#").isdigit():
         raise argparse.ArgumentTypeError(f"must be a suggestion number as `topicbot misses` shows it, got {text!r}")
@@ -95,7 +90,7 @@ def _suggestion_id(text: str) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=_days, default=7, metavar="N", help="the last N days (default 7)")
-    parser.add_argument("--guild", type=_guild, metavar="ID", help="a Discord server's id (default: no server)")
+    parser.add_argument("--guild", type=guild_id, metavar="ID", help="a Discord server's id (default: no server)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 

@@ -54,3 +54,16 @@ def test_item_11_exports_follow_the_umask(imported: Callable[..., int], tmp_path
     exported = [p for p in (tmp_path / "out").iterdir() if p.suffix == ".txt"]
     assert exported
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in exported)
+
+
+@pytest.mark.parametrize("command", [["history", "Waymo"], ["ask", "waymo"], ["hide", "Waymo"],
+                                     ["dashboard", "--sign-in-link"]])
+@pytest.mark.parametrize("value", ["0", "-5", "99999999999999999999", "²"])
+def test_item_4_guild_ids_are_positive_64_bit_snowflakes(
+        cli: Callable[..., int], capsys: pytest.CaptureFixture[str], command: list[str], value: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli(*command, "--guild", value)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "must be a Discord server id (a whole number from 1 to 9223372036854775807)" in err
+    assert "Traceback" not in err and "OverflowError" not in err
