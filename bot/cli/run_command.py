@@ -72,6 +72,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("topicbot run: no Discord bot token; set DISCORD_TOKEN or `token` under [discord] in the "
                          "config file (developer portal \u2192 your application \u2192 Bot \u2192 Reset Token)\n")
         return EXIT_NO_TOKEN
+    token = settings.discord.token
+    if not (token.isascii() and token.isprintable()) or any(c.isspace() for c in token):
+        sys.stderr.write("topicbot run: the Discord bot token holds a space or a control character; copy it again "
+                         "from the developer portal into DISCORD_TOKEN or `token` under [discord]\n")
+        return EXIT_NO_TOKEN
     if settings.dashboard.enabled:
         from bot.cli.dashboard_command import MISSING_EXTRA, dashboard_installed
 

@@ -67,3 +67,14 @@ def test_item_4_guild_ids_are_positive_64_bit_snowflakes(
     err = capsys.readouterr().err
     assert "must be a Discord server id (a whole number from 1 to 9223372036854775807)" in err
     assert "Traceback" not in err and "OverflowError" not in err
+
+
+@pytest.mark.parametrize("token", ["abc\x01def", "abc def", "abc\u202edef"])
+def test_item_5_a_token_with_a_control_character_is_one_line(
+        cli: Callable[..., int], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        token: str) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    assert cli("run") == 2
+    err = capsys.readouterr().err
+    assert "token holds a space or a control character" in err
+    assert "Traceback" not in err
