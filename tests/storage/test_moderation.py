@@ -390,7 +390,6 @@ async def test_services_load_every_scope_and_keep_the_editor_on_the_current_inde
     try:
         assert services.index.titles(GUILD) == ["Local Topic"]
         assert services.index.titles() == ["Shared Topic"]
-        await services.reload_index()
         assert services.index_updater.index is services.index
         await services.editor.remove("Local Topic", author=Author("mod"), guild_id=GUILD)
         assert services.index.titles(GUILD) == []

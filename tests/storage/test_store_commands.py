@@ -43,7 +43,7 @@ def test_import_dry_run_then_import_list_show_and_export(
     assert cli("list") == 0
     assert capsys.readouterr().out.splitlines() == ["Fusion Power", "Solar Panels"]
     assert cli("show", "solar panels") == 0
-    assert capsys.readouterr().out == (folder / "001.txt").read_text(encoding="utf-8") + "\n"
+    assert capsys.readouterr().out == (folder / "001.txt").read_text(encoding="utf-8")  # exactly, re-importable
 
     assert cli("export", str(tmp_path / "out")) == 0
     assert filecmp.cmp(tmp_path / "out" / "fusion-power.txt", folder / "000.txt", shallow=False)
