@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.cli.options import guild_id
 from bot.cli.wording import counted
 from bot.config import Settings
 from bot.core.errors import ImportAbortedError, RecordFormatError, TopicbotError
@@ -45,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importing.add_argument("folder", type=Path, metavar="DIR", help="folder of *.txt record files")
     importing.add_argument("--dry-run", action="store_true", help="show what would be added/changed; change nothing")
+    importing.add_argument("--guild", type=guild_id, metavar="ID",
+                           help="import as this guild's own topics (default: shared topics, seen by every guild)")
     importing.set_defaults(handler=import_command)
 
     export = subparsers.add_parser(
@@ -162,13 +165,14 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> ImportDiff:
         editor = TopicEditor(repo)
         if not sys.stdout.isatty():
-            return await editor.import_folder(folder, author=CLI_AUTHOR, dry_run=args.dry_run)
+            return await editor.import_folder(folder, author=CLI_AUTHOR, dry_run=args.dry_run, guild_id=args.guild)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task("checking" if args.dry_run else "importing", total=total)
             return await editor.import_folder(
-                folder, author=CLI_AUTHOR, dry_run=args.dry_run, progress=lambda n: bar.advance(task, n)
+                folder, author=CLI_AUTHOR, dry_run=args.dry_run, guild_id=args.guild,
+                progress=lambda n: bar.advance(task, n),
             )
 
     try:

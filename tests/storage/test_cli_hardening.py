@@ -78,3 +78,18 @@ def test_item_5_a_token_with_a_control_character_is_one_line(
     err = capsys.readouterr().err
     assert "token holds a space or a control character" in err
     assert "Traceback" not in err
+
+
+def test_item_30_import_into_one_guild(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(RECORDS / "001_waymo.txt", folder / "001_waymo.txt")
+    assert cli("import", "--guild", "42", str(folder)) == 0
+    capsys.readouterr()
+    assert cli("list") == 0
+    assert "Waymo" not in capsys.readouterr().out  # not a shared topic
+    assert cli("history", "Waymo", "--guild", "42") == 0
+    assert "Waymo" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli("import", "--guild", "0", str(folder))
