@@ -93,3 +93,15 @@ def test_item_30_import_into_one_guild(
     assert "Waymo" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli("import", "--guild", "0", str(folder))
+
+
+@pytest.mark.parametrize("content", [b"hello, this is a text file\n", bytes(range(256)) * 4])
+def test_item_3_a_file_that_is_no_sqlite_database_is_one_line(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    store = tmp_path / "notes.db"
+    store.write_bytes(content)
+    assert cli("--database-url", f"sqlite+aiosqlite:///{store}", "list") == 1  # the last --database-url wins
+    err = capsys.readouterr().err
+    assert f"{store} is not an SQLite database, or it is damaged" in err
+    assert "Traceback" not in err
+    assert store.read_bytes() == content  # nothing was written to it

@@ -99,6 +99,12 @@ def _connection_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _not_a_database(error: exc.DBAPIError) -> bool:
+    """SQLite's own words for a file that is not a database, or a damaged one."""
+    text = str(getattr(error, "orig", error)).casefold()
+    return isinstance(error, exc.DatabaseError) and ("file is not a database" in text or "malformed" in text)
+
+
 def describe_bind(bind: AsyncEngine | AsyncConnection | None) -> str:
     """The URL (without password) a session is bound to, for messages."""
     if bind is None:
@@ -114,6 +120,10 @@ async def storage_errors(where: str) -> AsyncIterator[None]:
     except exc.DBAPIError as error:
         if isinstance(error, exc.OperationalError | exc.InterfaceError) or error.connection_invalidated:
             raise _unavailable(where, error) from error
+        if _not_a_database(error):
+            raise StorageUnavailableError(
+                f"the topic store at {where} is not an SQLite database, or it is damaged "
+                f"({str(getattr(error, 'orig', error)).strip()}); point --database-url at the store's file") from error
         raise
     except _connection_errors() as error:
         raise _unavailable(where, error) from error
