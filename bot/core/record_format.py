@@ -57,7 +57,9 @@ _WEB_RESULTS: Final = "Web Search Results"
 _TIMESTAMP_EXAMPLE: Final = "a timestamp like '1/6/2026, 5:05:08 AM'"
 #: Control characters no field may hold (PostgreSQL refuses NUL in text; none of them is visible).
 #: Tab is allowed; line breaks are structure.
-_CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters (C0 but tab and line feed, DEL, C1) and the bidirectional embeddings, overrides
+#: and isolates, which can make a title render reversed in a terminal or in Discord.
+_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def format_timestamp(moment: datetime, tz: tzinfo = UTC) -> str:
@@ -179,7 +181,8 @@ def parse_record(text: str, tz: tzinfo = UTC) -> Topic:
     control = _CONTROL_RE.search(text)
     if control is not None:
         line = text[: control.start()].count("\n") + 1
-        raise RecordFormatError(line, "text without control characters", f"U+{ord(control.group()):04X}")
+        raise RecordFormatError(line, "text without control characters or bidirectional overrides",
+                                f"U+{ord(control.group()):04X}")
     cursor = _Lines(text)
     title = cursor.limited("title", cursor.take_text("the topic title"), 1)
     try:
@@ -303,7 +306,8 @@ def printable(field: str, value: str) -> None:
     control = _CONTROL_RE.search(value)
     if control is not None:
         found = f"U+{ord(control.group()):04X}"
-        raise UnrepresentableTopicError(field, f"must not contain control characters (found {found})")
+        raise UnrepresentableTopicError(field, f"must not contain control characters or bidirectional overrides "
+                                               f"(found {found})")
 
 
 def check_representable(topic: Topic) -> None:

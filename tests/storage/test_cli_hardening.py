@@ -105,3 +105,20 @@ def test_item_3_a_file_that_is_no_sqlite_database_is_one_line(
     assert f"{store} is not an SQLite database, or it is damaged" in err
     assert "Traceback" not in err
     assert store.read_bytes() == content  # nothing was written to it
+
+
+@pytest.mark.parametrize("character", ["\x85", "\x9b", "\u202e", "\u2067"])
+def test_item_12_c1_controls_and_bidi_overrides_are_refused_on_write(
+        cli: Callable[..., int], imported: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        character: str) -> None:
+    assert imported("edit", "Waymo", "--set-title", f"Way{character}mo") == 1
+    err = capsys.readouterr().err
+    assert "control characters or bidirectional overrides" in err and f"U+{ord(character):04X}" in err
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    record = (RECORDS / "002_tesla_robotaxi.txt").read_text(encoding="utf-8")
+    (folder / "bad.txt").write_text(record.replace("Tesla Robotaxi", f"Tesla{character} Robotaxi", 1),
+                                    encoding="utf-8")
+    assert imported("import", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert "line 1" in err and f"U+{ord(character):04X}" in err and "Traceback" not in err
