@@ -29,11 +29,19 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Log ``error`` with its traceback and tell the user once (ephemeral), whatever state the response is in."""
+    """Log ``error`` and tell the user once (ephemeral), whatever state the response is in.
+
+    An expected refusal (a member who is not a moderator, an unknown topic, a stale edit) is one log
+    line, with its traceback only at debug level (``-v``); an unexpected error is logged with its
+    traceback.
+    """
     original = unwrap(error)
-    level = logging.WARNING if is_expected(original) else logging.ERROR
-    log.log(level, "%s failed for user %s in guild %s: %s", _describe(interaction),
-            getattr(interaction.user, "id", None), interaction.guild_id, original, exc_info=original)
+    expected = is_expected(original)
+    log.log(logging.WARNING if expected else logging.ERROR, "%s failed for user %s in guild %s: %s",
+            _describe(interaction), getattr(interaction.user, "id", None), interaction.guild_id, original,
+            exc_info=None if expected else original)
+    if expected:
+        log.debug("traceback of the refusal above", exc_info=original)
     if interaction.type is discord.InteractionType.autocomplete:
         return  # autocomplete has no message to answer with; logged above
     text = user_message(original)

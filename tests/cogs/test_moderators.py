@@ -130,3 +130,25 @@ async def test_everyone_cannot_be_the_moderator_role(cog: TopicAdminCog, make_in
     with pytest.raises(TopicbotError, match="@everyone"):
         await cog.config.callback(cog, interaction, moderator_role=everyone)
     assert await cog.bot.services.repository.guild_settings(GUILD_ID) == GuildSettings(GUILD_ID)
+
+
+async def test_an_expected_refusal_is_one_log_line_and_a_bug_keeps_its_traceback(
+    cog: TopicAdminCog, make_interaction: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 23, item 29: no traceback for a member who is not a moderator (only with -v, at debug)."""
+    await cog.bot.services.repository.save_guild_settings(GuildSettings(GUILD_ID, MOD_ROLE_ID))
+    interaction = member_interaction(make_interaction, role_ids=(5,), user_id=321)
+    with pytest.raises(NotModeratorError) as refused:
+        await cog.interaction_check(interaction)
+    with caplog.at_level(logging.INFO, logger="bot.discord_adapter.tree"):
+        await report_error(interaction, refused.value)
+    logged = [r for r in caplog.records if r.name == "bot.discord_adapter.tree"]
+    assert len(logged) == 1 and logged[0].levelno == logging.WARNING and logged[0].exc_info is None
+    caplog.clear()
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as bug:
+        with caplog.at_level(logging.INFO, logger="bot.discord_adapter.tree"):
+            await report_error(member_interaction(make_interaction, role_ids=(5,), user_id=321), bug)
+    logged = [r for r in caplog.records if r.name == "bot.discord_adapter.tree"]
+    assert logged[0].levelno == logging.ERROR and logged[0].exc_info is not None
