@@ -62,13 +62,14 @@ async def test_on_error_logs_unexpected_errors_with_traceback(tree, make_interac
     assert isinstance(record.exc_info[1], RuntimeError)
 
 
-async def test_expected_errors_are_logged_as_warnings_with_traceback(tree, make_interaction, caplog) -> None:
+async def test_expected_errors_are_one_warning_line_with_the_traceback_only_at_debug(
+        tree, make_interaction, caplog) -> None:
     interaction = make_interaction()
-    with caplog.at_level(logging.WARNING, logger="bot.discord_adapter.tree"):
+    with caplog.at_level(logging.DEBUG, logger="bot.discord_adapter.tree"):
         await tree.on_error(interaction, _wrapped(TopicNotFoundError("Waymoo")))
-    [record] = [r for r in caplog.records if r.name == "bot.discord_adapter.tree"]
-    assert record.levelno == logging.WARNING
-    assert isinstance(record.exc_info[1], TopicNotFoundError)
+    warning, debug = [r for r in caplog.records if r.name == "bot.discord_adapter.tree"]
+    assert warning.levelno == logging.WARNING and warning.exc_info is None
+    assert debug.levelno == logging.DEBUG and isinstance(debug.exc_info[1], TopicNotFoundError)
 
 
 async def test_autocomplete_failures_are_logged_but_not_answered_with_a_message(make_interaction, caplog) -> None:
