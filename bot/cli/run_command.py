@@ -1,5 +1,6 @@
 """``topicbot run``: start the Discord bot over the configured topic store.
 
+SIGTERM and SIGINT stop it cleanly (the usage log written, the store closed).
 Exit codes: 0 after a clean shutdown, 2 when no token is configured, 3 when Discord rejects the
 token, 1 for other start-up failures (the store cannot be opened, intents refused, ...).
 """
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -95,9 +97,17 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
     services = await build_services(settings)
     metrics_server = None
     dashboard = _start_dashboard(services, settings)
+    stopped = _stop_on_signals()
     try:
         metrics_server = serve_metrics(services.metrics, settings)
         await run_bot(services, settings, shard_ids=shard_ids, shard_count=shard_count)
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()  # the shutdown below must run to its end
+        log.info("stopping on %s: the usage log is written and the store closed", stopped[0])
     except discord.LoginFailure as exc:
         sys.stderr.write(f"topicbot run: Discord rejected the bot token ({exc}); check DISCORD_TOKEN\n")
         return EXIT_TOKEN_REJECTED
@@ -117,6 +127,25 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
                 await dashboard
         await services.close()
     return 0
+
+
+def _stop_on_signals() -> list[str]:
+    """SIGTERM (a service manager stopping the bot) and SIGINT (Ctrl-C) both cancel the running bot, so
+    it stops taking questions, writes what the usage log still holds, closes the store and exits 0.
+    Returns the list the caught signal's name is put in."""
+    caught: list[str] = []
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def stop(name: str) -> None:
+        if not caught and task is not None:
+            caught.append(name)
+            task.cancel()
+
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on this platform
+            loop.add_signal_handler(signal_number, stop, signal_number.name)
+    return caught
 
 
 def serve_metrics(metrics: object, settings: Settings) -> MetricsServer | None:

@@ -213,3 +213,30 @@ async def test_cli_changes_from_another_process_are_answered_by_the_running_bot(
         (folder / record.name).write_bytes(record.read_bytes())
         await run_cli(tmp_path, fake, "import", str(folder))
         assert summary in await ask_until(fake, SEED_QUESTION, lambda text: summary in text)
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_last_asks(fake: FakeDiscord, tmp_path: Path) -> None:
+    """Issue 23, item 1: a service manager's SIGTERM is a clean shutdown: exit 0, nothing of the
+    usage log lost (the asks answered just before are in the store)."""
+    require_services()
+    from datetime import UTC, datetime
+
+    from bot.core.storage import make_engine, make_session_factory
+    from bot.core.storage.usage import UsageStore
+
+    async with topicbot_run(fake, tmp_path, token=fake.token) as process:
+        await fake.wait_for_route(GUILD_COMMANDS_ROUTE, guild_id=fake.guild_id, timeout=45)
+        await fake.wait_until_connected(timeout=20)
+        for n in range(3):
+            ask = await fake.slash("ask", {"question": f"{SEED_QUESTION} ({n})"}, channel_id=fake.new_channel())
+            await fake.wait_for_callback(ask)
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 30)
+    assert code == 0, stderr_of(tmp_path)
+    assert "Traceback" not in stderr_of(tmp_path)
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'topics.db'}")
+    try:
+        asks = await UsageStore(make_session_factory(engine)).asks(fake.guild_id, datetime(2000, 1, 1, tzinfo=UTC))
+    finally:
+        await engine.dispose()
+    assert len([a for a in asks if a.question.startswith("what is ai training data")]) == 3
