@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import socket
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ from importlib.util import find_spec
 from bot.cli.options import guild_id
 from bot.config import ConfigError, Settings
 
+#: The dashboard's address is taken by another program (``topicbot dashboard`` and ``topicbot run``).
+EXIT_DASHBOARD_ADDRESS = 4
 MISSING_EXTRA = "the dashboard needs its extra; install it with: pip install -e '.[dashboard]'"
 
 
@@ -55,8 +58,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("--sign-in-link needs --guild ID (the Discord server whose topics to manage)")
         sys.stdout.write(asyncio.run(_link(args, settings)) + "\n")
         return 0
+    from bot.dashboard.server import DashboardAddressInUseError, bind_dashboard
+
+    try:
+        listener = bind_dashboard(settings)
+    except DashboardAddressInUseError as error:
+        sys.stderr.write(f"topicbot dashboard: {error}\n")
+        return EXIT_DASHBOARD_ADDRESS
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings, listener))
     return 0
 
 
@@ -75,14 +85,14 @@ async def _link(args: argparse.Namespace, settings: Settings) -> str:
         await engine.dispose()
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, listener: socket.socket | None = None) -> None:
     from bot.dashboard.server import serve
     from bot.services import build_store_services
 
     services = await build_store_services(settings)  # no page answers questions: no answer index
     following = asyncio.create_task(services.follow_changes(), name="topicbot-change-feed")
     try:
-        await serve(services, settings)
+        await serve(services, settings, listener)
     finally:
         following.cancel()
         with contextlib.suppress(asyncio.CancelledError):

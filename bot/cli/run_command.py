@@ -2,7 +2,8 @@
 
 SIGTERM and SIGINT stop it cleanly (the usage log written, the store closed).
 Exit codes: 0 after a clean shutdown, 2 when no token is configured, 3 when Discord rejects the
-token, 1 for other start-up failures (the store cannot be opened, intents refused, ...).
+token, 4 when ``[dashboard] enabled`` and its address is taken (the bot does not start without it),
+1 for other start-up failures (the store cannot be opened, intents refused, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from typing import TYPE_CHECKING
 
@@ -79,16 +81,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("topicbot run: the Discord bot token holds a space or a control character; copy it again "
                          "from the developer portal into DISCORD_TOKEN or `token` under [discord]\n")
         return EXIT_NO_TOKEN
+    listener = None
     if settings.dashboard.enabled:
-        from bot.cli.dashboard_command import MISSING_EXTRA, dashboard_installed
+        from bot.cli.dashboard_command import EXIT_DASHBOARD_ADDRESS, MISSING_EXTRA, dashboard_installed
 
         if not dashboard_installed():
             sys.stderr.write(f"topicbot run: [dashboard] enabled = true, but {MISSING_EXTRA}\n")
             return EXIT_NO_TOKEN
-    return asyncio.run(_serve(settings, getattr(args, "shard_ids", None), getattr(args, "shard_count", None)))
+        from bot.dashboard.server import DashboardAddressInUseError, bind_dashboard
+
+        try:  # the bot does not start without the dashboard its config asks for
+            listener = bind_dashboard(settings)
+        except DashboardAddressInUseError as error:
+            sys.stderr.write(f"topicbot run: {error}\n")
+            return EXIT_DASHBOARD_ADDRESS
+    return asyncio.run(_serve(settings, getattr(args, "shard_ids", None), getattr(args, "shard_count", None),
+                              listener))
 
 
-async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_count: int | None = None) -> int:
+async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_count: int | None = None,
+                 listener: socket.socket | None = None) -> int:
     import discord
 
     from bot.discord_adapter import run_bot
@@ -96,7 +108,7 @@ async def _serve(settings: Settings, shard_ids: list[int] | None = None, shard_c
 
     services = await build_services(settings)
     metrics_server = None
-    dashboard = _start_dashboard(services, settings)
+    dashboard = _start_dashboard(services, settings, listener)
     stopped = _stop_on_signals()
     try:
         metrics_server = serve_metrics(services.metrics, settings)
@@ -159,10 +171,11 @@ def serve_metrics(metrics: object, settings: Settings) -> MetricsServer | None:
     return server
 
 
-def _start_dashboard(services: Services, settings: Settings) -> asyncio.Task[None] | None:
+def _start_dashboard(services: Services, settings: Settings,
+                     listener: socket.socket | None = None) -> asyncio.Task[None] | None:
     """Serve the dashboard beside the bot when ``[dashboard] enabled`` (same store, same write path)."""
     if not settings.dashboard.enabled:
         return None
     from bot.dashboard.server import serve
 
-    return asyncio.create_task(serve(services, settings), name="topicbot-dashboard")
+    return asyncio.create_task(serve(services, settings, listener), name="topicbot-dashboard")

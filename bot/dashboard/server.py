@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -29,18 +30,42 @@ async def dashboard_app(services: StoreServices, settings: Settings) -> Starlett
                            settings.dashboard, clock=lambda: datetime.now(UTC), usage=services.usage)
 
 
-async def serve(services: StoreServices, settings: Settings) -> None:
-    """Serve the dashboard over ``services`` until cancelled or stopped by a signal (Ctrl-C).
+class DashboardAddressInUseError(OSError):
+    """The dashboard's address cannot be listened on (another program holds the port)."""
+
+
+def bind_dashboard(settings: Settings) -> socket.socket:
+    """The dashboard's listening socket, bound before anything else starts, so a taken port is one
+    clear line (``DashboardAddressInUseError``) instead of a failure deep in the server."""
+    dashboard = settings.dashboard
+    family = socket.AF_INET6 if ":" in dashboard.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((dashboard.host, dashboard.port))
+    except OSError as error:
+        listener.close()
+        raise DashboardAddressInUseError(
+            f"the dashboard cannot listen on {dashboard.host}:{dashboard.port} ({error.strerror}); another program "
+            f"holds it: set [dashboard] port (or --port) to a free one, or stop that program") from error
+    listener.set_inheritable(True)
+    return listener
+
+
+async def serve(services: StoreServices, settings: Settings, listener: socket.socket | None = None) -> None:
+    """Serve the dashboard over ``services`` until cancelled or stopped by a signal (Ctrl-C), on
+    ``listener`` (``bind_dashboard``; bound here when not given).
 
     On cancellation the server shuts down cleanly (its port is free when this returns).
     """
     dashboard = settings.dashboard
+    listener = listener if listener is not None else bind_dashboard(settings)
     app = await dashboard_app(services, settings)
     config = uvicorn.Config(app, host=dashboard.host, port=dashboard.port, lifespan="off", log_config=None,
                             access_log=False, proxy_headers=True, server_header=False)
     server = uvicorn.Server(config)
     log.info("dashboard at %s (listening on %s:%d)", dashboard.public_url, dashboard.host, dashboard.port)
-    serving = asyncio.create_task(server.serve(), name="topicbot-dashboard-server")
+    serving = asyncio.create_task(server.serve(sockets=[listener]), name="topicbot-dashboard-server")
     try:
         await asyncio.shield(serving)
     except asyncio.CancelledError:

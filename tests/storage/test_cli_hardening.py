@@ -122,3 +122,27 @@ def test_item_12_c1_controls_and_bidi_overrides_are_refused_on_write(
     assert imported("import", str(folder)) == 1
     err = capsys.readouterr().err
     assert "line 1" in err and f"U+{ord(character):04X}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["dashboard"], ["run"]])
+def test_item_2_a_taken_dashboard_port_is_one_line_and_its_own_exit_code(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    pytest.importorskip("uvicorn")
+    import socket
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    config = tmp_path / "dash.toml"
+    config.write_text(f'[topicbot]\nknowledge_dir = "{(tmp_path / "none").as_posix()}"\n'
+                      f'[dashboard]\nenabled = true\nport = {port}\n', encoding="utf-8")
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token-that-is-never-used")
+    try:
+        assert cli("--config", str(config), *command) == 4
+    finally:
+        holder.close()
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "set [dashboard] port" in err
+    assert "Traceback" not in err
