@@ -52,7 +52,7 @@ def load_index(knowledge_dir: Path) -> TopicIndex:
 async def _load_through_store(knowledge_dir: Path) -> TopicIndex:
     with tempfile.TemporaryDirectory(prefix="topicbot-accuracy-") as tmp:
         settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'eval.db'}", knowledge_dir=knowledge_dir)
-        services = await build_services(settings)
+        services = await build_services(settings, seed_knowledge=True)
         try:
             return services.index
         finally:

@@ -127,11 +127,22 @@ class Services(StoreServices):
         await super().close()
 
 
+def seeds(settings: Settings) -> bool:
+    """Whether an empty store is filled from ``knowledge_dir`` on first use: the default embedded store
+    gets the shipped sample topics (a fresh install answers at once), and any store gets the records
+    of a ``knowledge_dir`` the configuration names; a store of the user's own (``--database-url``) is
+    never filled with the samples."""
+    from bot.config import REPO_ROOT, default_database_url
+
+    shipped = (REPO_ROOT / "knowledge").resolve()
+    return settings.database_url == default_database_url() or settings.knowledge_dir.resolve() != shipped
+
+
 async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
     """Import ``settings.knowledge_dir`` into a store that has no global topics yet; whether it did.
 
-    Every front end calls this first, so a fresh install sees the shipped topics whatever the first
-    command is.
+    Front ends that read call this first (when ``seeds`` says so), so a fresh install sees the
+    shipped topics whatever it first asks; commands that write (``import``, ``edit``...) never do.
     """
     if await repository.search_titles("", limit=1):
         return False
@@ -139,8 +150,8 @@ async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
         return False
     started = time.perf_counter()
     diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author=KNOWLEDGE_AUTHOR)
-    log.info("first use: imported %d topics from %s in %.2f s", len(diff.added), settings.knowledge_dir,
-             time.perf_counter() - started)
+    log.info("first use of this store: imported the %d topics of %s into it (%.2f s)", len(diff.added),
+             settings.knowledge_dir, time.perf_counter() - started)
     return True
 
 
@@ -151,13 +162,13 @@ class _Store:
     repository: TopicRepository
 
 
-async def _open_store(settings: Settings, seed_knowledge: bool) -> _Store:
+async def _open_store(settings: Settings, seed_knowledge: bool | None) -> _Store:
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
         session_factory = make_session_factory(engine)
         repository = TopicRepository(session_factory, tz=settings.tz)
-        if seed_knowledge:
+        if seeds(settings) if seed_knowledge is None else seed_knowledge:
             await seed_store(repository, settings)
     except BaseException:
         await engine.dispose()
@@ -180,8 +191,8 @@ def _store_parts(settings: Settings, store: _Store, feed: ChangeFeed, metrics: M
             "metrics": metrics}
 
 
-async def build_store_services(settings: Settings, *, seed_knowledge: bool = True) -> StoreServices:
-    """Migrate the store and import ``settings.knowledge_dir`` into an empty store; no answer index."""
+async def build_store_services(settings: Settings, *, seed_knowledge: bool | None = None) -> StoreServices:
+    """Migrate the store and fill an empty one (``seeds``; ``seed_knowledge`` overrides); no answer index."""
     metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
     store = await _open_store(settings, seed_knowledge)
     try:
@@ -192,8 +203,8 @@ async def build_store_services(settings: Settings, *, seed_knowledge: bool = Tru
     return StoreServices(**_store_parts(settings, store, feed, metrics))
 
 
-async def build_services(settings: Settings, *, seed_knowledge: bool = True) -> Services:
-    """Migrate the store, import ``settings.knowledge_dir`` into an empty store, and load the index."""
+async def build_services(settings: Settings, *, seed_knowledge: bool | None = None) -> Services:
+    """Migrate the store, fill an empty one (``seeds``; ``seed_knowledge`` overrides), load the index."""
     metrics: Metrics = PrometheusMetrics() if settings.metrics.enabled else NullMetrics()
     store = await _open_store(settings, seed_knowledge)
     repository = store.repository

@@ -253,7 +253,7 @@ def history_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> list[Revision]:
         return await _editor(repo).history(args.title, guild_id=args.guild)
 
-    _print_history(asyncio.run(with_repository(settings, work)))
+    _print_history(asyncio.run(with_repository(settings, work, reads=True)))
     return 0
 
 
@@ -261,7 +261,7 @@ def diff_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> TopicDiff:
         return await _editor(repo).diff(args.title, args.from_version, args.to_version, guild_id=args.guild)
 
-    diff = asyncio.run(with_repository(settings, work))
+    diff = asyncio.run(with_repository(settings, work, reads=True))
     _out(f"version {args.from_version} \u2192 {args.to_version}")
     _out(plain_text(format_diff(diff, _TERMINAL_LIMIT)))
     return 0

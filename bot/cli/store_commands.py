@@ -70,16 +70,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.set_defaults(handler=show_command)
 
 
-async def with_repository(settings: Settings, work: Callable[[TopicRepository], Awaitable[T]]) -> T:
-    """Run ``work`` against the configured store, migrated to the latest schema and seeded first."""
+async def with_repository(settings: Settings, work: Callable[[TopicRepository], Awaitable[T]], *,
+                          reads: bool = False) -> T:
+    """Run ``work`` against the configured store, migrated to the latest schema; a command that
+    ``reads`` finds an empty store filled first (``services.seeds``), one that writes never does."""
     from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
-    from bot.services import seed_store
+    from bot.services import seed_store, seeds
 
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
         repository = TopicRepository(make_session_factory(engine), tz=settings.tz)
-        await seed_store(repository, settings)
+        if reads and seeds(settings):
+            await seed_store(repository, settings)
         return await work(repository)
     finally:
         await engine.dispose()
@@ -207,7 +210,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
         written = await export_topics(repo, folder, settings.tz)
         return written, remove_stale_exports(folder, written)
 
-    written, removed = asyncio.run(with_repository(settings, work))
+    written, removed = asyncio.run(with_repository(settings, work, reads=True))
     gone = f"; removed {counted(len(removed), 'file')} of topics that no longer exist" if removed else ""
     _out(f"exported {counted(len(written), 'topic')} to {folder}{gone}")
     return 0
@@ -217,7 +220,7 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(repo: TopicRepository) -> list[str]:
         return [stored.topic.title for stored in await repo.list()]
 
-    for title in asyncio.run(with_repository(settings, work)):
+    for title in asyncio.run(with_repository(settings, work, reads=True)):
         _out(title)
     return 0
 
@@ -244,7 +247,7 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
         stored = await find_topic(repo, args.title)
         return format_record(stored.topic, settings.tz)
 
-    record = asyncio.run(with_repository(settings, work))
+    record = asyncio.run(with_repository(settings, work, reads=True))
     # Into a file or a pipe the record is written exactly (no trailing newline, as the format has it),
     # so `topicbot show X > x.txt` imports again; a terminal gets a final newline to end the line.
     sys.stdout.write(record + ("\n" if sys.stdout.isatty() else ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 
 from bot.cli import main
 from bot.core.model import Topic
+
+RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
 
 
 def _no_traceback(err: str) -> None:
@@ -248,13 +251,35 @@ def test_show_accepts_an_alias_and_diff_names_the_versions_there_are(
 
 
 def test_a_fresh_install_sees_the_shipped_topics_in_every_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
-    assert main(["--database-url", url, "show", "Waymo"]) == 0
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the default store, in this test's folder
+    monkeypatch.delenv("TOPICBOT_DATABASE_URL", raising=False)
+    assert main(["show", "Waymo"]) == 0
     assert capsys.readouterr().out.startswith("Waymo\n")
-    assert main(["--database-url", url, "list"]) == 0
+    assert main(["list"]) == 0
     assert "Waymo" in capsys.readouterr().out.splitlines()
+
+
+def test_item_8_only_the_default_store_gets_the_samples_and_only_for_a_reading_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, item 8: a moderator importing their own records into a new store of their own (or as
+    the first command on the default store) gets only their records."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("TOPICBOT_DATABASE_URL", raising=False)
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(RECORDS / "011_starlink.txt", own / "starlink.txt")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mine.db'}"
+    assert main(["--database-url", url, "import", str(own)]) == 0
+    assert main(["--database-url", url, "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1:] == ["Starlink"]
+    assert main(["import", str(own)]) == 0  # the default store, written first: no samples
+    assert main(["list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1:] == ["Starlink"]
+    assert main(["--database-url", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", "list"]) == 0
+    assert capsys.readouterr().out.strip() == ""  # read, but a store of the user's own: not filled
 
 
 def test_cli_answers_are_plain_text_with_cli_hints(
@@ -288,8 +313,10 @@ def test_version_and_help_text(capsys: pytest.CaptureFixture[str]) -> None:
         assert len(description) > 30, (command, out)
 
 
-def test_cli_answers_name_related_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+def test_cli_answers_name_related_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the default store, filled with the samples
+    url = f"sqlite+aiosqlite:///{tmp_path / 'topicbot' / 'topicbot.db'}"
     assert main(["--database-url", url, "ask", "tell me about waymo"]) == 0
     lines = capsys.readouterr().out.splitlines()
     see_also = [line for line in lines if line.startswith("See also: ")]

@@ -14,7 +14,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_output_piped_into_a_reader_that_stops_early(tmp_path: Path) -> None:
     """``topicbot list | head -1``: the reader closes the pipe; no BrokenPipeError traceback."""
-    env = _env(tmp_path)
+    # The default store (in this test's data folder), which a reading command fills with the samples.
+    env = {k: v for k, v in os.environ.items() if k != "TOPICBOT_DATABASE_URL"} | {"XDG_DATA_HOME": str(tmp_path)}
     subprocess.run([sys.executable, "-m", "bot", "list"], env=env, capture_output=True, check=True)  # seed
     process = subprocess.Popen([sys.executable, "-m", "bot", "show", "Waymo"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

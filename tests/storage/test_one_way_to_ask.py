@@ -72,7 +72,7 @@ async def test_the_dashboard_serves_without_building_the_answer_index(
 
     served: list[object] = []
 
-    async def serve(services: object, _: Settings) -> None:
+    async def serve(services: object, _: Settings, __: object = None) -> None:
         served.append(services)
 
     monkeypatch.setattr(bot.services, "open_index", no_index)
