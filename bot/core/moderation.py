@@ -50,6 +50,9 @@ from bot.core.topic_diff import TopicDiff, diff_topics, format_diff
 
 log = logging.getLogger(__name__)
 
+#: Times an edit without an expected version is tried when others keep writing the same topic.
+EDIT_ATTEMPTS: Final = 5
+
 ChangeAction = Literal["add", "edit", "remove", "revert", "hide", "unhide"]
 _DESCRIBED: Final = frozenset({"add", "edit", "remove", "revert", "hide", "unhide"})
 #: A change to apply to the topic as stored: a function of it, or the whole new topic.
@@ -285,21 +288,32 @@ class TopicEditor:
         guild_id: int | None = None,
         expected_version: int | None = None,
     ) -> ChangeResult:
-        """Apply ``change`` to the topic, if it is still at ``expected_version`` (default: as read now).
+        """Apply ``change`` to the topic, if it is still at ``expected_version``; without one, to the topic
+        as it is when written (a concurrent edit in between makes this one read and apply again, at most
+        ``EDIT_ATTEMPTS`` times).
 
         ``change`` is a function of the stored topic (see ``bot.core.editing``) or the new topic.
         Raises ``StaleVersionError`` naming who changed it and when; nothing is overwritten. An edit
         that changes nothing writes no revision (``ChangeResult.changed`` is false).
         """
-        stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
-        after = checked(change if isinstance(change, Topic) else change(stored.topic))
-        if after == stored.topic:
-            return self._result("edit", stored.topic, stored, author)
-        updated = await self.repository.update(
-            after, expected_version=stored.version, guild_id=guild_id, author=author, original_title=stored.title
-        )
-        await self._announce()
-        return self._result("edit", stored.topic, updated, author)
+        for attempt in range(1, EDIT_ATTEMPTS + 1):
+            stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
+            after = checked(change if isinstance(change, Topic) else change(stored.topic))
+            if after == stored.topic:
+                return self._result("edit", stored.topic, stored, author)
+            try:
+                updated = await self.repository.update(
+                    after, expected_version=stored.version, guild_id=guild_id, author=author,
+                    original_title=stored.title)
+            except StaleVersionError:
+                # Another edit landed between reading and writing. Only an edit pinned to a version is
+                # refused; one that asked for none is applied again to the topic as it now is.
+                if expected_version is not None or attempt == EDIT_ATTEMPTS:
+                    raise
+                continue
+            await self._announce()
+            return self._result("edit", stored.topic, updated, author)
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     async def remove(
         self, title: str, *, author: Author, guild_id: int | None = None, expected_version: int | None = None

@@ -209,6 +209,22 @@ async def test_two_concurrent_edits_from_the_same_version_exactly_one_applies(
     assert len(await editor.history("Fusion Power")) == 2
 
 
+async def test_concurrent_edits_without_a_version_all_apply(editor: TopicEditor, make_topic: MakeTopic) -> None:
+    """Issue 23, item 6: an edit that pinned no version is applied again to the topic as it now is
+    when another edit lands first; none is refused, none is lost."""
+    await editor.add(make_topic(), author=Author("alice"))
+    for round_ in range(6):
+        results = await asyncio.gather(*(
+            editor.edit("Fusion Power", lambda t, who=who: editing.set_attribute(t, f"{who} {round_}", "yes"),
+                        author=Author(who))
+            for who in ("bob", "carol")), return_exceptions=True)
+        assert [r for r in results if isinstance(r, BaseException)] == []
+    stored = await editor.open("Fusion Power")
+    names = {a.name for a in stored.topic.attributes}
+    assert {f"{who} {n}" for who in ("bob", "carol") for n in range(6)} <= names
+    assert stored.version == 13
+
+
 async def test_a_stale_edit_is_refused_naming_who_and_when_and_can_show_the_diff(
     editor: TopicEditor, make_topic: MakeTopic
 ) -> None:
