@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +67,9 @@ class StoreServices:
     recorder: UsageRecorder | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: Whether a user is still a moderator of a guild, as the Discord bot in this process sees it (set by
+    #: the bot when it starts; the dashboard asks it when a session is used).
+    moderator_check: Callable[[int, int], Awaitable[bool | None]] | None = None
 
     async def run_recorder(self) -> None:
         """Write the usage log in batches until cancelled (then write what is still queued)."""

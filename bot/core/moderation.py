@@ -259,6 +259,10 @@ class TopicEditor:
         old, new = by_version[from_version], by_version[to_version]
         return diff_topics(_revision_topic(old, self.tz), _revision_topic(new, self.tz), self.tz)
 
+    async def topic_at(self, title: str, version: int, *, guild_id: int | None = None) -> Topic:
+        """The topic as it was at ``version`` (``TopicNotFoundError`` when there is no such version)."""
+        return (await self.repository.revision(title, version, guild_id=guild_id)).topic(self.tz)
+
     async def changes_since(self, title: str, version: int, *, guild_id: int | None = None) -> TopicDiff:
         """What others changed since ``version`` was opened (for a stale-edit refusal)."""
         old = await self.repository.revision(title, version, guild_id=guild_id)

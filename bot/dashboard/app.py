@@ -1,15 +1,15 @@
-"""The dashboard's ASGI app: routes, the signed session cookie, error pages and the base path.
+"""The dashboard's ASGI app: routes, sessions, error pages, the body cap and the base path.
 
-``create_app`` takes a ``Dashboard`` (the core services it works on) and the key that signs session
-cookies. Sessions last ``SESSION_SECONDS``; the cookie is HttpOnly and SameSite=Lax, and Secure
-when the dashboard's public address is https. Behind a reverse proxy that keeps the base path in
-the forwarded address (``/topicbot/topics``), the path is stripped before routing.
+``create_app`` takes a ``Dashboard`` (the core services it works on). Sessions live in the store
+(``DashboardSessionStore``) and last ``SESSION_SECONDS``; the cookie holds only a random session id
+and is HttpOnly, SameSite=Lax, and Secure when the dashboard's public address is https. Signing out
+ends the session in the store. Request bodies over ``MAX_BODY`` are refused (413) before they are
+read. Behind a reverse proxy that keeps the base path in the forwarded address
+(``/topicbot/topics``), the path is stripped before routing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,7 +19,6 @@ from typing import Final
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -31,17 +30,17 @@ from bot.core.errors import StaleVersionError, StorageUnavailableError, Topicbot
 from bot.core.moderation import TopicEditor
 from bot.core.sign_in import SIGN_IN_PATH, UsedLinks
 from bot.core.storage import TopicRepository
+from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.usage.queries import UsageQueries
 from bot.dashboard import history_pages, record_pages, sign_in_pages, topic_pages, usage_pages
-from bot.dashboard.context import Dashboard, base_path, dashboard_of
-from bot.dashboard.moderators import PageError
+from bot.dashboard.context import SESSION_COOKIE, Dashboard, ModeratorCheck, base_path, dashboard_of
+from bot.dashboard.moderators import MAX_BODY, PageError
 
 log = logging.getLogger(__name__)
 
-SESSION_COOKIE: Final = "topicbot_session"
-#: How long a signed-in session lasts.
-SESSION_SECONDS: Final = 12 * 60 * 60
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
+#: Pages of a signed-in moderator are never kept by a browser or a proxy cache.
+_NO_STORE: Final = (b"cache-control", b"no-store")
 _SECURITY_HEADERS: Final = (
     (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
     (b"x-content-type-options", b"nosniff"),
@@ -93,13 +92,40 @@ class BasePathAndHeaders:
         path: str = scope["path"]
         if self.base and (path == self.base or path.startswith(self.base + "/")):
             scope = dict(scope, path=path[len(self.base):] or "/")
+        extra = _SECURITY_HEADERS if scope["path"].startswith("/static/") else (*_SECURITY_HEADERS, _NO_STORE)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = dict(message, headers=[*message.get("headers", []), *_SECURITY_HEADERS])
+                message = dict(message, headers=[*message.get("headers", []), *extra])
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            await _too_large(send_with_headers)
+            return
+        received = 0
+
+        async def receive_within_cap() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:
+                raise HTTPException(413, _TOO_LARGE)
+            return message
+
+        await self.app(scope, receive_within_cap, send_with_headers)
+
+
+_TOO_LARGE: Final = (f"The request is too large: the dashboard reads at most {MAX_BODY // (1024 * 1024)} MB. "
+                     "Upload fewer records at once, or shorten what you typed.")
+
+
+async def _too_large(send: Send) -> None:
+    body = f"<!doctype html><title>Too large</title><p>{_TOO_LARGE}</p>".encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _status_of(error: TopicbotError) -> int:
@@ -115,32 +141,46 @@ def _status_of(error: TopicbotError) -> int:
 async def _page_error(request: Request, error: Exception) -> Response:
     if isinstance(error, PageError):
         status, message = error.status, error.message
+    elif isinstance(error, StorageUnavailableError):
+        # The store's address and the driver's words stay in the operator's log, not on the page.
+        log.warning("dashboard: %s", error)
+        status, message = 503, "The topic store cannot be reached right now; try again in a minute."
     elif isinstance(error, TopicbotError):
         status, message = _status_of(error), str(error)
-        if isinstance(error, StorageUnavailableError):
-            log.warning("dashboard: %s", error)
     elif isinstance(error, HTTPException):
         status, message = error.status_code, error.detail
     else:  # pragma: no cover - registered for the three kinds above only
         raise error
-    heading = {401: "Sign-in needed", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile"}.get(
+    heading = {401: "Sign-in needed", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile",
+               413: "Too large"}.get(
         status, "Not done")
     return dashboard_of(request).render(request, "message.html", {"heading": heading, "message": message},
                                         status=status)
 
 
-def session_key(signing_key: bytes) -> str:
-    """The key of session cookies, derived from the sign-in key (so rotating one rotates both)."""
-    return hmac.new(signing_key, b"topicbot dashboard session", hashlib.sha256).hexdigest()
+class SessionCookies:
+    """Find the moderator the session cookie names (in the store) before a page runs."""
+
+    def __init__(self, app: ASGIApp, dashboard: Dashboard) -> None:
+        self.app = app
+        self.dashboard = dashboard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            cookies = Request(scope).cookies
+            state = scope.setdefault("state", {})
+            try:
+                state["moderator"], state["ended"] = await self.dashboard.signed_in_by(cookies.get(SESSION_COOKIE))
+            except StorageUnavailableError as error:
+                log.warning("dashboard: %s", error)
+                state["moderator"], state["ended"] = None, "The topic store cannot be reached right now; try again."
+        await self.app(scope, receive, send)
 
 
-def create_app(dashboard: Dashboard, signing_key: bytes) -> Starlette:
-    settings = dashboard.settings
+def create_app(dashboard: Dashboard) -> Starlette:
     middleware = [
         Middleware(BasePathAndHeaders, base=dashboard.base),
-        Middleware(SessionMiddleware, secret_key=session_key(signing_key), session_cookie=SESSION_COOKIE,
-                   max_age=SESSION_SECONDS, path=dashboard.base or "/", same_site="lax",
-                   https_only=settings.public_url.startswith("https://")),
+        Middleware(SessionCookies, dashboard=dashboard),
     ]
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers={
         PageError: _page_error, TopicbotError: _page_error, HTTPException: _page_error})
@@ -149,11 +189,13 @@ def create_app(dashboard: Dashboard, signing_key: bytes) -> Starlette:
 
 
 async def build_app(editor: TopicEditor, repository: TopicRepository, links: UsedLinks,
-                    settings: DashboardSettings, *, clock: Callable[[], datetime] | None = None,
-                    usage: UsageQueries | None = None) -> Starlette:
-    """The app over these services, its cookies signed with the store's sign-in key."""
-    dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)), usage)
-    return create_app(dashboard, await links.key())
+                    settings: DashboardSettings, *, sessions: DashboardSessionStore,
+                    clock: Callable[[], datetime] | None = None, usage: UsageQueries | None = None,
+                    still_moderator: ModeratorCheck | None = None) -> Starlette:
+    """The app over these services; sessions are kept in ``sessions`` (the cookie holds only an id)."""
+    dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)), usage,
+                          sessions, still_moderator)
+    return create_app(dashboard)
 
 
 __all__ = ["BasePathAndHeaders", "base_path", "build_app", "create_app"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from starlette.datastructures import FormData
 
@@ -109,3 +109,44 @@ def fields_of(form: FormData) -> TopicFields:
         web_results=tuple((r["title"], r["snippet"], r["url"] or None) for r in _rows(form, "result")),
         aliases=tuple(line for line in _text(form, "aliases").splitlines() if line.strip()),
     )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A part of the topic both the other moderator and this one changed: both versions, to choose from."""
+
+    part: str
+    theirs: str
+    yours: str
+
+
+def merged_values(base: Topic, theirs: Topic, form: FormData) -> tuple[EditorValues, list[Conflict]]:
+    """A three-way merge after a refused save: each part (title, description, summary, aliases, and each
+    kind of rows) comes from whoever changed it since ``base``; where both did, the form keeps this
+    moderator's text and the part is returned as a ``Conflict`` showing both."""
+    old, current, mine = values_of(base), values_of(theirs), submitted_values(form)
+    conflicts: list[Conflict] = []
+    merged = EditorValues("", "", "", {}, "")
+    for name in ("title", "description", "summary", "aliases"):
+        was, now, typed = getattr(old, name), getattr(current, name), getattr(mine, name)
+        setattr(merged, name, _pick(name, was, now, typed, conflicts))
+    for part in PARTS:
+        was, now, typed = (_kept(v.rows[part]) for v in (old, current, mine))
+        chosen = _pick(part, was, now, typed, conflicts, shown=lambda rows: "; ".join(" | ".join(r.values())
+                                                                                      for r in rows))
+        merged.rows[part] = _with_blanks(chosen, part)
+    return merged, conflicts
+
+
+def _kept(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [r for r in rows if any(v.strip() for v in r.values())]
+
+
+def _pick(part: str, was: Any, now: Any, typed: Any, conflicts: list[Conflict],  # noqa: ANN401
+          shown: Any = str) -> Any:  # noqa: ANN401 - text or rows
+    if typed == was:
+        return now  # only the other moderator changed it (or nobody did)
+    if now in (was, typed):
+        return typed  # only this moderator changed it, or both alike
+    conflicts.append(Conflict(part, shown(now), shown(typed)))
+    return typed

@@ -17,10 +17,16 @@ from starlette.requests import Request
 
 from bot.core.changes import Author
 from bot.core.sign_in import SignInGrant
+from bot.core.storage.dashboard_sessions import DashboardSession
 
 Scope = Literal["guild", "shared"]
 SCOPES: Final[tuple[Scope, ...]] = ("guild", "shared")
 CSRF_FIELD: Final = "csrf"
+#: Largest request body the dashboard reads (forms and uploads); a reverse proxy in front should allow
+#: the same (nginx: ``client_max_body_size 16m;``).
+MAX_BODY: Final = 16 * 1024 * 1024
+#: Form fields read at most: the editor sends four per row of up to 2,000 rows of each part.
+MAX_FORM_FIELDS: Final = 40_000
 
 
 class PageError(Exception):
@@ -59,39 +65,47 @@ class Moderator:
                                  "a shared topic or add its own topic with the same title.")
 
 
-def start_session(request: Request, grant: SignInGrant) -> None:
-    request.session.clear()
-    request.session.update({"g": grant.guild_id, "u": grant.user_id, "n": grant.user_name, "o": grant.owner,
-                            CSRF_FIELD: secrets.token_urlsafe(24)})
+def new_session(grant: SignInGrant) -> DashboardSession:
+    """What a sign-in link grants, as a session to keep in the store (with a fresh form token)."""
+    return DashboardSession(grant.guild_id, grant.user_id, grant.user_name, grant.owner, secrets.token_urlsafe(24))
+
+
+def moderator_of(session: DashboardSession) -> Moderator:
+    return Moderator(session.guild_id, session.user_id, session.user_name, session.owner, session.csrf)
 
 
 def signed_in(request: Request) -> Moderator | None:
-    session = request.session
-    try:
-        return Moderator(int(session["g"]), int(session["u"]), str(session["n"]), bool(session["o"]),
-                         str(session[CSRF_FIELD]))
-    except (KeyError, TypeError, ValueError):
-        return None
+    """The moderator whose session the request's cookie names (looked up by ``SessionCookies``)."""
+    found: Moderator | None = getattr(request.state, "moderator", None)
+    return found
 
 
 def moderator(request: Request) -> Moderator:
     """The signed-in moderator, or a 401 page saying how to sign in."""
     found = signed_in(request)
     if found is None:
-        raise PageError(401, "Sign in first: in your Discord server, use /topic-admin dashboard and open the "
-                             "link it sends you.")
+        ended = getattr(request.state, "ended", None)
+        raise PageError(401, ended or (
+            "Sign in first: in your Discord server, use /topic-admin dashboard and open the link it sends you "
+            "(an operator can also make one: topicbot dashboard --sign-in-link --guild ID)."))
     return found
 
 
 async def checked_form(request: Request) -> tuple[Moderator, FormData]:
     """The signed-in moderator and the posted form, if it carries their form token; else 401/403."""
     who = moderator(request)
-    form = await request.form()
+    form = await read_form(request)
     sent = form.get(CSRF_FIELD)
     if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), who.csrf.encode()):
         raise PageError(403, "This form is missing its security token or is from an older sign-in; reload the "
                              "page and submit it again.")
     return who, form
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, with room for every row the editor holds and for fields up to the body cap
+    (a field over its record limit is then refused by name, the form refilled)."""
+    return await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FIELDS, max_part_size=MAX_BODY)
 
 
 def scope_of(value: object) -> Scope:
@@ -108,7 +122,18 @@ def text_of(value: object, name: str) -> str:
     return value
 
 
+def whole_number(value: object) -> int | None:
+    """``value`` as a whole number written in ASCII digits (not "²" or "٣", which ``str.isdigit`` accepts
+    and ``int`` does not all read), or ``None``. Every number of a form or an address is read here."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            return int(text)
+    return None
+
+
 def number_of(value: object, name: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise PageError(400, f"The {name} must be a whole number.")
+    found = whole_number(value)
+    if found is None:
+        raise PageError(400, f"The {name} must be a whole number.")
+    return found

@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.config import Settings
+from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.storage.sign_ins import SignInStore
 from bot.dashboard.app import build_app
 
@@ -26,8 +27,14 @@ def sign_in_store(services: StoreServices, settings: Settings) -> SignInStore:
 
 
 async def dashboard_app(services: StoreServices, settings: Settings) -> Starlette:
+    async def still_moderator(guild_id: int, user_id: int) -> bool | None:
+        # Set by the bot when it runs in this process (``topicbot run``); on its own the dashboard cannot tell.
+        check = services.moderator_check
+        return None if check is None else await check(guild_id, user_id)
+
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
-                           settings.dashboard, clock=lambda: datetime.now(UTC), usage=services.usage)
+                           settings.dashboard, sessions=DashboardSessionStore(services.session_factory),
+                           clock=lambda: datetime.now(UTC), usage=services.usage, still_moderator=still_moderator)
 
 
 class DashboardAddressInUseError(OSError):

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.core import sign_in
 from bot.core.sign_in import SignInError
 from bot.dashboard.context import dashboard_of
-from bot.dashboard.moderators import PageError, checked_form, signed_in, start_session
+from bot.dashboard.moderators import PageError, checked_form, new_session, read_form, signed_in
 
 
 async def home(request: Request) -> Response:
@@ -34,18 +34,22 @@ async def sign_in_page(request: Request) -> Response:
 
 async def sign_in_post(request: Request) -> Response:
     dashboard = dashboard_of(request)
-    form = await request.form()
+    form = await read_form(request)
     token = form.get("token")
     try:
         grant = await sign_in.redeem(dashboard.links, token if isinstance(token, str) else "", now=dashboard.clock())
     except SignInError as error:
         raise PageError(403, str(error)) from error
-    start_session(request, grant)
-    return RedirectResponse(dashboard.link("/topics"), status_code=303)
+    response = RedirectResponse(dashboard.link("/topics"), status_code=303)
+    await dashboard.start_session(response, new_session(grant))
+    return response
 
 
 async def sign_out(request: Request) -> Response:
     await checked_form(request)
-    request.session.clear()
-    return dashboard_of(request).render(request, "message.html", {
+    dashboard = dashboard_of(request)
+    request.state.moderator = None
+    response = dashboard.render(request, "message.html", {
         "heading": "Signed out", "message": "You are signed out. Use /topic-admin dashboard to sign in again."})
+    await dashboard.end_session(request, response)
+    return response

@@ -20,7 +20,15 @@ from bot.core.moderation import TopicEditor
 from bot.core.storage import StoredTopic
 from bot.core.topic_diff import diff_lines
 from bot.dashboard.context import Dashboard, dashboard_of
-from bot.dashboard.editor_form import EditorValues, blank_values, fields_of, submitted_values, values_of
+from bot.dashboard.editor_form import (
+    Conflict,
+    EditorValues,
+    blank_values,
+    fields_of,
+    merged_values,
+    submitted_values,
+    values_of,
+)
 from bot.dashboard.moderators import Moderator, Scope, checked_form, moderator, number_of, scope_of, text_of
 
 #: A topic whose research is older than this is "stale" in the list's filter.
@@ -92,10 +100,16 @@ async def topic_page(request: Request) -> Response:
 
 def _editor_page(dashboard: Dashboard, request: Request, *, scope: Scope, values: EditorValues,
                  opened_title: str | None, version: int | None, status: int = 200, error: str | None = None,
-                 stale: StaleVersionError | None = None, stale_lines: list[str] | None = None) -> Response:
+                 stale: StaleVersionError | None = None, stale_lines: list[str] | None = None,
+                 conflicts: list[Conflict] | None = None) -> Response:
     return dashboard.render(request, "edit.html", {
         "scope": scope, "values": values, "opened_title": opened_title, "version": version, "error": error,
-        "stale": stale, "stale_lines": stale_lines or []}, status=status)
+        "stale": stale, "stale_lines": stale_lines or [], "conflicts": conflicts or []}, status=status)
+
+
+def plain_line(line: str) -> str:
+    """A diff line for a web page: the Markdown emphasis the Discord and CLI texts use taken out."""
+    return line.replace("**", "")
 
 
 async def edit_page(request: Request) -> Response:
@@ -121,10 +135,16 @@ async def edit_post(request: Request) -> Response:
         result = await editor.edit(title, lambda topic: editing.set_fields(topic, fields), author=who.author,
                                    guild_id=who.guild_of(scope), expected_version=version)
     except StaleVersionError as stale:
-        changes = await editor.changes_since(stale.title, stale.expected_version, guild_id=who.guild_of(scope))
-        # The form now carries the current version: saving again, after reading what changed, replaces it.
-        return _editor_page(dashboard, request, scope=scope, values=submitted_values(form), opened_title=stale.title,
-                            version=stale.actual_version, status=409, stale=stale, stale_lines=diff_lines(changes))
+        guild_id = who.guild_of(scope)
+        changes = await editor.changes_since(stale.title, stale.expected_version, guild_id=guild_id)
+        base = await editor.topic_at(stale.title, stale.expected_version, guild_id=guild_id)
+        current = (await editor.open(stale.title, guild_id=guild_id)).topic
+        # The form now holds the merge (the other moderator's changes kept, this one's on top) and carries
+        # the version it is based on: saving it again replaces nobody's change silently.
+        merged, conflicts = merged_values(base, current, form)
+        return _editor_page(dashboard, request, scope=scope, values=merged, opened_title=stale.title,
+                            version=stale.actual_version, status=409, stale=stale,
+                            stale_lines=[plain_line(line) for line in diff_lines(changes)], conflicts=conflicts)
     except TopicNotFoundError:
         raise
     except TopicbotError as error:

@@ -19,7 +19,7 @@ from bot.core import editing
 from bot.core.moderation import ChangeResult
 from bot.core.usage.queries import UsageQueries
 from bot.dashboard.context import Dashboard, dashboard_of
-from bot.dashboard.moderators import PageError, checked_form, moderator, number_of, scope_of, text_of
+from bot.dashboard.moderators import PageError, checked_form, moderator, number_of, scope_of, text_of, whole_number
 
 PERIODS: Final = (1, 7, 30, 90)
 #: Width in pixels of the longest bar of a chart.
@@ -46,8 +46,8 @@ def _usage(dashboard: Dashboard) -> UsageQueries:
 
 
 def _days(request: Request) -> int:
-    text = request.query_params.get("days", "7")
-    return int(text) if text.isdigit() and int(text) in PERIODS else 7
+    days = whole_number(request.query_params.get("days", "7"))
+    return days if days in PERIODS else 7
 
 
 async def misses_page(request: Request) -> Response:

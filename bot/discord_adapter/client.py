@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 import discord
@@ -21,6 +22,7 @@ from discord.ext import commands
 
 from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.follow_notifier import FollowNotifier
+from bot.discord_adapter.moderators import still_moderator
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.responder import Responder
 from bot.discord_adapter.tree import TopicTree
@@ -108,6 +110,8 @@ class TopicBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PickTopicButton, FeedbackButton, SeeAlsoButton)
+        # The dashboard beside the bot re-checks a signed-in moderator's role through the bot's eyes.
+        self.services.moderator_check = partial(still_moderator, self, self.services.repository)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         # Changes made by other processes (the CLI, other shards) reach the index and the mod log.

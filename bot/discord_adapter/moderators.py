@@ -67,3 +67,21 @@ def check_manager(interaction: discord.Interaction) -> None:
     """Manage Server only (changing who the moderators are); else ``NotModeratorError`` (logged)."""
     if not can_manage_guild(interaction):
         raise _refuse(interaction, NOT_MANAGER)
+
+
+async def still_moderator(client: discord.Client, repository: TopicRepository, guild_id: int,
+                          user_id: int) -> bool | None:
+    """Whether the user is still a moderator of the guild (Manage Server or its moderator role), as this
+    bot sees them now; ``None`` when the bot cannot tell (it is not in the guild, or Discord is away)."""
+    guild = client.get_guild(guild_id)
+    if guild is None:
+        return None
+    try:
+        member = guild.get_member(user_id) or await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return False  # no longer a member of the server
+    except discord.HTTPException:
+        return None
+    settings = await repository.guild_settings(guild_id)
+    permissions = member.guild_permissions
+    return permissions.manage_guild or permissions.administrator or has_role(member, settings.moderator_role_id)

@@ -152,3 +152,21 @@ async def test_an_expected_refusal_is_one_log_line_and_a_bug_keeps_its_traceback
             await report_error(member_interaction(make_interaction, role_ids=(5,), user_id=321), bug)
     logged = [r for r in caplog.records if r.name == "bot.discord_adapter.tree"]
     assert logged[0].levelno == logging.ERROR and logged[0].exc_info is not None
+
+
+async def test_the_dashboard_asks_the_bot_whether_a_user_is_still_a_moderator(cog: TopicAdminCog) -> None:
+    """Issue 23, item 18: the role is re-checked through the bot's view of the member."""
+    from types import SimpleNamespace
+
+    from bot.discord_adapter.moderators import still_moderator
+
+    def member(manage: bool) -> SimpleNamespace:
+        return SimpleNamespace(guild_permissions=SimpleNamespace(manage_guild=manage, administrator=False), roles=[])
+
+    members = {1: member(True), 2: member(False)}
+    guild = SimpleNamespace(get_member=members.get)
+    client = SimpleNamespace(get_guild=lambda gid: guild if gid == GUILD_ID else None)
+    repository = cog.bot.services.repository
+    assert await still_moderator(client, repository, GUILD_ID, 1) is True  # type: ignore[arg-type]
+    assert await still_moderator(client, repository, GUILD_ID, 2) is False  # type: ignore[arg-type]
+    assert await still_moderator(client, repository, 999, 1) is None  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from bot.core.changes import ChangeEvent
 from bot.core.moderation import TopicEditor
 from bot.core.sign_in import sign_in_link
 from bot.core.storage import TopicRepository, make_session_factory
+from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.storage.sign_ins import SignInStore
 from bot.core.storage.usage import UsageStore
 from bot.core.usage.queries import UsageQueries
@@ -42,6 +43,18 @@ class Clock:
 
 
 @dataclass
+class Roles:
+    """Who the (stand-in) bot sees as a moderator: everyone, until a test removes someone's role."""
+
+    removed: set[tuple[int, int]] = field(default_factory=set)
+    asked: int = 0
+
+    async def check(self, guild_id: int, user_id: int) -> bool | None:
+        self.asked += 1
+        return (guild_id, user_id) not in self.removed
+
+
+@dataclass
 class Site:
     """The dashboard app over a store, with a client that keeps its cookies."""
 
@@ -53,6 +66,7 @@ class Site:
     settings: DashboardSettings
     usage: UsageQueries
     events: list[ChangeEvent] = field(default_factory=list)
+    roles: Roles = field(default_factory=lambda: Roles())
 
     async def link(self, *, guild_id: int = GUILD, user_id: int = MODERATOR, name: str = "mod",
                    owner: bool = False) -> str:
@@ -96,11 +110,13 @@ async def make_site(backend: StoreBackend, settings: DashboardSettings) -> Async
     links = SignInStore(factory)
     clock = Clock()
     usage = UsageQueries(UsageStore(factory), clock)
-    app = await build_app(editor, repository, links, settings, clock=clock, usage=usage)
+    roles = Roles()
+    app = await build_app(editor, repository, links, settings, sessions=DashboardSessionStore(factory), clock=clock,
+                          usage=usage, still_moderator=roles.check)
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as client:
-            yield Site(client, editor, repository, links, clock, settings, usage, events)
+            yield Site(client, editor, repository, links, clock, settings, usage, events, roles)
     finally:
         await empty_tables(engine)
         await engine.dispose()

@@ -215,7 +215,7 @@ async def test_concurrent_edits_without_a_version_all_apply(editor: TopicEditor,
     await editor.add(make_topic(), author=Author("alice"))
     for round_ in range(6):
         results = await asyncio.gather(*(
-            editor.edit("Fusion Power", lambda t, who=who: editing.set_attribute(t, f"{who} {round_}", "yes"),
+            editor.edit("Fusion Power", lambda t, name=f"{who} {round_}": editing.set_attribute(t, name, "yes"),
                         author=Author(who))
             for who in ("bob", "carol")), return_exceptions=True)
         assert [r for r in results if isinstance(r, BaseException)] == []
