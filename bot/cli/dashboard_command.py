@@ -31,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "Moderators sign in with a one-time link from /topic-admin dashboard in Discord.",
     )
     parser.add_argument("--host", help="address to listen on (default: [dashboard] host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: [dashboard] port, 8080)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: [dashboard] port, 8080); with "
+                                                 "--sign-in-link: the port the running dashboard listens on, "
+                                                 "if it is not the configured one")
     parser.add_argument("--sign-in-link", action="store_true",
                         help="print a one-time sign-in link (valid 10 minutes) and exit, instead of serving")
     parser.add_argument("--guild", type=guild_id, metavar="ID", help="with --sign-in-link: the guild to manage")

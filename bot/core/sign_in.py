@@ -84,8 +84,10 @@ def read_token(key: bytes, token: str, *, now: datetime) -> SignInGrant:
     except UnicodeEncodeError:
         good = False
     if not good:
-        raise SignInError("this sign-in link is not valid (it was cut short or changed); ask for a new one "
-                          "with /topic-admin dashboard")
+        raise SignInError("this sign-in link is not valid for this dashboard: it was cut short or changed, or it "
+                          "was made for another one. Ask for a new one with /topic-admin dashboard; an operator "
+                          "making links with `topicbot dashboard --sign-in-link` must give it the same --config "
+                          "(the same topic store, or the same [dashboard] secret) as the running dashboard")
     try:
         body = json.loads(_unb64(payload))
         expires_at = datetime.fromtimestamp(int(body["e"]), now.tzinfo)

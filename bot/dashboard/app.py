@@ -92,6 +92,13 @@ class BasePathAndHeaders:
         path: str = scope["path"]
         if self.base and (path == self.base or path.startswith(self.base + "/")):
             scope = dict(scope, path=path[len(self.base):] or "/")
+        if scope["path"] != "/" and scope["path"].endswith("/") and not scope["path"].startswith("/static/"):
+            # "/topics/" → "/topics", relative to the site (never built from the Host header) and under the
+            # base path a reverse proxy serves the dashboard at.
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = self.base + scope["path"].rstrip("/") + (f"?{query}" if query else "")
+            await _redirect(send, target)
+            return
         extra = _SECURITY_HEADERS if scope["path"].startswith("/static/") else (*_SECURITY_HEADERS, _NO_STORE)
 
         async def send_with_headers(message: Message) -> None:
@@ -118,6 +125,13 @@ class BasePathAndHeaders:
 
 _TOO_LARGE: Final = (f"The request is too large: the dashboard reads at most {MAX_BODY // (1024 * 1024)} MB. "
                      "Upload fewer records at once, or shorten what you typed.")
+
+
+async def _redirect(send: Send, target: str) -> None:
+    await send({"type": "http.response.start", "status": 308,
+                "headers": [(b"location", target.encode("latin-1", "replace")), (b"content-length", b"0"),
+                            *_SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _too_large(send: Send) -> None:
@@ -184,6 +198,7 @@ def create_app(dashboard: Dashboard) -> Starlette:
     ]
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers={
         PageError: _page_error, TopicbotError: _page_error, HTTPException: _page_error})
+    app.router.redirect_slashes = False  # done above, relatively (Starlette's would use the Host header)
     app.state.dashboard = dashboard
     return app
 

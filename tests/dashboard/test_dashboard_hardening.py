@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 
+from bot.config import DashboardSettings
 from bot.core import editing
 from bot.core.changes import Author
-from tests.conftest import build_topic
-from tests.dashboard.conftest import GUILD, Site
+from tests.conftest import StoreBackend, build_topic
+from tests.dashboard.conftest import GUILD, Site, make_site
 
 SOMEONE = Author("someone", "discord", 7)
 
@@ -149,3 +150,41 @@ async def test_item_18_the_role_is_asked_at_most_once_a_minute(site: Site) -> No
     for _ in range(5):
         assert (await site.client.get("/topics")).status_code == 200
     assert site.roles.asked - asked <= 1
+
+
+async def test_item_19_the_trailing_slash_redirect_is_relative_and_keeps_the_base_path(site: Site) -> None:
+    moved = await site.client.get("/topics/?q=x", headers={"host": "evil.example"})
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/topics?q=x"  # no host an attacker can steer
+
+
+async def test_item_25_a_link_made_for_another_dashboard_says_what_to_fix(site: Site) -> None:
+    page = await site.client.get("/sign-in?token=eyJnIjoxfQ.forged")
+    assert page.status_code == 403
+    text = html.unescape(page.text)
+    assert "made for another one" in text and "same --config" in text
+
+
+async def test_item_26_a_moderator_is_told_why_shared_topics_are_read_only(site: Site) -> None:
+    await site.editor.add(build_topic("Shared Thing"), author=SOMEONE)
+    await site.sign_in()
+    page = await site.client.get("/topic?scope=shared&title=Shared+Thing")
+    assert 'id="read-only"' in page.text and "only the bot's owner" in html.unescape(page.text)
+    listing = await site.client.get("/topics")
+    assert "Shared topics are read-only here" in html.unescape(listing.text)
+    site.client.cookies.clear()
+    unsigned = await site.client.get("/topics")
+    assert unsigned.status_code == 401 and "topicbot dashboard --sign-in-link" in html.unescape(unsigned.text)
+
+
+async def test_item_27_the_misses_page_says_which_questions_it_holds(site: Site) -> None:
+    await site.sign_in()
+    page = await site.client.get("/misses")
+    assert page.status_code == 200 and "topicbot ask --guild ID" in html.unescape(page.text)
+
+
+async def test_item_19_behind_a_proxy_the_redirect_keeps_its_prefix(sqlite_backend: StoreBackend) -> None:
+    settings = DashboardSettings(base_url="https://example.org/topicbot")
+    async for site in make_site(sqlite_backend, settings):
+        moved = await site.client.get("/topics/", headers={"host": "evil.example"})  # the client adds /topicbot
+        assert moved.status_code == 308 and moved.headers["location"] == "/topicbot/topics"
