@@ -14,11 +14,17 @@ _ANGLE_LINK: Final = re.compile(r"<(https?://[^\s<>]+)>")
 _EMPHASIS: Final = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC: Final = re.compile(r"(?<![\w\\])_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
 _ESCAPED: Final = re.compile(r"\\([\\*_~`|\[\]<>#>+\-.])")
+#: Inline code (`topicbot list`): the words without the backticks.
+_CODE: Final = re.compile(r"(?<![\\`])`([^`\n]+)`(?!`)")
+#: A Markdown link [text](https://…): the text, then the address in parentheses.
+_LINK: Final = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()]+)\)")
 
 
 def plain_text(markdown: str) -> str:
     """``markdown`` as the text a reader sees: markup removed, escaped characters as themselves."""
     text = _ANGLE_LINK.sub(r"\1", markdown)
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _CODE.sub(r"\1", text)
     text = _EMPHASIS.sub(r"\2", text)
     text = _ITALIC.sub(r"\1", text)
     return _ESCAPED.sub(r"\1", text)

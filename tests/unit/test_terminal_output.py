@@ -32,3 +32,12 @@ def test_a_pipe_gets_plain_text_line_for_line() -> None:
     assert out.getvalue() == ("Waymo\n\nA robotaxi *company*.\n\nLast updated 6 Jan 2026\n"
                               "Sources: https://waymo.com/a_b\n")
     assert plain_text("snake_case and 2*3") == "snake_case and 2*3"
+
+
+def test_item_13_no_discord_markdown_reaches_a_pipe() -> None:
+    """Issue 23, item 13: inline code and Markdown links are rendered for plain text, not leaked."""
+    out = io.StringIO()
+    Printer(out).markdown("I don't have a topic for that; try `topicbot list`.\nRead [the record](https://x.org/a_b) "
+                          "or (<https://y.org/c>); a literal \\`tick\\` stays.")
+    assert out.getvalue() == ("I don't have a topic for that; try topicbot list.\nRead the record (https://x.org/a_b) "
+                              "or (https://y.org/c); a literal `tick` stays.\n")
