@@ -229,7 +229,11 @@ async def build_services(settings: Settings, *, seed_knowledge: bool | None = No
         if snapshot is not None:
             await write_snapshot(repository, snapshot, address, index, feed.position)
     parts = _store_parts(settings, store, feed, metrics)
-    meaning = _load_meaning(settings, index)
+    try:
+        meaning = _load_meaning(settings, index)
+    except BaseException:  # the extra is missing: say so, leaving no connection open
+        await store.engine.dispose()
+        raise
     if meaning is not None:
         feed.subscribe(MeaningUpdater(meaning, settings.tz))
     # The index is a large, long-lived heap: keep it out of the cyclic collector's full passes, which

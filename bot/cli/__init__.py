@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.core.errors import TopicbotError
+from bot.core.errors import MissingExtraError, TopicbotError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = handler(args, settings)
         sys.stdout.flush()
-    except ConfigError as exc:
+    except (ConfigError, MissingExtraError) as exc:
         log.debug("command failed", exc_info=True)
         return _fail(str(exc), EXIT_USAGE)
     except TopicbotError as exc:

@@ -129,8 +129,8 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[int, list[str]]:
 
 def check_command(args: argparse.Namespace, settings: Settings) -> int:
     checked, problems = check_files(args.files, settings)
-    for line in problems:
-        _out(line)
+    for line in problems:  # problems on stderr, the summary on stdout
+        sys.stderr.write(f"topicbot check: {line}\n")
     if checked == 0:
         sys.stderr.write(f"topicbot check: no record files (*.txt) in {', '.join(map(str, args.files))}\n")
         return 1

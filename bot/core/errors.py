@@ -104,3 +104,8 @@ class ImportAbortedError(TopicbotError):
 class EditError(TopicbotError):
     """A moderator's edit cannot be applied (removing something that is not there, an empty title,
     text the record format cannot hold); nothing was changed."""
+
+
+class MissingExtraError(TopicbotError):
+    """A feature was asked for whose optional libraries are not installed (the message names the extra).
+    A setup mistake, like a bad setting: the command line exits with 2 for it."""

@@ -150,14 +150,14 @@ def _record_names(folder: Path) -> list[str]:
     if not folder.is_dir():
         raise ImportAbortedError(f"{folder} is not a folder")
     with os.scandir(folder) as entries:
-        return sorted(e.name for e in entries if e.name.endswith(RECORD_SUFFIX) and _is_file(e))
+        return sorted(e.name for e in entries if e.name.casefold().endswith(RECORD_SUFFIX) and _is_file(e))
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
-    """Whether the entry is a file; one that cannot be inspected (a symlink loop) counts, so that
-    reading it reports the problem instead of it being skipped silently."""
+    """Whether the entry is a file; one that cannot be inspected (a symlink loop) or a symlink to
+    nothing counts, so that reading it reports the problem instead of it being skipped silently."""
     try:
-        return entry.is_file()
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
     except OSError:
         return True
 

@@ -146,3 +146,29 @@ def test_item_2_a_taken_dashboard_port_is_one_line_and_its_own_exit_code(
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "set [dashboard] port" in err
     assert "Traceback" not in err
+
+
+def test_item_15_uppercase_names_and_dangling_links_are_not_skipped_silently(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(RECORDS / "001_waymo.txt", folder / "WAYMO.TXT")
+    assert cli("check", str(folder)) == 0
+    assert "1 of 1 record ok" in capsys.readouterr().out
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert cli("check", str(folder)) == 1
+    captured = capsys.readouterr()
+    assert "gone.txt" in captured.err and "1 of 2 records ok" in captured.out
+    assert cli("import", str(folder)) == 1
+    assert "gone.txt" in capsys.readouterr().err
+
+
+def test_item_15_a_missing_extra_is_a_setup_mistake_exit_2(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "semantic.toml"
+    config.write_text(f'[topicbot]\nknowledge_dir = "{(tmp_path / "none").as_posix()}"\n'
+                      '[semantic]\nenabled = true\nmodel = "sentence-transformers:all-MiniLM-L6-v2"\n',
+                      encoding="utf-8")
+    assert cli("--config", str(config), "ask", "--no-record", "waymo") == 2
+    err = capsys.readouterr().err
+    assert "pip install" in err and "Traceback" not in err

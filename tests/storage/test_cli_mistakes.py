@@ -163,7 +163,7 @@ def test_check_and_import_on_a_folder_with_a_symlink_loop(
     os.symlink(folder, folder / "itself")
     assert cli("check", str(folder)) == 1
     captured = capsys.readouterr()
-    assert "loop-a.txt: cannot read (Too many levels of symbolic links)" in captured.out
+    assert "loop-a.txt: cannot read (Too many levels of symbolic links)" in captured.err  # problems on stderr
     _no_traceback(captured.err)
     assert cli("import", str(folder)) == 1
     err = capsys.readouterr().err

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from bot.core.errors import TopicbotError
+from bot.core.errors import MissingExtraError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,7 +34,7 @@ BUNDLED: Final = "bundled"
 SENTENCE_TRANSFORMERS_PREFIX: Final = "sentence-transformers:"
 
 
-class SemanticUnavailableError(TopicbotError):
+class SemanticUnavailableError(MissingExtraError):
     """The semantic signal was asked for, but the libraries or the model it needs are missing."""
 
 
