@@ -44,7 +44,7 @@ from bot.core.importing import (
     read_upload,
 )
 from bot.core.model import Topic
-from bot.core.record_format import format_record
+from bot.core.record_format import as_written, format_record
 from bot.core.storage import GuildSettings, Revision, StoredTopic, TopicRepository
 from bot.core.topic_diff import TopicDiff, diff_topics, format_diff
 
@@ -273,7 +273,7 @@ class TopicEditor:
 
     async def add(self, topic: Topic, *, author: Author, guild_id: int | None = None) -> ChangeResult:
         """Store a new topic (``DuplicateTopicError`` if its title is taken in the scope)."""
-        topic = checked(topic)
+        topic = as_written(checked(topic), self.tz)
         stored = await self.repository.add(topic, guild_id=guild_id, author=author)
         await self._announce()
         return self._result("add", None, stored, author)
@@ -302,7 +302,7 @@ class TopicEditor:
         """
         for attempt in range(1, EDIT_ATTEMPTS + 1):
             stored = await self.open(title, guild_id=guild_id, expected_version=expected_version)
-            after = checked(change if isinstance(change, Topic) else change(stored.topic))
+            after = as_written(checked(change if isinstance(change, Topic) else change(stored.topic)), self.tz)
             if after == stored.topic:
                 return self._result("edit", stored.topic, stored, author)
             try:

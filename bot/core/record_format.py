@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Final
 
@@ -92,6 +93,20 @@ def parse_timestamp(text: str, tz: tzinfo = UTC, line: int = 0) -> datetime:
     # In UTC: a wall time that happens twice (clocks going back) is read as its first occurrence, and an
     # aware datetime in the repeated hour would compare unequal to every other time zone's (PEP 495).
     return moment.astimezone(UTC)
+
+
+def written_moment(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` as the record format keeps it in ``tz``: the same instant, except in the hour the
+    clocks go back, whose second occurrence the format cannot tell from the first; that one becomes
+    the first, so a topic reads back from its record exactly."""
+    return parse_timestamp(format_timestamp(moment, tz), tz)
+
+
+def as_written(topic: Topic, tz: tzinfo) -> Topic:
+    """``topic`` with its three timestamps as the record format keeps them in ``tz`` (``written_moment``)."""
+    return replace(topic, first_mentioned=written_moment(topic.first_mentioned, tz),
+                   last_updated=written_moment(topic.last_updated, tz),
+                   research_retrieved=written_moment(topic.research_retrieved, tz))
 
 
 class _Lines:

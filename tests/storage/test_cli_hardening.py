@@ -172,3 +172,15 @@ def test_item_15_a_missing_extra_is_a_setup_mistake_exit_2(
     assert cli("--config", str(config), "ask", "--no-record", "waymo") == 2
     err = capsys.readouterr().err
     assert "pip install" in err and "Traceback" not in err
+
+
+def test_item_25_the_sign_in_link_follows_the_dashboards_configured_address(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("starlette")
+    config = tmp_path / "dash.toml"
+    config.write_text(f'[topicbot]\nknowledge_dir = "{(tmp_path / "none").as_posix()}"\n'
+                      '[dashboard]\nport = 9123\n', encoding="utf-8")
+    assert cli("--config", str(config), "dashboard", "--sign-in-link", "--guild", "5") == 0
+    assert capsys.readouterr().out.startswith("http://127.0.0.1:9123/sign-in?token=")
+    assert cli("--config", str(config), "dashboard", "--sign-in-link", "--guild", "5", "--port", "9200") == 0
+    assert capsys.readouterr().out.startswith("http://127.0.0.1:9200/sign-in?token=")

@@ -431,3 +431,26 @@ async def test_exports_are_byte_identical_and_re_import_as_no_change(
     again = await editor.import_records([("export.zip", archive)], author=Author("mod"), guild_id=GUILD)
     assert again.preview.summary.unchanged == ("Fusion Power", "Solar Panels")
     assert again.changes == ()
+
+
+async def test_item_7_a_time_in_the_repeated_hour_reads_back_from_its_record(
+    session_factory: async_sessionmaker[AsyncSession], make_topic: MakeTopic
+) -> None:
+    """Issue 23, item 7: in a zone whose clocks go back, the second 1:30 AM is written as the only 1:30 AM
+    the record format can say, so the stored topic is exactly what its record reads back as."""
+    from zoneinfo import ZoneInfo
+
+    from bot.core.record_format import parse_record
+
+    tz = ZoneInfo("America/New_York")
+    editor = TopicEditor(TopicRepository(session_factory, tz=tz))
+    second = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 1:30 AM EST, after 1:30 AM EDT
+    topic = make_topic(title="Fall Back", last_updated=second, research_retrieved=second)
+    await editor.add(topic, author=Author("alice"))
+    stored = await editor.open("Fall Back")
+    assert parse_record(format_record(stored.topic, tz), tz) == stored.topic
+    assert stored.topic.last_updated == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # the first 1:30 AM
+    again = await editor.edit("Fall Back", lambda t: editing.set_summary(t, "Changed."), author=Author("bob"))
+    assert again.changed
+    reread = await editor.open("Fall Back")
+    assert parse_record(format_record(reread.topic, tz), tz) == reread.topic
