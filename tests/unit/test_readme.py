@@ -1,0 +1,18 @@
+"""The README says what an operator needs to know before they hit it (issue 23, items 15 and 28)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def test_item_28_the_readme_names_the_browser_the_dashboard_tests_need_and_the_proxy_body_limit() -> None:
+    assert "apt-get install chromium chromium-driver" in README
+    assert "client_max_body_size 16m" in README
+
+
+def test_item_15_the_readme_lists_every_exit_code() -> None:
+    table = README[README.index("| code | meaning |"):]
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |", "| 141 |"):
+        assert code in table
