@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         dashboard_command,
         run_command,
         store_commands,
+        sync_command,
         usage_commands,
     )
 
@@ -77,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output (and tracebacks) to stderr")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (ask_command, store_commands, admin_commands, usage_commands, run_command, dashboard_command):
+    for module in (ask_command, store_commands, admin_commands, sync_command, usage_commands, run_command,
+                   dashboard_command):
         module.register(subparsers)
     return parser
 

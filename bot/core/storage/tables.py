@@ -258,3 +258,18 @@ class DashboardSessionRow(Base):
     owner: Mapped[bool] = mapped_column(Boolean, nullable=False)
     csrf: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class SyncFileRow(Base):
+    """One record file of a folder ``topicbot sync`` keeps the store matching: its topic and its last
+    good content (``digest``), or why its last version was refused (``error``)."""
+
+    __tablename__ = "sync_files"
+
+    folder: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    scope_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    title: Mapped[str | None] = mapped_column(String(LIMITS["title"]), nullable=True)
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
