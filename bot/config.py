@@ -105,6 +105,8 @@ class DashboardSettings:
     base_url: str | None = None
     #: Signs sign-in links; by default a key made once and kept in the topic store.
     secret: str | None = None
+    #: Serve the push API (``PUT``/``DELETE``/``GET /api/topics/{title}`` with a guild's API token).
+    api: bool = False
 
     @property
     def public_url(self) -> str:
@@ -340,6 +342,7 @@ _DASHBOARD_KEYS: Final[Mapping[str, Parse]] = {
     "port": _port,
     "base_url": _base_url,
     "secret": _optional_text,
+    "api": _flag,
 }
 _SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {
     "topicbot": _TOPICBOT_KEYS,

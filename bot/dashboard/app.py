@@ -30,9 +30,10 @@ from bot.core.errors import StaleVersionError, StorageUnavailableError, Topicbot
 from bot.core.moderation import TopicEditor
 from bot.core.sign_in import SIGN_IN_PATH, UsedLinks
 from bot.core.storage import TopicRepository
+from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.usage.queries import UsageQueries
-from bot.dashboard import history_pages, record_pages, sign_in_pages, topic_pages, usage_pages
+from bot.dashboard import api, history_pages, record_pages, sign_in_pages, token_pages, topic_pages, usage_pages
 from bot.dashboard.context import SESSION_COOKIE, Dashboard, ModeratorCheck, base_path, dashboard_of
 from bot.dashboard.moderators import MAX_BODY, PageError
 
@@ -74,6 +75,10 @@ ROUTES: Final = [
     Route("/misses/alias", usage_pages.miss_alias_post, methods=["POST"]),
     Route("/misses/suggestion", usage_pages.suggestion_post, methods=["POST"]),
     Route("/stats", usage_pages.stats_page),
+    Route("/api-tokens", token_pages.tokens_page, methods=["GET"]),
+    Route("/api-tokens", token_pages.tokens_post, methods=["POST"]),
+    Route("/api-tokens/revoke", token_pages.revoke_post, methods=["POST"]),
+    Route("/api/topics/{title:path}", api.topic_api, methods=["GET", "PUT", "DELETE"]),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
@@ -206,10 +211,11 @@ def create_app(dashboard: Dashboard) -> Starlette:
 async def build_app(editor: TopicEditor, repository: TopicRepository, links: UsedLinks,
                     settings: DashboardSettings, *, sessions: DashboardSessionStore,
                     clock: Callable[[], datetime] | None = None, usage: UsageQueries | None = None,
-                    still_moderator: ModeratorCheck | None = None) -> Starlette:
+                    still_moderator: ModeratorCheck | None = None,
+                    api_tokens: ApiTokenStore | None = None) -> Starlette:
     """The app over these services; sessions are kept in ``sessions`` (the cookie holds only an id)."""
     dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)), usage,
-                          sessions, still_moderator)
+                          sessions, still_moderator, api_tokens)
     return create_app(dashboard)
 
 

@@ -20,6 +20,7 @@ from bot.config import DashboardSettings
 from bot.core.moderation import ImportPreview, TopicEditor
 from bot.core.sign_in import UsedLinks
 from bot.core.storage import TopicRepository
+from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSession, DashboardSessionStore
 from bot.core.usage.queries import UsageQueries
 from bot.dashboard.moderators import Moderator, moderator_of, signed_in
@@ -92,6 +93,8 @@ class Dashboard:
     #: session is used, at most once per ``ROLE_CHECK_SECONDS``. ``None``: sessions end only by
     #: signing out or expiring (the dashboard on its own, without the bot beside it).
     still_moderator: ModeratorCheck | None = None
+    #: The guilds' push API tokens (``None``: no push API).
+    api_tokens: ApiTokenStore | None = None
     pending: PendingImports = field(default_factory=PendingImports)
     templates: Jinja2Templates = field(init=False)
     _checked: dict[tuple[int, int], tuple[datetime, bool]] = field(default_factory=dict)
@@ -158,7 +161,8 @@ class Dashboard:
 
     def render(self, request: Request, name: str, context: Mapping[str, Any] | None = None, *,
                status: int = 200) -> Response:
-        values = {"who": signed_in(request), "base": self.base, **(context or {})}
+        values = {"who": signed_in(request), "base": self.base, "settings_api": self.settings.api,
+                  **(context or {})}
         return self.templates.TemplateResponse(request, name, values, status_code=status)
 
 

@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.config import Settings
+from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.storage.sign_ins import SignInStore
 from bot.dashboard.app import build_app
@@ -34,7 +35,8 @@ async def dashboard_app(services: StoreServices, settings: Settings) -> Starlett
 
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
                            settings.dashboard, sessions=DashboardSessionStore(services.session_factory),
-                           clock=lambda: datetime.now(UTC), usage=services.usage, still_moderator=still_moderator)
+                           clock=lambda: datetime.now(UTC), usage=services.usage, still_moderator=still_moderator,
+                           api_tokens=ApiTokenStore(services.session_factory))
 
 
 class DashboardAddressInUseError(OSError):

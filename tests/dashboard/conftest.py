@@ -17,6 +17,7 @@ from bot.core.changes import ChangeEvent
 from bot.core.moderation import TopicEditor
 from bot.core.sign_in import sign_in_link
 from bot.core.storage import TopicRepository, make_session_factory
+from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.storage.sign_ins import SignInStore
 from bot.core.storage.usage import UsageStore
@@ -112,7 +113,7 @@ async def make_site(backend: StoreBackend, settings: DashboardSettings) -> Async
     usage = UsageQueries(UsageStore(factory), clock)
     roles = Roles()
     app = await build_app(editor, repository, links, settings, sessions=DashboardSessionStore(factory), clock=clock,
-                          usage=usage, still_moderator=roles.check)
+                          usage=usage, still_moderator=roles.check, api_tokens=ApiTokenStore(factory))
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as client:

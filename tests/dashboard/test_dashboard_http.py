@@ -59,7 +59,8 @@ def test_every_route_is_covered_by_these_tests() -> None:
     assert paths == {"/", "/sign-in", "/sign-out", "/topics", "/topic", "/topic/edit", "/topic/new", "/topic/remove",
                      "/topic/hide", "/topic/unhide", "/topic/history", "/topic/diff", "/topic/revert",
                      "/topic/record", "/export", "/upload", "/upload/confirm", "/misses", "/misses/alias",
-                     "/misses/suggestion", "/stats", "/static"}
+                     "/misses/suggestion", "/stats", "/static", "/api-tokens", "/api-tokens/revoke",
+                     "/api/topics/{title:path}"}
 
 
 @pytest.mark.parametrize("path", GET_PAGES)

@@ -273,3 +273,16 @@ class SyncFileRow(Base):
     digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class ApiTokenRow(Base):
+    """A guild's API token for pushing records over HTTP, kept hashed; revoked tokens stay listed."""
+
+    __tablename__ = "api_tokens"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    label: Mapped[str] = mapped_column(String(100), nullable=False)
+    created_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
