@@ -71,6 +71,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    stop = asyncio.Event()  # SIGTERM or Ctrl-C ends --watch cleanly, from the first moment on
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal_number, stop.set)
     from bot.core.moderation import TopicEditor
     from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
     from bot.core.storage.sync_state import SyncStateStore
@@ -86,7 +91,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
         if not args.watch:
             report = await _pass(editor, state, args)
             return 1 if report.refused or report.stopped else 0
-        return await _watch(editor, state, args)
+        return await _watch(editor, state, args, stop)
     finally:
         await engine.dispose()
 
@@ -121,14 +126,11 @@ def _settled(path: Path) -> bool:
         return True  # gone or unreadable: the pass reports it
 
 
-async def _watch(editor: TopicEditor, state: SyncStateStore, args: argparse.Namespace) -> int:
+async def _watch(editor: TopicEditor, state: SyncStateStore, args: argparse.Namespace, stop: asyncio.Event) -> int:
     import watchfiles
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signal_number, stop.set)
+    if stop.is_set():
+        return 0
     report = await _pass(editor, state, args)
     changes = watchfiles.awatch(args.folder, debounce=DEBOUNCE_MS, step=50, recursive=False, stop_event=stop,
                                 rust_timeout=int(SETTLE_SECONDS * 2000), yield_on_timeout=True)

@@ -408,6 +408,15 @@ class TopicEditor:
         results.extend(self._result("edit", old.topic, new, author) for old, new in applied.changed)
         return ImportOutcome(preview, tuple(results))
 
+    async def import_parsed(self, records: Sequence[PlannedRecord], *, author: Author,
+                            guild_id: int | None = None) -> ImportPlan:
+        """Write records already read (``read_upload``) in one transaction, as an import does, without
+        previewing them first (``topicbot sync``); the plan says what was added, changed, unchanged."""
+        plan = await plan_import(self.repository, records, guild_id=guild_id)
+        await apply_import(self.repository, plan, author=author)
+        await self._announce()
+        return plan
+
     async def import_folder(
         self,
         folder: Path,

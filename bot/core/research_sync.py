@@ -30,7 +30,7 @@ from typing import Final, Literal
 
 from bot.core.changes import Author
 from bot.core.errors import RecordFormatError, TopicbotError, TopicNotFoundError
-from bot.core.importing import imported_topic, read_upload
+from bot.core.importing import PlannedRecord, imported_topic, read_upload
 from bot.core.model import Topic
 from bot.core.moderation import TopicEditor
 from bot.core.storage.sync_state import SyncedFile, SyncStateStore
@@ -90,6 +90,8 @@ async def sync_folder(editor: TopicEditor, state: SyncStateStore, folder: Path, 
     known = await state.files(key, guild_id)
     report = SyncReport()
     saved: list[SyncedFile] = []
+    batch: list[_Read] = []
+    renamed: list[_Read] = []
     names = record_names(folder)
     for name in names:
         path = folder / name
@@ -111,18 +113,62 @@ async def sync_folder(editor: TopicEditor, state: SyncStateStore, folder: Path, 
             continue
         try:
             record = read_upload(name, data, editor.tz)
-            title = await _write(editor, record.topic, before, author=author, guild_id=guild_id, report=report)
         except (RecordFormatError, TopicbotError) as error:
-            why = str(error) if str(error).startswith(name) else f"{name}: {error}"
-            _refuse(report, saved, name, before, why, now, digest)
+            _refuse(report, saved, name, before, _why(name, error), now, digest)
             continue
-        saved.append(SyncedFile(name, title, digest, None, now))
-    await state.save(key, guild_id, saved)
+        if before is not None and before.title and before.title != record.topic.title:
+            renamed.append((name, record, digest, before))
+        else:
+            batch.append((name, record, digest, before))
+    await _write_batch(editor, batch, author=author, guild_id=guild_id, report=report, saved=saved, now=now)
+    for name, record, digest, before in renamed:
+        await _write_one(editor, name, record.topic, digest, before, author=author, guild_id=guild_id, report=report,
+                         saved=saved, now=now)
+    await state.save(key, guild_id, saved, known=bool(known))
     held = {f.title for f in saved if f.title} | {known[n].title for n in names if n in known and known[n].title}
     await _gone(editor, state, key, known, set(names), held, report, author=author, now=now, guild_id=guild_id,
                 on_delete=on_delete, max_removed_share=max_removed_share)
     log.info("sync %s: %s", folder, report.summary())
     return report
+
+
+#: A file read and parsed this pass: name, record, digest, what the state knew of it.
+_Read = tuple[str, PlannedRecord, str, SyncedFile | None]
+
+
+def _why(name: str, error: Exception) -> str:
+    return str(error) if str(error).startswith(name) else f"{name}: {error}"
+
+
+async def _write_batch(editor: TopicEditor, files: list[_Read], *, author: Author, guild_id: int | None,
+                       report: SyncReport, saved: list[SyncedFile], now: datetime) -> None:
+    """Add and replace the topics of ``files`` in one import (one transaction, as ``topicbot import``);
+    if the import is refused as a whole (two files with one title), file by file."""
+    if not files:
+        return
+    try:
+        plan = await editor.import_parsed([record for _, record, _, _ in files], author=author, guild_id=guild_id)
+    except TopicbotError as error:
+        log.info("sync: one import refused (%s); writing file by file", error)
+        for name, record, digest, before in files:
+            await _write_one(editor, name, record.topic, digest, before, author=author, guild_id=guild_id,
+                             report=report, saved=saved, now=now)
+        return
+    report.added.extend(r.topic.title for r in plan.added)
+    report.changed.extend(c.record.topic.title for c in plan.changed)
+    report.unchanged += len(plan.unchanged)
+    saved.extend(SyncedFile(name, record.topic.title, digest, None, now) for name, record, digest, _ in files)
+
+
+async def _write_one(editor: TopicEditor, name: str, topic: Topic, digest: str, before: SyncedFile | None, *,
+                     author: Author, guild_id: int | None, report: SyncReport, saved: list[SyncedFile],
+                     now: datetime) -> None:
+    try:
+        title = await _write(editor, topic, before, author=author, guild_id=guild_id, report=report)
+    except TopicbotError as error:
+        _refuse(report, saved, name, before, _why(name, error), now, digest)
+        return
+    saved.append(SyncedFile(name, title, digest, None, now))
 
 
 def _refuse(report: SyncReport, saved: list[SyncedFile], name: str, before: SyncedFile | None, why: str,

@@ -240,3 +240,22 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_last_asks(fake: FakeD
     finally:
         await engine.dispose()
     assert len([a for a in asks if a.question.startswith("what is ai training data")]) == 3
+
+
+async def test_a_running_bot_answers_from_what_topicbot_sync_wrote(fake: FakeDiscord, tmp_path: Path) -> None:
+    """Issue 21: a research pipeline's folder, synced by another process, is answered by the running bot."""
+    require_services()
+    folder = tmp_path / "research"
+    folder.mkdir()
+    record = next(p for p in RECORDS_DIR.iterdir() if p.read_text(encoding="utf-8").startswith(SEED_TITLE))
+    text = record.read_text(encoding="utf-8")
+    old = text.split("\nSummary\n\n", 1)[1].split("\n\n", 1)[0]
+    new_summary = "Rewritten by the research pipeline overnight."
+    async with topicbot_run(fake, tmp_path, token=fake.token):
+        await fake.wait_for_route(GUILD_COMMANDS_ROUTE, guild_id=fake.guild_id, timeout=45)
+        await fake.wait_until_connected(timeout=20)
+        (folder / record.name).write_text(text.replace(old, new_summary, 1), encoding="utf-8")
+        await asyncio.sleep(0.4)  # older than the "still being written" window
+        out = await run_cli(tmp_path, fake, "sync", str(folder))
+        assert f"~ {SEED_TITLE}" in out
+        assert new_summary in await ask_until(fake, SEED_QUESTION, lambda answer: new_summary in answer)

@@ -9,11 +9,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.storage.engine import describe_bind, storage_errors
 from bot.core.storage.tables import SyncFileRow, scope_key
+
+#: Rows written per statement (SQLite allows some 32,000 bound parameters; a row binds seven).
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,21 @@ class SyncStateStore:
                 SyncFileRow.folder == folder, SyncFileRow.scope_key == scope_key(guild_id)))
             return {r.name: SyncedFile(r.name, r.title, r.digest, r.error, r.checked_at) for r in rows}
 
-    async def save(self, folder: str, guild_id: int | None, files: Iterable[SyncedFile]) -> None:
+    async def save(self, folder: str, guild_id: int | None, files: Iterable[SyncedFile], *,
+                   known: bool = True) -> None:
+        """Record ``files`` (replacing what was known of them; ``known=False``: nothing was), in bulk."""
+        rows = [{"folder": folder, "scope_key": scope_key(guild_id), "name": f.name, "title": f.title,
+                 "digest": f.digest, "error": f.error, "checked_at": f.checked_at} for f in files]
+        if not rows:
+            return
         async with self._session() as session, session.begin():
-            for file in files:
-                await session.merge(SyncFileRow(folder=folder, scope_key=scope_key(guild_id), name=file.name,
-                                                title=file.title, digest=file.digest, error=file.error,
-                                                checked_at=file.checked_at))
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start:start + _CHUNK]
+                if known:
+                    await session.execute(delete(SyncFileRow).where(
+                        SyncFileRow.folder == folder, SyncFileRow.scope_key == scope_key(guild_id),
+                        SyncFileRow.name.in_([r["name"] for r in chunk])))
+                await session.execute(insert(SyncFileRow), chunk)
 
     async def forget(self, folder: str, guild_id: int | None, names: Iterable[str]) -> None:
         wanted = list(names)
