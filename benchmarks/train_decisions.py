@@ -342,12 +342,12 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
     print(f"== {name}: {len(questions)} questions ({len(answerable)} about a topic, {len(chat)} chat lines)")
     print(f"answer threshold {answer:.3f} (chat budget {budget:.1%}); cross-validated by topic, {FOLDS} folds")
     print("threshold  precision  recall  chat answered")
-    for t in sorted({round(x, 2) for x in np.arange(0.1, 0.95, 0.1)} | {round(answer, 3)}):
+    for t in sorted({round(x, 2) for x in np.arange(0.1, 0.95, 0.1)} | {answer}):  # the shipped one exactly
         given = [ok for c, ok in answerable if c >= t]
         precision = sum(given) / len(given) if given else 0.0
         recall = sum(given) / len(answerable) if answerable else 0.0
         wrong_chat = sum(c >= t for c in chat) / len(chat) if chat else 0.0
-        print(f"  {t:7.3f}  {precision:9.1%}  {recall:6.1%}  {wrong_chat:12.1%}")
+        print(f"  {t:7.4f}  {precision:9.1%}  {recall:6.1%}  {wrong_chat:12.1%}")
     intent_right = (intent_oof.argmax(axis=1) == iy).mean() if len(iy) else 0.0
     print(f"intent (given the right topic), out of fold: {intent_right:.1%} of {len(iy)}")
     hits = 0
