@@ -46,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importing.add_argument("folder", type=Path, metavar="DIR", help="folder of *.txt record files")
     importing.add_argument("--dry-run", action="store_true", help="show what would be added/changed; change nothing")
+    importing.add_argument("--verbose", dest="list_each", action="store_true",
+                           help="list each topic added or changed (a dry run always lists them)")
     importing.add_argument("--guild", type=guild_id, metavar="ID",
                            help="import as this guild's own topics (default: shared topics, seen by every guild)")
     importing.set_defaults(handler=import_command)
@@ -138,11 +140,14 @@ def check_command(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if problems else 0
 
 
-def _print_diff(diff: ImportDiff, *, dry_run: bool) -> None:
-    for title in diff.added:
-        _out(f"+ {title}")
-    for change in diff.changed:
-        _out(f"~ {change.title} ({', '.join(change.fields)})")
+def _print_diff(diff: ImportDiff, *, dry_run: bool, each: bool = True) -> None:
+    """The import's summary line; before it, with ``each`` (``--verbose``, or any dry run), one line per
+    topic (an import of 100,000 records prints one summary, not 100,000 lines)."""
+    if each or dry_run:
+        for title in diff.added:
+            _out(f"+ {title}")
+        for change in diff.changed:
+            _out(f"~ {change.title} ({', '.join(change.fields)})")
     if dry_run:
         for title in diff.unchanged:
             _out(f"= {title}")
@@ -183,7 +188,7 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
     except (RecordFormatError, ImportAbortedError) as error:
         _report_bad_files(folder, settings, error)
         return 1
-    _print_diff(diff, dry_run=args.dry_run)
+    _print_diff(diff, dry_run=args.dry_run, each=args.list_each)
     return 0
 
 

@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("folder", type=Path, metavar="DIR", help="folder of *.txt record files")
     parser.add_argument("--watch", action="store_true", help="keep the store matching the folder until stopped")
     parser.add_argument("--status", action="store_true", help="list the folder's files, their topics and refusals")
+    parser.add_argument("--verbose", dest="list_each", action="store_true",
+                        help="list each topic added, changed or removed (default: one summary line a pass)")
     parser.add_argument("--guild", type=guild_id, metavar="ID",
                         help="sync into this guild's own topics (default: shared topics)")
     parser.add_argument("--on-delete", choices=("hide", "remove", "keep"), default="hide",
@@ -103,12 +105,13 @@ async def _pass(editor: TopicEditor, state: SyncStateStore, args: argparse.Names
     report = await sync_folder(editor, state, args.folder, author=Author("sync", "cli"), now=datetime.now(UTC),
                                guild_id=args.guild, on_delete=args.on_delete,
                                max_removed_share=args.max_removed_share, is_settled=_settled)
-    for title in report.added:
-        sys.stdout.write(f"+ {title}\n")
-    for title in report.changed:
-        sys.stdout.write(f"~ {title}\n")
-    for title in report.removed:
-        sys.stdout.write(f"- {title}\n")
+    if args.list_each:
+        for title in report.added:
+            sys.stdout.write(f"+ {title}\n")
+        for title in report.changed:
+            sys.stdout.write(f"~ {title}\n")
+        for title in report.removed:
+            sys.stdout.write(f"- {title}\n")
     for _, why in report.refused:
         sys.stderr.write(f"topicbot sync: {why} (its topic keeps its last good version)\n")
     if report.stopped:

@@ -256,6 +256,6 @@ async def test_a_running_bot_answers_from_what_topicbot_sync_wrote(fake: FakeDis
         await fake.wait_until_connected(timeout=20)
         (folder / record.name).write_text(text.replace(old, new_summary, 1), encoding="utf-8")
         await asyncio.sleep(0.4)  # older than the "still being written" window
-        out = await run_cli(tmp_path, fake, "sync", str(folder))
+        out = await run_cli(tmp_path, fake, "sync", str(folder), "--verbose")
         assert f"~ {SEED_TITLE}" in out
         assert new_summary in await ask_until(fake, SEED_QUESTION, lambda answer: new_summary in answer)

@@ -69,3 +69,17 @@ def test_malformed_import_exits_nonzero_and_imports_nothing(
     assert "001.txt: line 2" in capsys.readouterr().err
     assert cli("list") == 0
     assert capsys.readouterr().out == ""
+
+
+def test_an_import_prints_one_summary_unless_asked_for_each_topic(
+    cli: Callable[..., int], make_topic: Callable[..., Topic], records_dir: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 22: 100,000 records are one line, not 100,000 (``--verbose`` lists them)."""
+    folder = records_dir(make_topic("Fusion Power"), make_topic("Solar Panels"))
+    assert cli("import", str(folder)) == 0
+    assert capsys.readouterr().out.splitlines() == ["added 2 topics, changed 0 topics; 0 unchanged"]
+    (folder / "002.txt").write_text((folder / "000.txt").read_text(encoding="utf-8").replace(
+        "Fusion Power", "Wind Farms"), encoding="utf-8")
+    assert cli("import", str(folder), "--verbose") == 0
+    assert "+ Wind Farms" in capsys.readouterr().out.splitlines()
