@@ -1,0 +1,115 @@
+"""The labelled data for learned decisions (issue 20): the blind test set and the training files.
+
+Every line parses, every labelled topic, attribute and candidate exists in the records it names,
+ids are unique, labels are consistent with their intent, and no question of the blind test set
+appears in a training file (compared after case, punctuation and spacing are normalised).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.model import Topic
+from bot.core.record_format import parse_record
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TESTS_DATA = ROOT / "tests" / "data"
+BLIND = TESTS_DATA / "questions.blind.jsonl"
+OWN = ROOT / "benchmarks" / "data" / "decisions"
+TRAIN_QUESTIONS = OWN / "questions.train.jsonl"
+TRAIN_CHAT = OWN / "chat.train.txt"
+
+INTENTS = {"summary", "attribute", "timeline", "sources", "list", "none"}
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def normalised(text: str) -> str:
+    """Case, ASCII punctuation and runs of spaces removed; emoji and letters kept."""
+    return " ".join(_PUNCTUATION.sub("", text.casefold()).split())
+
+
+def records(folder: Path) -> dict[str, Topic]:
+    topics = (parse_record(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.txt")))
+    return {topic.title: topic for topic in topics}
+
+
+def labels(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def label_problems(label: dict[str, Any], topics: dict[str, Topic]) -> list[str]:
+    """What is wrong with one label against ``topics`` (empty when it is right)."""
+    problems: list[str] = []
+    if not {"q", "topic", "intent", "attribute", "style", "id"} <= set(label):
+        return [f"missing fields: {sorted({'q', 'topic', 'intent', 'attribute', 'style', 'id'} - set(label))}"]
+    if not isinstance(label["q"], str) or not label["q"].strip():
+        problems.append("empty question")
+    if label["intent"] not in INTENTS:
+        problems.append(f"unknown intent {label['intent']!r}")
+    topic = label["topic"]
+    if topic is not None and topic not in topics:
+        problems.append(f"unknown topic {topic!r}")
+    if label["intent"] == "attribute":
+        if topic is None or topic not in topics or topics[topic].attribute(str(label["attribute"])) is None:
+            problems.append(f"attribute {label['attribute']!r} is not one of {topic!r}'s")
+    elif label["attribute"] is not None:
+        problems.append("attribute labelled on a question that does not ask for one")
+    if label["intent"] == "none" and topic is not None:
+        problems.append("no-answer label names a topic")
+    if label["style"] == "ambiguous" and (topic is not None or len(label.get("candidates", [])) < 2):
+        problems.append("ambiguous label needs topic null and two or more candidates")
+    unknown = [c for c in label.get("candidates", []) if c not in topics]
+    if unknown:
+        problems.append(f"unknown candidates {unknown}")
+    if "year" in label and (label["intent"] != "timeline" or str(label["year"]) not in label["q"]):
+        problems.append("year labelled on a question that is not a timeline question naming it")
+    return problems
+
+
+@pytest.mark.parametrize(("path", "folder"), [(BLIND, TESTS_DATA / "records"), (TRAIN_QUESTIONS, ROOT / "knowledge")],
+                         ids=["blind", "train"])
+def test_every_label_exists_in_its_records(path: Path, folder: Path) -> None:
+    topics = records(folder)
+    problems = {label["id"]: label_problems(label, topics) for label in labels(path)}
+    assert {key: value for key, value in problems.items() if value} == {}
+
+
+@pytest.mark.parametrize("path", [BLIND, TRAIN_QUESTIONS], ids=["blind", "train"])
+def test_ids_are_unique(path: Path) -> None:
+    ids = [label["id"] for label in labels(path)]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_blind_set_has_what_issue_20_asks_for() -> None:
+    blind = labels(BLIND)
+    questions = [label for label in blind if label["intent"] != "none"]
+    chat = [label for label in blind if label["intent"] == "none"]
+    assert len(questions) >= 160 and len(chat) >= 160
+    assert sum(label["intent"] == "attribute" for label in questions) >= 40
+    for kind in ("timeline", "sources", "list"):
+        assert any(label["intent"] == kind for label in questions), kind
+    assert any("year" in label for label in questions)
+    assert any(label["style"] == "ambiguous" for label in questions)
+    assert any(label["q"].startswith("<@") for label in questions)
+    assert all(label["id"] == f"b{number:04d}" for number, label in enumerate(blind, 1))
+
+
+def test_the_chat_lines_are_lines() -> None:
+    lines = TRAIN_CHAT.read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.strip() and line == line.strip() for line in lines)
+
+
+def test_no_blind_question_is_in_a_training_file() -> None:
+    training = {normalised(label["q"]) for label in labels(TRAIN_QUESTIONS)}
+    training |= {normalised(line) for line in TRAIN_CHAT.read_text(encoding="utf-8").splitlines()}
+    assert sorted(q for label in labels(BLIND) if (q := normalised(label["q"])) in training) == []
+
+
+def test_normalising_keeps_emoji_and_drops_punctuation() -> None:
+    assert normalised("  What's UP?!  ") == "whats up"
+    assert normalised("😂😂") != normalised("🙏")
