@@ -4,7 +4,9 @@ benchmarks.generate_decision_questions RECORDS_DIR --out FILE [--seed S]``.
 For every record: its summary asked by title, by alias and by a description of the thing that
 avoids its name; each attribute asked by its name and in everyday words for what it means; the
 timeline with and without a year; the sources; and near-misses that use a word of its name in an
-unrelated everyday sentence (no topic). Deterministic for a seed. The phrasings are this script's
+unrelated everyday sentence (no topic). Across records: list questions (all topics, and the topics
+sharing a word of their names) and ambiguous questions naming only a word two or more records'
+names share (no topic, those records as candidates). Deterministic for a seed. The phrasings are this script's
 own templates (``_ASKED_AS``): data for training, never rules the bot runs.
 """
 
@@ -14,11 +16,13 @@ import argparse
 import json
 import random
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bot.core.engine import english
+from bot.core.errors import RecordFormatError
 from bot.core.model import Topic
 from bot.core.record_format import parse_record
 
@@ -178,6 +182,32 @@ def generate(topic: Topic, rng: random.Random) -> Iterator[dict[str, Any]]:
         yield _q("when " + event.text.rstrip(".").casefold(), t, "timeline", "generated-event")
 
 
+LIST_ALL = ("what topics do you know", "list everything you track", "what can i ask you about",
+            "which subjects do you cover")
+LIST_SHARED = ("which {w} topics do you have", "list the {w} ones", "what do you track about {w}")
+AMBIGUOUS = ("tell me about {w}", "what's up with {w}", "{w}?", "any news on the {w} stuff")
+
+
+def _name_words(topic: Topic) -> set[str]:
+    """The words of a record's names, a plural read as its singular ("robotaxis": "robotaxi")."""
+    words = (w for n in (topic.title, *topic.all_aliases) for w in re.findall(r"[a-z0-9]+", n.casefold()))
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if len(w) > 1}
+
+
+def generate_across(topics: list[Topic], rng: random.Random, limit: int = 200) -> Iterator[dict[str, Any]]:
+    """List questions and ambiguous questions built from words two or more records' names share."""
+    for template in rng.sample(LIST_ALL, 2):
+        yield _q(template, None, "list", "generated-list")
+    sharing: dict[str, list[str]] = {}
+    for topic in topics:
+        for word in _name_words(topic):
+            sharing.setdefault(word, []).append(topic.title)
+    shared = sorted((w, titles) for w, titles in sharing.items() if 2 <= len(titles) <= 5)
+    for word, titles in rng.sample(shared, min(limit, len(shared))):
+        yield _q(rng.choice(AMBIGUOUS).format(w=word), None, "summary", "ambiguous", candidates=titles)
+        yield _q(rng.choice(LIST_SHARED).format(w=word), None, "list", "generated-list", candidates=titles)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("records", type=Path, help="a folder of record files")
@@ -185,11 +215,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    topics = [parse_record(p.read_text(encoding="utf-8")) for p in sorted(args.records.glob("*.txt"))]
+    files = sorted(args.records.glob("*.txt")) if args.records.is_dir() else []
+    if not files:
+        sys.exit(f"error: {args.records} is not a folder of record files (*.txt); name one that is")
+    topics = []
+    for path in files:
+        try:
+            topics.append(parse_record(path.read_text(encoding="utf-8")))
+        except (RecordFormatError, UnicodeDecodeError) as error:
+            sys.exit(f"error: {path}: {error}; fix the record or move it out of the folder")
     rows = [row for topic in topics for row in generate(topic, rng)]
+    rows += generate_across(topics, rng)
     for i, row in enumerate(rows, start=1):
         row["id"] = f"g{i:05d}"
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    try:
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    except OSError as error:
+        sys.exit(f"error: cannot write {args.out}: {error.strerror}; name a file in a folder that exists")
     print(f"{len(rows)} questions about {len(topics)} records written to {args.out}")
 
 

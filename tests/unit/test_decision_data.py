@@ -101,7 +101,9 @@ def test_the_blind_set_has_what_issue_20_asks_for() -> None:
 
 def test_the_chat_lines_are_lines() -> None:
     lines = TRAIN_CHAT.read_text(encoding="utf-8").splitlines()
-    assert lines and all(line.strip() and line == line.strip() for line in lines)
+    assert len(lines) >= 800 and all(line.strip() and line == line.strip() for line in lines)
+    assert len({normalised(line) for line in lines}) == len(lines)
+    assert len(labels(TRAIN_QUESTIONS)) >= 200
 
 
 def test_no_blind_question_is_in_a_training_file() -> None:
@@ -113,3 +115,34 @@ def test_no_blind_question_is_in_a_training_file() -> None:
 def test_normalising_keeps_emoji_and_drops_punctuation() -> None:
     assert normalised("  What's UP?!  ") == "whats up"
     assert normalised("😂😂") != normalised("🙏")
+
+
+@pytest.mark.parametrize("folder", [TESTS_DATA / "records", ROOT / "knowledge"], ids=["tests-records", "knowledge"])
+def test_generated_questions_are_labelled_against_their_records(folder: Path, tmp_path: Path) -> None:
+    from benchmarks import generate_decision_questions
+
+    out = tmp_path / "generated.jsonl"
+    generate_decision_questions.main([str(folder), "--out", str(out)])
+    generated = labels(out)
+    topics = records(folder)
+    assert {label["id"]: p for label in generated if (p := label_problems(label, topics))} == {}
+    assert len({label["id"] for label in generated}) == len(generated)
+    kinds = {label["intent"] for label in generated}
+    assert kinds == INTENTS
+    ambiguous = [label for label in generated if label["style"] == "ambiguous"]
+    assert {frozenset(label["candidates"]) for label in ambiguous} >= {frozenset({"Tesla Robotaxi", "Robotaxis"}),
+                                                                        frozenset({"CHIPS Act", "EU AI Act"})}
+    again = tmp_path / "again.jsonl"
+    generate_decision_questions.main([str(folder), "--out", str(again)])
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+
+
+def test_the_generator_names_a_missing_folder_and_a_bad_record(tmp_path: Path) -> None:
+    from benchmarks import generate_decision_questions
+
+    with pytest.raises(SystemExit, match="not a folder of record files"):
+        generate_decision_questions.main([str(tmp_path / "missing"), "--out", str(tmp_path / "out.jsonl")])
+    (tmp_path / "bad.txt").write_text("Title\n\nnot a record", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"bad\.txt: line 3"):
+        generate_decision_questions.main([str(tmp_path), "--out", str(tmp_path / "out.jsonl")])
+    assert not (tmp_path / "out.jsonl").exists()
