@@ -1,9 +1,11 @@
-"""Settings: a typed model read from a TOML file and the environment.
+"""Settings: one pydantic model per section of the TOML file, filled by pydantic-settings from the file
+and the environment.
 
-Every key has a declared type and a parser that names the key in its error ("[discord]
-cooldown_seconds must be a number of seconds ≥ 0, got 'sixty'"). Keys the model does not know are
-reported through ``warn`` (a misspelt ``databse_url`` is not silently ignored), with the closest known
-key as a hint. There is no module-level settings instance; entry points call ``load_settings`` and
+The value types and the words of their errors are in ``bot.config_values``. ``load_settings`` reports a
+bad value in one line naming where it came from, what it was and what the key accepts ("conf.toml:
+[discord] cooldown_seconds must be a number of seconds ≥ 0, got 'sixty'"); keys the model does not know
+are reported through ``warn`` with the closest known key as a hint (a misspelt ``databse_url`` is not
+silently ignored). There is no module-level settings instance; entry points call ``load_settings`` and
 pass the result down.
 """
 
@@ -11,34 +13,47 @@ from __future__ import annotations
 
 import difflib
 import logging
-import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
-from importlib.util import find_spec
+from contextvars import ContextVar
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.errors import TopicbotError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.config_values import (
+    NOT_ALLOWED,
+    PROBLEM,
+    Address,
+    Allowed,
+    Count,
+    DashboardAddress,
+    DatabaseUrl,
+    Decisions,
+    Flag,
+    FolderPath,
+    Fraction,
+    Host,
+    LogLevel,
+    ModelName,
+    OptionalText,
+    Port,
+    PositiveSeconds,
+    Seconds,
+    Snowflake,
+    Text,
+    ZoneName,
+    check_database_url,
+    zone,
+)
+from bot.config_values import ConfigError as ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_SQLITE_EXAMPLE: Final = "sqlite+aiosqlite:///path/to/topicbot.db"
-_POSTGRES_EXAMPLE: Final = "postgresql+asyncpg://user:password@host:5432/topicbot"
 
 log = logging.getLogger(__name__)
-
-
-#: The answer engine's decision steps (``bot.core.engine.decider_for``).
-DECISIONS: Final = ("rules", "learned")
-
-
-class ConfigError(TopicbotError):
-    """The configuration file or environment holds a value that cannot be used."""
 
 
 def default_database_url() -> str:
@@ -48,82 +63,90 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{data_dir / 'topicbot.db'}"
 
 
-@dataclass(frozen=True)
-class DiscordSettings:
-    token: str | None = None
-    api_base_url: str | None = None
-    gateway_url: str | None = None
-    test_guild_id: int | None = None
-    cooldown_seconds: float = 60.0
-    chatter_cooldown_seconds: float = 60.0
-    mod_log_channel_id: int | None = None
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DiscordSettings(_Section):
+    token: OptionalText = None
+    #: Testing hooks, environment only (``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL``).
+    api_base_url: OptionalText = None
+    gateway_url: OptionalText = None
+    test_guild_id: Snowflake = None
+    cooldown_seconds: Seconds = 60.0
+    chatter_cooldown_seconds: Seconds = 60.0
+    mod_log_channel_id: Snowflake = None
     #: At most this many mentions from one member are answered per ``mention_window_seconds``.
-    mention_limit: int = 5
-    mention_window_seconds: float = 10.0
+    mention_limit: Count = 5
+    mention_window_seconds: PositiveSeconds = 10.0
 
 
-@dataclass(frozen=True)
-class SemanticSettings:
+class SemanticSettings(_Section):
     """The optional semantic signal (``pip install -e '.[semantic]'``); see ``bot.core.semantic``."""
 
-    enabled: bool = False
+    enabled: Flag = False
     #: "bundled", a model2vec model's folder or hub name, or "sentence-transformers:NAME_OR_PATH".
-    model: str = "bundled"
+    model: ModelName = "bundled"
 
 
-@dataclass(frozen=True)
-class UsageSettings:
+class UsageSettings(_Section):
     """Learning from use (``bot.core.usage``): the ask log, its retention, stale topics."""
 
     #: Record asks (misses, statistics, alias suggestions); off stores nothing about questions.
-    enabled: bool = True
+    enabled: Flag = True
     #: Days the ask log keeps; older entries are pruned.
-    retention_days: int = 90
+    retention_days: Count = 90
     #: An answer with a topic but a confidence (0..1) below this is logged as a miss.
-    low_confidence: float = 0.3
+    low_confidence: Fraction = 0.3
     #: Answers flag a topic whose "last updated" is older than this many days.
-    stale_after_days: int = 365
+    stale_after_days: Count = 365
 
 
-@dataclass(frozen=True)
-class MetricsSettings:
+class MetricsSettings(_Section):
     """The optional Prometheus endpoint (``pip install -e '.[metrics]'``)."""
 
-    enabled: bool = False
-    address: str = "127.0.0.1:9464"
+    enabled: Flag = False
+    address: Address = "127.0.0.1:9464"
 
 
-@dataclass(frozen=True)
-class DashboardSettings:
+class DashboardSettings(_Section):
     """The moderators' web dashboard (``pip install -e '.[dashboard]'``); see ``bot.dashboard``."""
 
     #: Also serve the dashboard from ``topicbot run`` (``topicbot dashboard`` serves it on its own).
-    enabled: bool = False
-    host: str = "127.0.0.1"
-    port: int = 8080
+    enabled: Flag = False
+    host: Host = "127.0.0.1"
+    port: Port = 8080
     #: The address moderators open (behind a reverse proxy: its public https address, with any path).
-    base_url: str | None = None
+    base_url: DashboardAddress = None
     #: Signs sign-in links; by default a key made once and kept in the topic store.
-    secret: str | None = None
+    secret: OptionalText = None
     #: Serve the push API (``PUT``/``DELETE``/``GET /api/topics/{title}`` with a guild's API token).
-    api: bool = False
+    api: Flag = False
 
     @property
     def public_url(self) -> str:
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = field(default_factory=default_database_url)
-    knowledge_dir: Path = REPO_ROOT / "knowledge"
-    timezone: str = "UTC"
-    log_level: str = "INFO"
+#: Sources filled in by ``load_settings`` for the one ``Settings`` it builds; empty otherwise, so a
+#: ``Settings(...)`` made in code holds exactly what it is given.
+_LOADING: ContextVar[tuple[PydanticBaseSettingsSource, ...]] = ContextVar("_LOADING", default=())
+
+
+class Settings(BaseSettings):
+    """Everything configurable. The keys of ``[topicbot]`` are its own fields; other sections are models."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", case_sensitive=True)
+
+    database_url: DatabaseUrl = Field(default_factory=default_database_url)
+    knowledge_dir: FolderPath = REPO_ROOT / "knowledge"
+    timezone: ZoneName = "UTC"
+    log_level: LogLevel = "INFO"
     #: Where the index is kept between runs: "auto", "off" or a file path (see ``services.snapshot_path``).
-    index_snapshot: str = "auto"
+    index_snapshot: Text = "auto"
     #: How the answer engine decides: "rules" (hand-written, the default) or "learned" (weights fitted
     #: on the project's labelled data; see the README's "How questions are matched").
-    decisions: str = "rules"
+    decisions: Decisions = "rules"
     discord: DiscordSettings = DiscordSettings()
     semantic: SemanticSettings = SemanticSettings()
     usage: UsageSettings = UsageSettings()
@@ -132,233 +155,68 @@ class Settings:
 
     @property
     def tz(self) -> tzinfo:
-        return _zone(self.timezone, "[topicbot] timezone")
+        return zone(self.timezone)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, *_LOADING.get())
 
 
-def _zone(name: str, where: str) -> tzinfo:
-    if name.upper() == "UTC":
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin', "
-                          "or 'UTC'") from None
-
-
-def check_database_url(url: str, where: str) -> str:
-    """``url`` if it names a supported store with its async driver; else a ``ConfigError`` saying what to use."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or not scheme or not scheme.replace("+", "").replace("-", "").isalnum():
-        raise ConfigError(f"{where}: {_shown(url)!r} is not a database URL; use {_SQLITE_EXAMPLE} "
-                          f"or {_POSTGRES_EXAMPLE}")
-    backend, _, driver = scheme.lower().partition("+")
-    if backend == "sqlite":
-        if driver != "aiosqlite":
-            raise ConfigError(f"{where}: SQLite needs the async driver: write sqlite+aiosqlite://{rest and '…'} "
-                              f"(e.g. {_SQLITE_EXAMPLE}), not {scheme}://")
-        return url
-    if backend in {"postgresql", "postgres"}:
-        if backend != "postgresql" or driver != "asyncpg":
-            raise ConfigError(f"{where}: PostgreSQL needs the async driver: write postgresql+asyncpg://… "
-                              f"(e.g. {_POSTGRES_EXAMPLE}), not {scheme}://")
-        try:
-            urlsplit(url).port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            raise ConfigError(f"{where}: {_shown(url)!r} has a port that is not a number") from None
-        if find_spec("asyncpg") is None:
-            raise ConfigError(f"{where}: PostgreSQL needs asyncpg, which is not installed; "
-                              "install it with: pip install -e '.[postgres]'")
-        return url
-    raise ConfigError(f"{where}: {backend!r} databases are not supported; use SQLite ({_SQLITE_EXAMPLE}) "
-                      f"or PostgreSQL ({_POSTGRES_EXAMPLE})")
-
-
-def _shown(url: str) -> str:
-    """``url`` with any password replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-        if parts.password:
-            return url.replace(f":{parts.password}@", ":***@", 1)
-    except ValueError:
-        pass
-    return url
-
-
-# Key parsers: (value, where) -> typed value; ``where`` is "[section] key" for messages.
-Parse = Callable[[object, str], Any]
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"{where} must be text (in quotes), got {value!r}")
-    return value
-
-
-def _optional_text(value: object, where: str) -> str | None:
-    return _text(value, where) or None
-
-
-def _database_url(value: object, where: str) -> str:
-    return check_database_url(_text(value, where), where)
-
-
-def _timezone(value: object, where: str) -> str:
-    name = _text(value, where)
-    _zone(name, where)
-    return name
-
-
-def _log_level(value: object, where: str) -> str:
-    level = value.upper() if isinstance(value, str) else None
-    if level not in LOG_LEVELS:
-        raise ConfigError(f"{where} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
-    return level
-
-
-def _decisions(value: object, where: str) -> str:
-    if value not in DECISIONS:
-        raise ConfigError(f"{where} must be one of {', '.join(DECISIONS)}, got {value!r}")
-    return str(value)
-
-
-def _seconds(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ConfigError(f"{where} must be a number of seconds ≥ 0, got {value!r}")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ConfigError(f"{where} must be a number of seconds ≥ 0, got {value!r}") from None
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ConfigError(f"{where} must be a number of seconds ≥ 0, got {value!r}")
-    return seconds
-
-
-def _positive_seconds(value: object, where: str) -> float:
-    seconds = _seconds(value, where)
-    if seconds == 0:
-        raise ConfigError(f"{where} must be a number of seconds > 0, got {value!r}")
-    return seconds
-
-
-def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where} must be a whole number ≥ 1, got {value!r}")
-    return value
-
-
-def _flag(value: object, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where} must be true or false, got {value!r}")
-    return value
-
-
-def _fraction(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ConfigError(f"{where} must be a number from 0 to 1, got {value!r}")
-    return float(value)
-
-
-def _address(value: object, where: str) -> str:
-    text = _text(value, where).strip()
-    host, colon, port = text.rpartition(":")
-    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(f"{where} must be host:port (e.g. \"127.0.0.1:9464\"), got {value!r}")
-    return text
-
-
-def _model_name(value: object, where: str) -> str:
-    name = _text(value, where).strip()
-    if not name:
-        raise ConfigError(f"{where} must name a model (\"bundled\", a folder or a hub name), got {value!r}")
-    return name
-
-
-def _snowflake(value: object, where: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
-        raise ConfigError(f"{where} must be a Discord id (a positive 64-bit whole number), got {value!r}")
-    return value
-
-
-_TOPICBOT_KEYS: Final[Mapping[str, Parse]] = {
-    "database_url": _database_url,
-    "knowledge_dir": _text,
-    "timezone": _timezone,
-    "log_level": _log_level,
-    "index_snapshot": _text,
-    "decisions": _decisions,
-}
-_DISCORD_KEYS: Final[Mapping[str, Parse]] = {
-    "token": _optional_text,
-    "test_guild_id": _snowflake,
-    "cooldown_seconds": _seconds,
-    "chatter_cooldown_seconds": _seconds,
-    "mod_log_channel_id": _snowflake,
-    "mention_limit": _count,
-    "mention_window_seconds": _positive_seconds,
-}
-_SEMANTIC_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "model": _model_name}
-_USAGE_KEYS: Final[Mapping[str, Parse]] = {
-    "enabled": _flag,
-    "retention_days": _count,
-    "low_confidence": _fraction,
-    "stale_after_days": _count,
-}
-_METRICS_KEYS: Final[Mapping[str, Parse]] = {"enabled": _flag, "address": _address}
-
-
-def _host(value: object, where: str) -> str:
-    host = _text(value, where).strip()
-    if not host or any(c.isspace() for c in host):
-        raise ConfigError(f"{where} must be a host name or address such as \"127.0.0.1\", got {value!r}")
-    return host
-
-
-def _port(value: object, where: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise ConfigError(f"{where} must be a port number from 1 to 65535, got {value!r}")
-    return value
-
-
-def _base_url(value: object, where: str) -> str | None:
-    url = _text(value, where).strip()
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(f"{where} must be the dashboard's address, such as \"https://example.org/topicbot\", "
-                          f"got {value!r}")
-    return url.rstrip("/")
-
-
-_DASHBOARD_KEYS: Final[Mapping[str, Parse]] = {
-    "enabled": _flag,
-    "host": _host,
-    "port": _port,
-    "base_url": _base_url,
-    "secret": _optional_text,
-    "api": _flag,
-}
-_SECTIONS: Final[Mapping[str, Mapping[str, Parse]]] = {
-    "topicbot": _TOPICBOT_KEYS,
-    "discord": _DISCORD_KEYS,
-    "semantic": _SEMANTIC_KEYS,
-    "usage": _USAGE_KEYS,
-    "metrics": _METRICS_KEYS,
-    "dashboard": _DASHBOARD_KEYS,
-}
-#: Environment variables, each to a key of a section (the environment wins over the file).
-_ENVIRONMENT: Final = (
-    ("TOPICBOT_DATABASE_URL", "topicbot", "database_url"),
+#: The table that holds the fields of ``Settings`` itself.
+TOP_SECTION: Final = "topicbot"
+#: Environment variables, each to a key of a section; the environment wins over the file.
+ENVIRONMENT: Final = (
+    ("TOPICBOT_DATABASE_URL", TOP_SECTION, "database_url"),
     ("DISCORD_TOKEN", "discord", "token"),
     ("DISCORD_TEST_GUILD_ID", "discord", "test_guild_id"),
+    ("DISCORD_API_BASE_URL", "discord", "api_base_url"),
+    ("DISCORD_GATEWAY_URL", "discord", "gateway_url"),
     ("TOPICBOT_DASHBOARD_SECRET", "dashboard", "secret"),
 )
+#: Keys read only from the environment: in the file they are unknown.
+ENVIRONMENT_ONLY: Final = frozenset({("discord", "api_base_url"), ("discord", "gateway_url")})
+
+
+def _sections() -> dict[str, type[BaseModel]]:
+    return {name: field.annotation for name, field in Settings.model_fields.items()
+            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)}
+
+
+def file_keys() -> dict[str, list[str]]:
+    """The keys the config file may hold, by section (``[topicbot]`` first)."""
+    sections = _sections()
+    keys = {TOP_SECTION: [name for name in Settings.model_fields if name not in sections]}
+    for name, model in sections.items():
+        keys[name] = [key for key in model.model_fields if (name, key) not in ENVIRONMENT_ONLY]
+    return keys
+
+
+def _located(values: Mapping[str, Mapping[str, object]]) -> dict[str, Any]:
+    """``{section: {key: value}}`` as the model's input: the keys of ``[topicbot]`` at the top."""
+    data: dict[str, Any] = dict(values.get(TOP_SECTION, {}))
+    data.update({section: dict(keys) for section, keys in values.items() if section != TOP_SECTION and keys})
+    return data
+
+
+class _Source(InitSettingsSource):
+    """Values by section from one place, with the words that name each key of it in an error."""
+
+    def __init__(self, values: Mapping[str, Mapping[str, object]], where: Callable[[str, str], str]) -> None:
+        self.values = values
+        self.where = where
+        super().__init__(Settings, _located(values))
+
+    def find(self, section: str, key: str) -> tuple[str, object] | None:
+        if key in self.values.get(section, {}):
+            return self.where(section, key), self.values[section][key]
+        return None
 
 
 def _read_toml(path: Path) -> Mapping[str, Any]:
@@ -381,30 +239,69 @@ def _read_toml(path: Path) -> Mapping[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
 
 
-def _unknown(name: str, known: Mapping[str, object], where: str) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{where}: unknown {name!r}{hint}; ignored"
+def _hint(name: str, known: list[str], shown: Callable[[str], str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {shown(close[0])}?)" if close else ""
 
 
-def _parse_file(data: Mapping[str, Any], source: str, warn: Callable[[str], None]) -> dict[str, dict[str, Any]]:
-    values: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
-    for section, table in data.items():
-        keys = _SECTIONS.get(section)
-        if keys is None:
-            close = difflib.get_close_matches(section, list(_SECTIONS), n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            warn(f"{source}: unknown section [{section}]{hint}; ignored")
+def _file_source(path: Path, warn: Callable[[str], None]) -> _Source:
+    """The known keys of the TOML file at ``path`` (unknown ones go to ``warn``, with the closest known key)."""
+    known = file_keys()
+    values: dict[str, dict[str, object]] = {}
+    for section, table in _read_toml(path).items():
+        if section not in known:
+            warn(f"{path}: unknown section [{section}]{_hint(section, list(known), lambda s: f'[{s}]')}; ignored")
             continue
         if not isinstance(table, Mapping):
-            raise ConfigError(f"{source}: [{section}] must be a table")
+            raise ConfigError(f"{path}: [{section}] must be a table")
         for key, value in table.items():
-            parse = keys.get(key)
-            if parse is None:
-                warn(_unknown(key, keys, f"{source}: [{section}]"))
+            if key not in known[section]:
+                warn(f"{path}: [{section}]: unknown {key!r}{_hint(key, known[section], repr)}; ignored")
                 continue
-            values[section][key] = parse(value, f"{source}: [{section}] {key}")
-    return values
+            values.setdefault(section, {})[key] = value
+    knowledge = values.get(TOP_SECTION, {}).get("knowledge_dir")
+    if isinstance(knowledge, str):
+        folder = Path(knowledge).expanduser()
+        values[TOP_SECTION]["knowledge_dir"] = folder if folder.is_absolute() else path.parent / folder
+    return _Source(values, lambda section, key: f"{path}: [{section}] {key}")
+
+
+def _environment_source(environ: Mapping[str, str]) -> _Source:
+    values: dict[str, dict[str, object]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for variable, section, key in ENVIRONMENT:
+        if environ.get(variable):
+            values.setdefault(section, {})[key] = environ[variable]
+            names[section, key] = variable
+    return _Source(values, lambda section, key: names[section, key])
+
+
+def _allowed(location: tuple[str | int, ...]) -> str | None:
+    model: type[BaseModel] = Settings
+    for part in location:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            model = field.annotation
+            continue
+        return next((note.text for note in field.metadata if isinstance(note, Allowed)), None)
+    return None
+
+
+def _one_line(error: ValidationError, sources: tuple[_Source, ...]) -> ConfigError:
+    """The first failure of ``error`` in words: where the value came from, what it was, what is allowed."""
+    first = error.errors()[0]
+    location = tuple(str(part) for part in first["loc"])
+    section, key = (TOP_SECTION, location[0]) if len(location) == 1 else (location[0], location[1])
+    where, value = next((found for source in sources if (found := source.find(section, key))),
+                        (f"[{section}] {key}", first["input"]))
+    if first["type"] == PROBLEM:
+        return ConfigError(f"{where}: {first['ctx']['text']}")
+    allowed = _allowed(location[:2])
+    if first["type"] != NOT_ALLOWED and allowed is None:
+        return ConfigError(f"{where}: {first['msg']}, got {value!r}")
+    return ConfigError(f"{where} must be {allowed}, got {value!r}")
 
 
 def _warn(message: str) -> None:
@@ -420,23 +317,17 @@ def load_settings(
 ) -> Settings:
     """Read settings from ``path`` (TOML, optional), then ``environ``, then ``database_url`` (each wins
     over the one before). Raises ``ConfigError`` naming the key of a bad value; unknown keys go to ``warn``."""
-    env = os.environ if environ is None else environ
-    data = _read_toml(path) if path is not None else {}
-    values = _parse_file(data, str(path) if path is not None else "config", warn)
-    for variable, section, key in _ENVIRONMENT:
-        if env.get(variable):
-            values[section][key] = _SECTIONS[section][key](env[variable], variable)
     if database_url:
-        values["topicbot"]["database_url"] = check_database_url(database_url, "--database-url")
-    core = values["topicbot"]
-    if "knowledge_dir" in core:
-        knowledge = Path(core["knowledge_dir"]).expanduser()
-        if not knowledge.is_absolute() and path is not None:
-            knowledge = path.parent / knowledge
-        core["knowledge_dir"] = knowledge
-    discord = values["discord"]
-    discord["api_base_url"] = env.get("DISCORD_API_BASE_URL") or None
-    discord["gateway_url"] = env.get("DISCORD_GATEWAY_URL") or None
-    return Settings(**core, discord=DiscordSettings(**discord), semantic=SemanticSettings(**values["semantic"]),
-                    usage=UsageSettings(**values["usage"]), metrics=MetricsSettings(**values["metrics"]),
-                    dashboard=DashboardSettings(**values["dashboard"]))
+        check_database_url(database_url, "--database-url")
+    flag = _Source({TOP_SECTION: {"database_url": database_url}} if database_url else {},
+                   lambda section, key: "--database-url")
+    sources: tuple[_Source, ...] = (flag, _environment_source(os.environ if environ is None else environ))
+    if path is not None:
+        sources = (*sources, _file_source(path, warn))
+    token = _LOADING.set(sources)
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise _one_line(error, sources) from None
+    finally:
+        _LOADING.reset(token)

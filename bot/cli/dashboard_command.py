@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import socket
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.util import find_spec
 
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.port is not None and not 1 <= args.port <= 65535:
         raise ConfigError(f"--port must be from 1 to 65535, got {args.port}")
     changes = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = replace(settings, dashboard=replace(settings.dashboard, **changes))
+    settings = settings.model_copy(update={"dashboard": settings.dashboard.model_copy(update=changes)})
     if args.sign_in_link:
         if args.guild is None or args.guild <= 0:
             raise ConfigError("--sign-in-link needs --guild ID (the Discord server whose topics to manage)")

@@ -108,7 +108,7 @@ async def test_stats_reply_with_the_chart_embed(bot: Any, services: Any, make_in
 
 
 async def test_stale_lists_old_topics_and_answers_flag_them(bot: Any, services: Any, make_interaction: Any) -> None:
-    bot.settings = replace(bot.settings, usage=UsageSettings(stale_after_days=180))
+    bot.settings = bot.settings.model_copy(update={"usage": UsageSettings(stale_after_days=180)})
     cog = TopicAdminCog(bot)
     interaction = moderator(make_interaction)
     await cog.stale.callback(cog, interaction)

@@ -144,9 +144,9 @@ def test_a_bad_database_url_is_one_line(
 def test_postgres_without_asyncpg_says_how_to_install_it(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.config
+    import bot.config_values
 
-    monkeypatch.setattr(bot.config, "find_spec", lambda name: None)
+    monkeypatch.setattr(bot.config_values, "find_spec", lambda name: None)
     assert main(["--database-url", "postgresql+asyncpg://postgres@127.0.0.1/test", "list"]) == 2
     err = capsys.readouterr().err
     assert "pip install -e '.[postgres]'" in err
