@@ -90,7 +90,8 @@ def write_long_timeline_record(directory: Path, events: int = 120) -> str:
 async def test_a_long_timeline_pages_with_buttons(tmp_path: Path) -> None:
     title = write_long_timeline_record(tmp_path / "knowledge")
     async with FakeDiscord() as fake:
-        settings = replace(e2e_settings(fake, tmp_path / "topics.db"), knowledge_dir=tmp_path / "knowledge")
+        settings = e2e_settings(fake, tmp_path / "topics.db").model_copy(
+            update={"knowledge_dir": tmp_path / "knowledge"})
         async with topicbot_on(fake, settings):
             record = await fake.slash("topic", {"topic": title}, subcommand="timeline", channel_id=fake.new_channel())
             callback = await fake.wait_for_callback(record)
