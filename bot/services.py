@@ -6,6 +6,7 @@ nothing here is a module-level singleton.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import logging
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
     from bot.core.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
+
+#: ``keep_related_current``: topics per batch (a few ms each at 100,000 topics) and the pause when all are done.
+RELATED_BATCH = 4
+RELATED_IDLE_S = 5.0
 
 
 @dataclass
@@ -119,15 +124,34 @@ class Services(StoreServices):
             self.recorder.record(answer, context, latency_s=time.perf_counter() - started)
         return self.answerer.with_related(answer, context.guild_id)
 
+    async def keep_related_current(self, *, batch: int = RELATED_BATCH, idle_s: float = RELATED_IDLE_S) -> None:
+        """Compute the "see also" lists still missing, a few topics at a time between other work
+        (after start-up from the store, and after a bulk change), and save the index snapshot when a
+        pass completes so the next start has them; until cancelled."""
+        while True:
+            computed = 0
+            while (done := self.answerer.warm_related(batch)) > 0:
+                computed += done
+                await asyncio.sleep(0)  # let replies and gateway events through between batches
+            if computed:
+                log.info("related topics: computed for %d topics", computed)
+                await self.save_snapshot()
+            await asyncio.sleep(idle_s)
+
+    async def save_snapshot(self) -> None:
+        """Write the index snapshot (a snapshot that cannot be written is logged: only a slower start)."""
+        snapshot = snapshot_path(self.settings)
+        if snapshot is None or self.feed.position <= 0:
+            return
+        try:
+            await write_snapshot(self.repository, snapshot, store_address(self.settings.database_url),
+                                 self.index, self.feed.position)
+        except Exception:  # the cache is an optimisation: never fail the caller for it
+            log.exception("index snapshot: not saved")
+
     async def close(self) -> None:
         gc.unfreeze()  # what was kept out of collection at start-up may be collected again
-        snapshot = snapshot_path(self.settings)
-        if snapshot is not None and self.feed.position > 0:
-            try:
-                await write_snapshot(self.repository, snapshot, store_address(self.settings.database_url),
-                                     self.index, self.feed.position)
-            except Exception:  # closing must not fail because the cache could not be written
-                log.exception("index snapshot: not saved")
+        await self.save_snapshot()
         await super().close()
 
 

@@ -101,6 +101,7 @@ class TopicBot(commands.Bot):
         self._following: asyncio.Task[None] | None = None
         self._recording: asyncio.Task[None] | None = None
         self._notifying: asyncio.Task[None] | None = None
+        self._relating: asyncio.Task[None] | None = None
         self.follow_notifier = FollowNotifier(self, services)
 
     @property
@@ -121,6 +122,8 @@ class TopicBot(commands.Bot):
         # Followed topics: one message per change (batched per minute), whichever process made it.
         self.services.feed.subscribe(self.follow_notifier)
         self._notifying = asyncio.create_task(self.follow_notifier.run(), name="topicbot-follow")
+        # "See also" lists are computed in the background, so a reply only reads them.
+        self._relating = asyncio.create_task(self.services.keep_related_current(), name="topicbot-related")
         if self.syncs_commands:
             await self.sync_commands()
 
@@ -132,12 +135,12 @@ class TopicBot(commands.Bot):
 
     async def close(self) -> None:
         self.services.feed.unsubscribe(self.follow_notifier)
-        for task in (self._following, self._recording, self._notifying):
+        for task in (self._following, self._recording, self._notifying, self._relating):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._following = self._recording = self._notifying = None
+        self._following = self._recording = self._notifying = self._relating = None
         await super().close()
 
     async def sync_commands(self) -> None:

@@ -139,8 +139,8 @@ class Answerer:
         """Understand ``question`` and answer it (never raises for unknown topics: that is a miss).
 
         The "see also" topics are a second step (``with_related``) that front ends take after it:
-        the first answer about a topic pays for finding them (tens of ms at 100,000 topics, cached
-        afterwards), which ``answer`` itself never does.
+        they are read from the lists kept with the index (``RelatedTopics``), computed when topics
+        change; ``answer`` itself never reads them.
         """
         query = read(question)
         return self.build(query, self.outcome(query, guild_id), guild_id)
@@ -157,6 +157,10 @@ class Answerer:
         if answer.topic is None:
             return answer
         return replace(answer, related=self.related.of(answer.topic, guild_id))
+
+    def warm_related(self, limit: int) -> int:
+        """Compute up to ``limit`` missing "see also" lists (``RelatedTopics.warm``); 0 when none is missing."""
+        return self.related.warm(limit)
 
     def build(self, query: Query, outcome: Outcome, guild_id: int | None) -> Answer:
         """The ``Answer`` for ``outcome`` (a miss's suggestions and a listing's titles are looked up here)."""

@@ -43,6 +43,7 @@ from bot.core.engine.params import MatchParams
 from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
 from bot.core.engine.ranking import Ranked
 from bot.core.engine.reading import Query, plain_query
+from bot.core.engine.related_lists import RelatedLists
 from bot.core.engine.scoring import Evidence, score_topic
 from bot.core.engine.tokens import normalize, prefix_key, stem
 from bot.core.engine.topic_documents import build_document, is_short_acronym
@@ -101,6 +102,8 @@ class TopicIndex:
         self._zdict: bytes | None = None
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
+        #: The "see also" lists, filled by ``related.RelatedTopics`` and saved with the snapshot.
+        self.related_lists = RelatedLists()
         for topic, guild_id in entries:
             self.upsert(topic, guild_id)
         self.compact()
@@ -178,6 +181,7 @@ class TopicIndex:
             for a, b in zip(name.words, name.words[1:], strict=False):
                 self._name_pairs[self._vocabulary.canonical(a + b)] = len(a)
         self._changed()
+        self.related_lists.changed(key)
 
     def _postings_of(self, slot: int, packed: PackedDocument, topic: Topic, *, add: bool) -> None:
         """Add (or remove) every posting of one topic."""
@@ -220,10 +224,12 @@ class TopicIndex:
         """Hide a global topic from one guild."""
         self._hidden.setdefault(guild_id, set()).add(title.casefold())
         self._titles_cache.clear()
+        self.related_lists.scope_changed(guild_id)
 
     def unhide(self, guild_id: int, title: str) -> None:
         self._hidden.get(guild_id, set()).discard(title.casefold())
         self._titles_cache.clear()
+        self.related_lists.scope_changed(guild_id)
 
     def _drop(self, key: Key) -> bool:
         slot = self._slot_of.pop(key, None)
@@ -239,6 +245,7 @@ class TopicIndex:
         if key[0] is not None:
             self._guild_slots.get(key[0], set()).discard(slot)
         self._changed()
+        self.related_lists.changed(key)
         return True
 
     def _changed(self) -> None:
@@ -249,6 +256,19 @@ class TopicIndex:
 
     def __len__(self) -> int:
         return len(self._slot_of)
+
+    def has_own_topics(self, guild_id: int) -> bool:
+        """Whether ``guild_id`` has topics of its own (beside the global ones)."""
+        return bool(self._guild_slots.get(guild_id))
+
+    def topic_keys(self) -> list[Key]:
+        """Every topic's (scope, case-folded title), in slot order."""
+        return [key for key in self._keys if key is not None]
+
+    def get_by_key(self, key: Key) -> Topic | None:
+        """The topic stored under ``key`` (whatever guild would see it)."""
+        slot = self._slot_of.get(key)
+        return None if slot is None else self._topic_at(slot)
 
     def _compress(self, topic: Topic) -> bytes:
         """The topic pickled and compressed against the first topic's pickle (a preset dictionary:
@@ -577,10 +597,11 @@ class TopicIndex:
         return self._whole_names.typos("".join(content))
 
     def candidates(self, tokens: list[QuestionToken], whole: dict[int, float],
-                   guild_id: int | None) -> list[int]:
+                   guild_id: int | None, most: int | None = None) -> list[int]:
         """The visible slots worth scoring in full: at most ``self._params.max_scored``, the best by the sum
         over question words of IDF × the record's best evidence for the word (names, prefixes, typos,
-        compounds and synonyms included), computed for every topic at once over the postings."""
+        compounds and synonyms included), computed for every topic at once over the postings (``most``:
+        fewer than ``max_scored``)."""
         size = len(self._keys)
         total = np.zeros(size, dtype=np.float32)
         word_id = self._vocabulary.id
@@ -606,14 +627,18 @@ class TopicIndex:
             total[slot] += _MUST_SCORE
         total[~self._visible_mask(guild_id)] = 0.0
         hit = np.flatnonzero(total > 0.0).astype(np.int32)
-        return [int(s) for s in top_k(hit, total[hit], self._params.max_scored, self._tiebreak)]
+        most = self._params.max_scored if most is None else min(most, self._params.max_scored)
+        return [int(s) for s in top_k(hit, total[hit], most, self._tiebreak)]
 
-    def rank(self, query: Query | str, guild_id: int | None = None, limit: int = 10) -> list[TopicScore]:
-        """Topics that explain ``query`` (read, or a plain text), best first (see the module docstring)."""
+    def rank(self, query: Query | str, guild_id: int | None = None, limit: int = 10,
+             breadth: int | None = None) -> list[TopicScore]:
+        """Topics that explain ``query`` (read, or a plain text), best first (see the module docstring);
+        ``breadth``: score at most this many candidates in full (fewer than ``max_scored``: cheaper)."""
         return [r.score for r in self.rank_slots(plain_query(query) if isinstance(query, str) else query,
-                                                 guild_id, limit)]
+                                                 guild_id, limit, breadth)]
 
-    def rank_slots(self, query: Query, guild_id: int | None, limit: int) -> list[Ranked]:
+    def rank_slots(self, query: Query, guild_id: int | None, limit: int,
+                   breadth: int | None = None) -> list[Ranked]:
         """``rank``, each score with the topic it belongs to."""
         tokens = self.question_tokens(query.words)
         if not tokens:
@@ -623,7 +648,7 @@ class TopicIndex:
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
         evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self, query.capitals, self._params)
         scored: list[Ranked] = []
-        for slot in self.candidates(tokens, whole, guild_id):
+        for slot in self.candidates(tokens, whole, guild_id, breadth):
             packed = self._document(slot)
             scored.append(Ranked(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)), self, slot))
         scored.sort(key=lambda r: (-r.score.score, r.score.title.casefold()))

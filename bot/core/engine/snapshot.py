@@ -44,13 +44,14 @@ from bot.core.engine.params import MatchParams
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 7
+FORMAT: Final = 8
 _TRAILER: Final = struct.Struct("<QQ")  # where the region table starts, how many regions
 _ENTRY: Final = struct.Struct("<QQ")  # offset and length of one region
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
 _INDEX_SOURCES: Final = (
     *(f"engine/{name}.py" for name in ("index", "scoring", "packed", "postings", "names", "blobs", "snapshot",
-                                        "params", "topic_documents", "topic_scores", "tokens", "lexicon", "english")),
+                                        "params", "related_lists", "related", "topic_documents", "topic_scores",
+                                        "tokens", "lexicon", "english")),
     "engine/words", "names.py", "aliases.py", "model.py")
 
 

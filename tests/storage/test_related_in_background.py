@@ -1,0 +1,49 @@
+"""The bot computes the "see also" lists in the background and saves them with the index snapshot,
+so a later process replies with them without computing any (issue 22)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core.changes import Author
+from bot.core.model import Topic
+from bot.core.usage.records import AskContext
+from bot.services import build_services
+
+AUTHOR = Author("tester")
+
+
+async def test_lists_are_computed_in_the_background_and_survive_a_restart(
+        tmp_path: Path, make_topic: Callable[..., Topic]) -> None:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", knowledge_dir=tmp_path / "none")
+    services = await build_services(settings)
+    try:
+        await services.editor.add(make_topic("Harbour Lanterns", summary="Paper lanterns in the harbour."),
+                                  author=AUTHOR)
+        await services.editor.add(make_topic("Harbour Lantern Festival", summary="The festival of harbour lanterns."),
+                                  author=AUTHOR)
+        await services.feed.catch_up()
+        task = asyncio.create_task(services.keep_related_current(batch=1, idle_s=0.01))
+        lists = services.index.related_lists
+        for _ in range(200):
+            if len(lists) == 2:
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert len(lists) == 2
+        assert lists.get((None, "harbour lanterns")) == ("Harbour Lantern Festival",)
+    finally:
+        await services.close()
+    again = await build_services(settings)
+    try:
+        assert again.answerer.warm_related(10) == 0  # loaded with the snapshot: nothing to compute
+        answer = again.ask("harbour lanterns", AskContext(), record=False)
+        assert answer.related == ("Harbour Lantern Festival",)
+    finally:
+        await again.close()
