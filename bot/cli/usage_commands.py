@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli.options import guild_id
@@ -113,6 +116,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Usage over the last N days: questions, answer rate, top topics, intents and misses per day.",
     )
     _common(stats)
+    stats.add_argument("--chart", type=Path, metavar="FILE",
+                       help="also write the statistics as a PNG picture to FILE (needs the charts extra)")
     stats.set_defaults(handler=stats_command)
 
 
@@ -163,18 +168,44 @@ def _stats_json(stats: UsageStats) -> dict[str, Any]:
             "answered": stats.answered, "misses": stats.misses, "answer_rate": stats.answer_rate,
             "top_topics": [list(row) for row in stats.top_topics], "intents": [list(row) for row in stats.intents],
             "outcomes": [list(row) for row in stats.outcomes],
-            "misses_per_day": [[day.isoformat(), count] for day, count in stats.misses_per_day]}
+            "misses_per_day": [[day.isoformat(), count] for day, count in stats.misses_per_day],
+            "per_day": [{"day": d.day.isoformat(), "asks": d.asks, "answered": d.answered, "misses": d.misses}
+                        for d in stats.per_day]}
 
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.usage.charts import MISSING_MATPLOTLIB, ChartsUnavailableError, charts_available
+
+    if args.chart is not None and not charts_available():
+        raise ChartsUnavailableError(f"--chart: {MISSING_MATPLOTLIB}")
+
     async def work(queries: UsageQueries) -> UsageStats:
         return await queries.stats(args.guild, days=args.days)
 
     stats = asyncio.run(with_usage(settings, work))
     if args.json:
         _out(json.dumps(_stats_json(stats), ensure_ascii=False))
-        return 0
-    from bot.core.usage.stats import stats_text
+    else:
+        from bot.core.usage.stats import stats_text
 
-    _out(stats_text(stats))
+        _out(stats_text(stats))
+    if args.chart is not None:
+        _write_chart(stats, args.chart)
     return 0
+
+
+def _write_chart(stats: UsageStats, path: Path) -> None:
+    """The chart of ``stats`` as a PNG at ``path``, written to a temporary file and renamed into place."""
+    from bot.core.errors import TopicbotError
+    from bot.core.usage.charts import chart_png, usage_chart
+
+    png = chart_png(usage_chart(stats))
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(png)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise TopicbotError(f"--chart: cannot write {path}: {error.strerror}") from None
+    sys.stderr.write(f"chart written to {path} (PNG, {len(png):,} bytes)\n")

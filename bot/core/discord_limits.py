@@ -20,6 +20,8 @@ CHOICE_LIMIT: Final = 100
 CUSTOM_ID_LIMIT: Final = 100
 BUTTON_LABEL_LIMIT: Final = 80
 LINK_URL_LIMIT: Final = 512
+#: An attachment's description (its alt text).
+ATTACHMENT_DESCRIPTION_LIMIT: Final = 1024
 #: A modal's title and a text input's value.
 MODAL_TITLE_LIMIT: Final = 45
 TEXT_INPUT_LIMIT: Final = 4000

@@ -75,6 +75,7 @@ ROUTES: Final = [
     Route("/misses/alias", usage_pages.miss_alias_post, methods=["POST"]),
     Route("/misses/suggestion", usage_pages.suggestion_post, methods=["POST"]),
     Route("/stats", usage_pages.stats_page),
+    Route("/stats.png", usage_pages.stats_picture),
     Route("/api-tokens", token_pages.tokens_page, methods=["GET"]),
     Route("/api-tokens", token_pages.tokens_post, methods=["POST"]),
     Route("/api-tokens/revoke", token_pages.revoke_post, methods=["POST"]),

@@ -3,12 +3,14 @@
 The miss log groups missed questions (most frequent first) with the topics they came closest to; a
 moderator adds a question as another name of one of them, or starts a new topic from it. Alias
 suggestions learnt from members' second tries are approved (the alias is added) or rejected here.
-Every alias goes through ``TopicEditor`` like any other edit. Statistics are drawn as inline SVG
-bar charts, each with the same numbers in a table.
+Every alias goes through ``TopicEditor`` like any other edit. Statistics are drawn as one PNG picture
+(``/stats.png``, with matplotlib: the charts extra) or, without it, as inline SVG bar charts; each chart's
+numbers are also in a table.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.core import editing
 from bot.core.moderation import ChangeResult
+from bot.core.usage.charts import chart_png, charts_available, usage_chart
 from bot.core.usage.queries import UsageQueries
 from bot.dashboard.context import Dashboard, dashboard_of
 from bot.dashboard.moderators import PageError, checked_form, moderator, number_of, scope_of, text_of, whole_number
@@ -111,9 +114,23 @@ async def stats_page(request: Request) -> Response:
     return dashboard.render(request, "stats.html", {
         "stats": stats, "days": days, "periods": PERIODS,
         "rate": None if rate is None else round(100 * rate),
+        "picture": usage_chart(stats) if charts_available() else None,
         "charts": [
+            ("questions-per-day", "Questions per day", bars([(d.day.isoformat(), d.asks) for d in stats.per_day
+                                                             if d.asks])),
             ("misses-per-day", "Misses per day", bars([(d.isoformat(), n) for d, n in stats.misses_per_day])),
             ("top-topics", "Top topics", bars(stats.top_topics)),
             ("outcomes", "Answers by outcome", bars(stats.outcomes)),
             ("intents", "Answers by what was asked", bars(stats.intents)),
         ]})
+
+
+async def stats_picture(request: Request) -> Response:
+    """The statistics of the period as one PNG (questions per day, answer rate per day, top topics)."""
+    who = moderator(request)
+    dashboard = dashboard_of(request)
+    if not charts_available():
+        raise PageError(404, "Pictures of the statistics need matplotlib (pip install -e '.[charts]').")
+    stats = await _usage(dashboard).stats(who.guild_id, days=_days(request))
+    png = await asyncio.to_thread(chart_png, usage_chart(stats))
+    return Response(png, media_type="image/png")

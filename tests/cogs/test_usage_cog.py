@@ -8,6 +8,7 @@ from typing import Any
 from unittest.mock import create_autospec
 
 import discord
+import pytest
 
 from bot.config import UsageSettings
 from bot.core.changes import Author
@@ -15,6 +16,7 @@ from bot.core.editing import add_event, new_topic, set_attribute
 from bot.core.usage.follow import FollowBatcher
 from bot.core.usage.misses import SuggestedAlias
 from bot.core.usage.records import AskContext, AskRecord, Candidate
+from bot.discord_adapter.cogs import usage_admin
 from bot.discord_adapter.cogs.admin import TopicAdminCog
 from bot.discord_adapter.cogs.ask import AskCog
 from bot.discord_adapter.cogs.topics import TopicsCog
@@ -22,6 +24,7 @@ from bot.discord_adapter.feedback import THANKS, FeedbackButton
 from bot.discord_adapter.follow_notifier import FollowNotifier
 from bot.discord_adapter.usage_views import MissesView
 from bot.discord_adapter.views import compose
+from tests.png_reading import read_png
 
 GUILD_ID = 1
 MOD = Author("mod", "discord", 100)
@@ -93,18 +96,45 @@ async def test_a_suggestion_is_accepted_only_by_a_moderator_click(bot: Any, serv
     assert await services.usage_store.suggestions(GUILD_ID) == []
 
 
-async def test_stats_reply_with_the_chart_embed(bot: Any, services: Any, make_interaction: Any) -> None:
+async def _stats_reply(bot: Any, services: Any, make_interaction: Any) -> Any:
     for question in ("who is the ceo of openai", "what is waymo", "apple pie recipe please"):
         services.ask(question, AskContext(GUILD_ID, 10, 7))
     assert await services.recorder.flush() == 3
     cog = TopicAdminCog(bot)
     interaction = moderator(make_interaction)
     await cog.stats.callback(cog, interaction, days=7)
+    return interaction
+
+
+async def test_stats_reply_with_the_chart_as_a_picture_and_its_figures_as_text(
+        bot: Any, services: Any, make_interaction: Any) -> None:
+    pytest.importorskip("matplotlib")
+    interaction = await _stats_reply(bot, services, make_interaction)
+    sent(interaction.response.defer)
+    _, kwargs = sent(interaction.followup.send)
+    embed: discord.Embed = kwargs["embed"]
+    assert embed.description.startswith("3 questions \u00b7 answer rate 67%")
+    assert [field.name for field in embed.fields] == ["Top topics", "Intents", "Misses per day"]
+    assert embed.fields[0].value.startswith("OpenAI \u2014 1") and "\u2588" not in embed.fields[0].value
+    picture: discord.File = kwargs["file"]
+    assert embed.image.url == f"attachment://{picture.filename}" and kwargs["ephemeral"] is True
+    png = read_png(picture.fp.read())
+    assert png.text["Description"] == picture.description
+    assert picture.description.startswith("Usage from ")
+    assert "3 questions, answer rate 67% (2 answered, 1 missed)" in picture.description
+    assert "Top topics: OpenAI 1" in picture.description
+
+
+async def test_without_matplotlib_stats_reply_with_text_charts(
+        bot: Any, services: Any, make_interaction: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usage_admin, "charts_available", lambda: False)
+    interaction = await _stats_reply(bot, services, make_interaction)
     _, kwargs = sent(interaction.response.send_message)
     embed: discord.Embed = kwargs["embed"]
     assert embed.description.startswith("3 questions \u00b7 answer rate 67%")
     assert [field.name for field in embed.fields] == ["Top topics", "Intents", "Misses per day"]
     assert "OpenAI" in embed.fields[0].value and "\u2588" in embed.fields[0].value
+    assert "file" not in kwargs and embed.image.url is None
 
 
 async def test_stale_lists_old_topics_and_answers_flag_them(bot: Any, services: Any, make_interaction: Any) -> None:

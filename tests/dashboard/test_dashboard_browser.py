@@ -240,7 +240,12 @@ async def test_sign_in_edit_an_attribute_and_the_bot_answers_it(
             assert "Add as alias of Fusion Power" in browser.page_source
             _check_page(browser, "13-misses")
             browser.get(f"{url}/stats")
-            assert "<svg" in browser.page_source
+            # The chart picture (matplotlib is in the test extra) is loaded and decoded by the browser.
+            assert browser.execute_script(
+                "const image = document.querySelector('.chart-picture img');"
+                "return image && image.complete ? [image.naturalWidth, image.naturalHeight] : null;") == [800, 900]
+            assert browser.find_element(By.CSS_SELECTOR, ".chart-picture img").get_attribute("alt").startswith(
+                "Usage from ")
             _check_page(browser, "14-stats")
 
         await asyncio.to_thread(run_browser)

@@ -3,6 +3,7 @@ records. The app runs in-process over a real SQLite store (``httpx.ASGITransport
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -19,6 +20,7 @@ from bot.core.record_format import format_record
 from bot.dashboard.app import ROUTES
 from tests.conftest import StoreBackend, build_topic
 from tests.dashboard.conftest import GUILD, OTHER_GUILD, Site, make_site
+from tests.png_reading import read_png
 
 SOMEONE = Author("someone", "discord", 7)
 GET_PAGES = ["/topics", "/topic?scope=guild&title=Fusion+Power", "/topic/edit?scope=guild&title=Fusion+Power",
@@ -26,7 +28,7 @@ GET_PAGES = ["/topics", "/topic?scope=guild&title=Fusion+Power", "/topic/edit?sc
              "/topic/history?scope=guild&title=Fusion+Power",
              "/topic/diff?scope=guild&title=Fusion+Power&from=1&to=1",
              "/topic/record?scope=guild&title=Fusion+Power", "/export?scope=guild", "/upload?scope=guild",
-             "/misses", "/stats?days=30"]
+             "/misses", "/stats?days=30", "/stats.png?days=30"]
 POST_ROUTES = sorted({route.path for route in ROUTES if "POST" in (getattr(route, "methods", None) or ())}
                      - {"/sign-in"})
 
@@ -59,7 +61,7 @@ def test_every_route_is_covered_by_these_tests() -> None:
     assert paths == {"/", "/sign-in", "/sign-out", "/topics", "/topic", "/topic/edit", "/topic/new", "/topic/remove",
                      "/topic/hide", "/topic/unhide", "/topic/history", "/topic/diff", "/topic/revert",
                      "/topic/record", "/export", "/upload", "/upload/confirm", "/misses", "/misses/alias",
-                     "/misses/suggestion", "/stats", "/static", "/api-tokens", "/api-tokens/revoke",
+                     "/misses/suggestion", "/stats", "/stats.png", "/static", "/api-tokens", "/api-tokens/revoke",
                      "/api/topics/{title:path}"}
 
 
@@ -552,12 +554,37 @@ async def test_alias_suggestions_are_accepted_or_rejected(site: Site) -> None:
     assert "fusion thing" not in (await site.client.get("/misses")).text.split("Missed questions")[0]
 
 
-async def test_statistics_are_drawn_with_their_numbers(site: Site) -> None:
+async def test_statistics_are_a_png_with_the_figures_the_page_shows(site: Site) -> None:
+    pytest.importorskip("matplotlib")
     await _asks(site)
     await site.sign_in()
     page = await site.client.get("/stats?days=30")
     assert page.status_code == 200
     assert "4 questions asked, 1 answered, 2 missed (answer rate 33 %)" in page.text
-    assert page.text.count("<svg") == 4 and 'role="img"' in page.text
     assert re.search(r'<th scope="row">Fusion Power</th><td>1</td>', page.text)
     assert re.search(r'<th scope="row">2026-03-01</th><td>2</td>', page.text)
+    assert "<svg" not in page.text
+    image = re.search(r'<img src="([^"]+)" width="800" height="900" alt="([^"]+)">', page.text)
+    assert image, "no chart picture on the page"
+    source, alt = image.group(1).replace("&amp;", "&"), html.unescape(image.group(2))
+    assert source == "/stats.png?days=30"
+    picture = await site.client.get(source)
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    png = read_png(picture.content)
+    assert png.text["Description"] == alt
+    assert alt.startswith("Usage from 2026-01-30 to 2026-03-01: 4 questions, answer rate 33% (1 answered, 2 missed).")
+    assert "Questions per day: 03-01 4 (2 missed, answer rate 33%)." in alt
+    assert "Top topics: Fusion Power 1." in alt
+
+
+async def test_without_matplotlib_statistics_are_svg_bars(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.dashboard import usage_pages
+
+    monkeypatch.setattr(usage_pages, "charts_available", lambda: False)
+    await _asks(site)
+    await site.sign_in()
+    page = await site.client.get("/stats?days=30")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 5 and 'role="img"' in page.text and "<img" not in page.text
+    assert re.search(r'<th scope="row">2026-03-01</th><td>4</td>', page.text)
+    assert (await site.client.get("/stats.png?days=30")).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +22,14 @@ from bot.core.usage.metrics import PrometheusMetrics
 from bot.core.usage.recorder import UsageRecorder
 from bot.core.usage.records import AskContext
 from bot.discord_adapter.feedback import THANKS
+from tests.png_reading import read_png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 
 EPHEMERAL = 1 << 6
 TITLE = "Lunar Regolith Mining"
 MISSED = "moon dirt harvesting"
+FOLLOWUP_ROUTE = "POST /webhooks/{application_id}/{token}"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,15 +74,36 @@ async def test_a_miss_appears_in_misses_and_its_alias_button_makes_it_answer(top
     assert embed_of(answered)["title"] == target
 
 
-async def test_stats_reply_with_the_chart(topicbot: RunningTopicBot) -> None:
+async def test_stats_reply_with_the_chart_as_a_png_with_the_figures_the_text_shows(
+        topicbot: RunningTopicBot) -> None:
+    pytest.importorskip("matplotlib")
     fake = topicbot.fake
     await callback_data(fake, await ask(fake, "who is the ceo of openai"))
     await topicbot.services.recorder.flush()
-    reply = await callback_data(fake, await admin(topicbot, "stats", {"days": 7}))
+    record = await admin(topicbot, "stats", {"days": 7})
+    deferred = await fake.wait_for_callback(record)
+    assert deferred.json["type"] == 5 and int(deferred.json["data"]["flags"]) & EPHEMERAL
+    followup = await fake.wait_for_route(FOLLOWUP_ROUTE, token=record.token)
+    assert followup.status == 200, followup.response
+    reply = followup.json
+    assert int(reply.get("flags") or 0) & EPHEMERAL
     embed = embed_of(reply)
     assert embed["title"] == "Usage over the last 7 days"
     assert [field["name"] for field in embed["fields"]] == ["Top topics", "Intents", "Misses per day"]
-    assert "OpenAI" in embed["fields"][0]["value"] and "\u2588" in embed["fields"][0]["value"]
+    assert embed["fields"][0]["value"].startswith("OpenAI \u2014 ")
+    [attachment] = reply["attachments"]
+    [upload] = followup.files
+    assert upload.filename == attachment["filename"] == "usage.png"
+    assert embed["image"]["url"] == "attachment://usage.png"
+    png = read_png(upload.data)
+    assert png.text["Description"] == attachment["description"]
+    figures = re.match(r"(\d+) questions \u00b7 answer rate (\d+%) \((\d+) answered, (\d+) missed\)",
+                       embed["description"])
+    assert figures, embed["description"]
+    asks, rate, answered, missed = figures.groups()
+    assert f"{asks} questions, answer rate {rate} ({answered} answered, {missed} missed)." in attachment["description"]
+    openai_count = embed["fields"][0]["value"].splitlines()[0].rsplit(" ", 1)[1]
+    assert f"Top topics: OpenAI {openai_count}" in attachment["description"]
 
 
 async def test_the_feedback_button_records_a_miss_and_thanks_privately(topicbot: RunningTopicBot) -> None:

@@ -14,6 +14,7 @@ import pytest
 from bot.core.storage import UsageStore, make_engine, make_session_factory, migrate
 from bot.core.usage.misses import SuggestedAlias
 from bot.core.usage.records import AskRecord, Candidate
+from tests.png_reading import read_png
 
 
 async def _seed(url: str) -> None:
@@ -52,6 +53,41 @@ def test_misses_and_stats_of_a_guild(cli: Callable[..., int], tmp_path: Path,
     assert "answer rate 33%" in out
     assert cli("stats", "--guild", "5", "--json") == 0
     assert json.loads(capsys.readouterr().out)["top_topics"] == [["Skyleaf", 1]]
+
+
+def test_stats_chart_writes_the_png_of_the_figures_printed(cli: Callable[..., int], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    assert cli("misses") == 0
+    capsys.readouterr()
+    asyncio.run(_seed(f"sqlite+aiosqlite:///{tmp_path / 'cli' / 'topics.db'}"))
+    chart = tmp_path / "usage.png"
+    assert cli("stats", "--guild", "5", "--days", "2", "--chart", str(chart)) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("3 questions from ") and "answer rate 33% (1 answered, 2 missed)" in captured.out
+    assert f"chart written to {chart}" in captured.err
+    description = read_png(chart.read_bytes()).text["Description"]
+    assert "3 questions, answer rate 33% (1 answered, 2 missed)." in description
+    today = datetime.now(UTC) - timedelta(minutes=5)
+    assert f"Questions per day: {today:%m-%d} 3 (2 missed, answer rate 33%)." in description
+    assert f"{today:%m-%d} 33% (1 of 3)" in captured.out
+    assert "Top topics: Skyleaf 1." in description and "Skyleaf" in captured.out
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_stats_chart_mistakes_are_one_line(cli: Callable[..., int], tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    assert cli("stats", "--chart", str(tmp_path / "no-such-folder" / "usage.png")) == 1
+    err = capsys.readouterr().err
+    assert "--chart: cannot write" in err and "no-such-folder" in err and "Traceback" not in err
+    from bot.core.usage import charts
+
+    monkeypatch.setattr(charts, "find_spec", lambda name: None)
+    assert cli("stats", "--chart", str(tmp_path / "usage.png")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install -e '.[charts]'" in err
+    assert not (tmp_path / "usage.png").exists()
 
 
 def test_a_bad_period_is_one_line_and_exit_2(cli: Callable[..., int], capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,8 @@ dashboard use.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
@@ -15,7 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.discord_limits import EMBED_FIELD_VALUE_LIMIT, MESSAGE_LIMIT
+from bot.core.discord_limits import ATTACHMENT_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_LIMIT
+from bot.core.usage.charts import Chart, chart_png, charts_available, usage_chart
 from bot.core.usage.stale import stale_topics
 from bot.core.usage.stats import UsageStats, bar_lines
 from bot.discord_adapter.admin_views import ConfirmView, FormHandler
@@ -31,6 +34,7 @@ MAX_GROUPS: Final = 15
 MAX_STALE: Final = 40
 Days = app_commands.Range[int, 1, 365]
 NO_LOG: Final = "The usage log is off here (`[usage] enabled = false`)."
+CHART_FILE: Final = "usage.png"
 
 
 def _guild(interaction: discord.Interaction) -> int:
@@ -43,19 +47,32 @@ def _chart(rows: list[str]) -> str:
     return clip("```\n" + "\n".join(rows) + "\n```", EMBED_FIELD_VALUE_LIMIT) if rows else "(none)"
 
 
-def stats_embed(stats: UsageStats, days: int) -> discord.Embed:
-    """The statistics as an embed with text bar charts (top topics, intents, misses per day)."""
+def _figures(rows: tuple[tuple[str, int], ...] | list[tuple[str, int]]) -> str:
+    return clip("\n".join(f"{label} \u2014 {count}" for label, count in rows), EMBED_FIELD_VALUE_LIMIT) or "(none)"
+
+
+def stats_embed(stats: UsageStats, days: int, *, pictured: bool = False) -> discord.Embed:
+    """The statistics as an embed: with a picture (``pictured``), the figures as lines under it; without,
+    text bar charts (top topics, intents, misses per day)."""
     rate = stats.answer_rate
     embed = discord.Embed(
         title=f"Usage over the last {days} days",
         description=(f"{stats.asks} questions \u00b7 answer rate {'n/a' if rate is None else f'{rate:.0%}'} "
                      f"({stats.answered} answered, {stats.misses} missed)"),
         colour=EMBED_COLOUR)
-    embed.add_field(name="Top topics", value=_chart(bar_lines(stats.top_topics, width=12)), inline=False)
-    embed.add_field(name="Intents", value=_chart(bar_lines(stats.intents, width=12)), inline=False)
     per_day = [(f"{day:%m-%d}", count) for day, count in stats.misses_per_day]
-    embed.add_field(name="Misses per day", value=_chart(bar_lines(per_day, width=12)), inline=False)
+    for name, rows in (("Top topics", stats.top_topics), ("Intents", stats.intents), ("Misses per day", per_day)):
+        embed.add_field(name=name, value=_figures(rows) if pictured else _chart(bar_lines(rows, width=12)),
+                        inline=False)
+    if pictured:
+        embed.set_image(url=f"attachment://{CHART_FILE}")
     return fit_embed(embed)
+
+
+def chart_file(chart: Chart, png: bytes) -> discord.File:
+    """The chart as an attachment, its text alternative as the attachment's description (alt text)."""
+    return discord.File(io.BytesIO(png), filename=CHART_FILE,
+                        description=clip(chart.alt_text, ATTACHMENT_DESCRIPTION_LIMIT))
 
 
 class UsageAdminCommands(commands.Cog):
@@ -94,9 +111,19 @@ class UsageAdminCommands(commands.Cog):
     @app_commands.command(name="stats", description="Usage: top topics, intents, answer rate, misses per day")
     @app_commands.describe(days="How many days back (default 7)")
     async def stats(self, interaction: discord.Interaction, days: Days = 7) -> None:
-        stats = await self.bot.services.usage.stats(_guild(interaction), days=days)
-        await interaction.response.send_message(embed=stats_embed(stats, days), ephemeral=True,
-                                                allowed_mentions=no_pings())
+        guild_id = _guild(interaction)
+        if not charts_available():
+            stats = await self.bot.services.usage.stats(guild_id, days=days)
+            await interaction.response.send_message(embed=stats_embed(stats, days), ephemeral=True,
+                                                    allowed_mentions=no_pings())
+            return
+        # Drawing takes a moment (longer the first time, while matplotlib loads its fonts): defer first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await self.bot.services.usage.stats(guild_id, days=days)
+        chart = usage_chart(stats)
+        png = await asyncio.to_thread(chart_png, chart)
+        await interaction.followup.send(embed=stats_embed(stats, days, pictured=True), file=chart_file(chart, png),
+                                        ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="stale", description="Topics not updated for a long time")
     async def stale(self, interaction: discord.Interaction) -> None:
