@@ -13,9 +13,10 @@ for more than one passing mention.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Final, Protocol
+from typing import Final, Protocol, TypeVar
 
 from bot.core.engine.lexicon import FUNCTION_WORDS
 from bot.core.engine.tokens import prefix_key, stem, words
@@ -32,12 +33,23 @@ FIELD_WEIGHTS: Final = {
     "summary": 0.3,
     "timeline": 0.3,
 }
+#: What one topic contributes to the index, whatever its record holds. Per field: at most
+#: ``MAX_INDEXED_ITEMS`` texts (timeline events from both ends: the first and the latest), each cut
+#: at ``MAX_INDEXED_CHARS`` characters, and ``MAX_FIELD_CHARS`` in all. A record far past these (a
+#: timeline of 278,000 events) is matched by its names, definition, attributes and the part of its
+#: texts within them, so one huge topic costs questions about other topics no more than a large
+#: ordinary one does. The record itself is stored and answered from whole; every record the project
+#: ships or tests with is well within them.
+MAX_INDEXED_ITEMS: Final = 200
+MAX_INDEXED_CHARS: Final = 8_000
+MAX_FIELD_CHARS: Final = 60_000
 #: Weight of a bigram found in the title, an alias or the description ("satellite internet").
 PHRASE_WEIGHT: Final = 0.9
 MIN_ACRONYM_LETTERS: Final = 3
 #: Acronyms of up to this many letters are matched exactly: one letter more or less, or a stripped
 #: ending, makes another word ("RIE" / "rice", "DOGE" / "dog").
 MAX_EXACT_ACRONYM: Final = 4
+T = TypeVar("T")
 _RAW_WORD_RE: Final = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SENTENCE_END: Final = (".", "!", "?", ":", ";", "\"", "“", "(")
 
@@ -186,16 +198,18 @@ def _content_stems(text: str) -> list[str]:
 
 def build_document(topic: Topic) -> TopicDocument:
     """Index ``topic``'s fields into per-word evidence, name words and description phrases."""
+    background, attributes = _bounded(topic.background), _bounded(topic.attributes)
+    events = _bounded(topic.timeline, both_ends=True)
     per_field: dict[str, list[str]] = {
         "title": [topic.title],
         "alias": list(topic.all_aliases),
-        "description": [topic.description],
-        "background": [section.heading for section in topic.background],
-        "web": [result.title for result in topic.web_results],
-        "attribute_name": [a.name for a in topic.attributes],
-        "attribute": [a.value for a in topic.attributes],
-        "summary": [topic.summary],
-        "timeline": [event.text for event in topic.timeline],
+        "description": _texts([topic.description]),
+        "background": _texts([section.heading for section in background]),
+        "web": _texts([result.title for result in _bounded(topic.web_results)]),
+        "attribute_name": _texts([a.name for a in attributes]),
+        "attribute": _texts([a.value for a in attributes]),
+        "summary": _texts([topic.summary]),
+        "timeline": _texts([event.text for event in events]),
     }
     miss: dict[str, float] = {}
     text_miss: dict[str, float] = {}
@@ -226,12 +240,35 @@ def build_document(topic: Topic) -> TopicDocument:
     names = [NameWords.of(topic.title, is_title=True)]
     names.extend(NameWords.of(alias, is_title=False) for alias in topic.all_aliases)
     named = tuple(n for n in names if n.words)
-    free_text = [topic.description, topic.summary, *(a.value for a in topic.attributes),
-                 *(e.text for e in topic.timeline), *(b.paragraph for b in topic.background)]
+    free_text = [*per_field["description"], *per_field["summary"], *per_field["attribute"],
+                 *per_field["timeline"], *_texts([b.paragraph for b in background])]
     return TopicDocument(evidence, text_evidence, prefix_evidence, frozenset(phrases), named,
                          proper_words(free_text), frozenset(defining), acronym_stems(free_text),
                          exact_keys([t for texts in per_field.values() for t in texts]),
                          lowercase_keys([t for texts in per_field.values() for t in texts]))
+
+
+def _bounded(items: Sequence[T], *, both_ends: bool = False) -> Sequence[T]:
+    """At most ``MAX_INDEXED_ITEMS`` of ``items``: the first ones, or half from each end."""
+    if len(items) <= MAX_INDEXED_ITEMS:
+        return items
+    if not both_ends:
+        return items[:MAX_INDEXED_ITEMS]
+    half = MAX_INDEXED_ITEMS // 2
+    return [*items[:half], *items[-half:]]
+
+
+def _texts(texts: Sequence[str]) -> list[str]:
+    """``texts`` each cut at ``MAX_INDEXED_CHARS``, until ``MAX_FIELD_CHARS`` in all."""
+    kept: list[str] = []
+    left = MAX_FIELD_CHARS
+    for text in texts:
+        if left <= 0:
+            break
+        cut = text[: min(MAX_INDEXED_CHARS, left)]
+        kept.append(cut)
+        left -= len(cut)
+    return kept
 
 
 def lowercase_keys(texts: list[str]) -> frozenset[str]:

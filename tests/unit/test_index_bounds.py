@@ -1,0 +1,74 @@
+"""What one topic contributes to the index is bounded, whatever its record holds (issue 22): a topic
+with thousands of timeline events is matched by its names and the bounded part of its texts, and
+questions about other topics rank as they did before it came."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot.core.engine import TopicIndex
+from bot.core.engine.topic_documents import MAX_FIELD_CHARS, MAX_INDEXED_CHARS, MAX_INDEXED_ITEMS, build_document
+from bot.core.model import TimelineEvent, Topic
+from bot.core.record_format import parse_record
+
+RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
+QUESTIONS = ("who runs waymo", "bitcoin price", "starship launch", "fusion ignition", "what is a stablecoin")
+
+
+def _records() -> list[Topic]:
+    return [parse_record(p.read_text(encoding="utf-8")) for p in sorted(RECORDS.glob("*.txt"))]
+
+
+def _made_up_word(n: int) -> str:
+    """A distinct invented word for each ``n`` (four letters of its own, then "qzb"): in no record and
+    no dictionary, and no two share the first five letters (the index's prefix key)."""
+    letters = string.ascii_lowercase
+    return "".join(letters[(n // 26 ** i) % 26] for i in range(4)) + "qzb"
+
+
+def _huge(events: int) -> Topic:
+    base = next(t for t in _records() if t.title == "Quantum Computing")
+    start = date(2001, 1, 1)
+    timeline = tuple(TimelineEvent(f"Lab note {_made_up_word(i)} filed.", start + timedelta(days=i))
+                     for i in range(events))
+    return replace(base, title="Ledger Of Everything", aliases=(), description="A log kept of every lab note.",
+                   timeline=timeline)
+
+
+def test_a_huge_timeline_is_indexed_by_its_first_and_latest_events() -> None:
+    topic = _huge(5_000)
+    evidence = build_document(topic).evidence
+    indexed = [i for i in range(5_000) if _made_up_word(i) in evidence]
+    half = MAX_INDEXED_ITEMS // 2
+    assert indexed == [*range(half), *range(5_000 - half, 5_000)]
+
+
+def test_texts_are_cut_and_each_field_is_bounded() -> None:
+    words = [_made_up_word(i) for i in range(4_000)]
+    long_summary = " ".join(words)
+    topic = replace(_huge(0), summary=long_summary)
+    evidence = build_document(topic).evidence
+    assert words[0] in evidence
+    assert words[-1] not in evidence  # past MAX_INDEXED_CHARS of the summary
+    assert len(long_summary) > MAX_INDEXED_CHARS
+    many = replace(_huge(MAX_INDEXED_ITEMS), timeline=tuple(
+        TimelineEvent(" ".join(words[i * 100:(i + 1) * 100]), date(2020, 1, 1)) for i in range(40)))
+    indexed = build_document(many).evidence
+    kept = [w for w in words if w in indexed]
+    assert 0 < len(" ".join(kept)) <= MAX_FIELD_CHARS
+
+
+def test_a_huge_topic_leaves_other_questions_as_they_were() -> None:
+    index = TopicIndex((t, None) for t in _records())
+    before = {q: [s.title for s in index.rank(q, limit=3)] for q in QUESTIONS}
+    huge = _huge(20_000)
+    index.upsert(huge)
+    after = {q: [s.title for s in index.rank(q, limit=4) if s.title != huge.title][:3] for q in QUESTIONS}
+    assert after == before
+    assert huge.title not in {s.title for s in index.rank(_made_up_word(10_000))}  # not indexed
+    assert index.rank(_made_up_word(19_999))[0].title == huge.title  # the latest event is
+    assert index.get("Ledger Of Everything") is not None
+    assert len(index.get("Ledger Of Everything").timeline) == 20_000  # type: ignore[union-attr]  # kept whole
