@@ -269,6 +269,29 @@ async def build_services(settings: Settings, *, seed_knowledge: bool | None = No
                     index_updater=updater, meaning=meaning)
 
 
+async def refresh_index_snapshot(settings: Settings) -> int | None:
+    """Bring the index snapshot up to the store's newest change (what ``topicbot import`` ends with, so
+    the first question after an import loads the index instead of building it from the store).
+    Returns how many topics the index holds, or ``None`` when snapshots are off."""
+    snapshot = snapshot_path(settings)
+    if snapshot is None:
+        return None
+    store = await _open_store(settings, False)
+    try:
+        repository = store.repository
+        position = await repository.last_change_id()
+        address = store_address(settings.database_url)
+        index, at = await open_index(repository, position, snapshot, address, MatchParams())
+        if at < position:
+            feed = ChangeFeed(repository, position=at)
+            feed.subscribe(IndexUpdater(index, settings.tz))
+            await feed.catch_up()
+            await write_snapshot(repository, snapshot, address, index, feed.position)
+        return len(index)
+    finally:
+        await store.engine.dispose()
+
+
 def snapshot_path(settings: Settings) -> Path | None:
     """Where this process keeps its index snapshot (``index_snapshot``: "auto", "off" or a path).
 

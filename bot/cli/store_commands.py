@@ -189,7 +189,21 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
         _report_bad_files(folder, settings, error)
         return 1
     _print_diff(diff, dry_run=args.dry_run, each=args.list_each)
+    if not args.dry_run and (diff.added or diff.changed):
+        _refresh_index(settings)
     return 0
+
+
+def _refresh_index(settings: Settings) -> None:
+    """After an import, the index snapshot is brought up to date, so the next start (the bot, or
+    ``topicbot ask``) loads the index instead of building it; failing that is only a slower start."""
+    from bot.services import refresh_index_snapshot
+
+    try:
+        asyncio.run(refresh_index_snapshot(settings))
+    except TopicbotError as error:
+        sys.stderr.write(f"topicbot import: the index snapshot was not refreshed ({error}); "
+                         "the next start builds the index from the store\n")
 
 
 def _report_bad_files(folder: Path, settings: Settings, error: TopicbotError) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -24,7 +25,7 @@ MAX_REPLAY_SHARE: Final = 0.1
 
 
 class IndexSource(Protocol):
-    async def list_all(self) -> list[StoredTopic]: ...
+    def topic_batches(self) -> AsyncIterator[list[StoredTopic]]: ...
 
     async def hidden_pairs(self) -> list[tuple[int, str]]: ...
 
@@ -32,9 +33,15 @@ class IndexSource(Protocol):
 
 
 async def build_index(source: IndexSource, params: MatchParams) -> TopicIndex:
-    """The index of every scope (global topics and each guild's own), with each guild's hidden topics."""
-    stored = await source.list_all()
-    index = TopicIndex(((topic.topic, topic.guild_id) for topic in stored), params=params)
+    """The index of every scope (global topics and each guild's own), with each guild's hidden topics,
+    read from the store a batch at a time (bounded memory beside the index itself)."""
+    index = TopicIndex(params=params)
+    async for batch in source.topic_batches():
+        for stored in batch:
+            index.upsert(stored.topic, stored.guild_id)
+        del batch
+    index.compact()
+    index.warm()
     for guild_id, title in await source.hidden_pairs():
         index.hide(guild_id, title)
     return index

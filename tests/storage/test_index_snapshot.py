@@ -136,3 +136,34 @@ async def test_services_keep_the_snapshot_beside_a_sqlite_store(tmp_path: Path, 
     from bot.services import snapshot_path
 
     assert snapshot_path(off) is None
+
+
+def test_an_import_leaves_the_index_ready_for_the_next_start(
+        cli: Callable[..., int], make_topic: MakeTopic, records_dir: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``topicbot import`` ends by bringing the snapshot up to date: the next process loads the index
+    instead of building it from the store (issue 22), and a dry run leaves it alone."""
+    import bot.core.index_loading as loading
+
+    builds: list[int] = []
+    real_build = loading.build_index
+
+    async def counted_build(source: loading.IndexSource, params: MatchParams) -> TopicIndex:
+        builds.append(1)
+        return await real_build(source, params)
+
+    monkeypatch.setattr(loading, "build_index", counted_build)
+    snapshot = tmp_path / "cli" / "topics.db.index"
+    folder = records_dir(make_topic("Fusion Power"), make_topic("Harbour Lanterns"))
+    assert cli("import", str(folder), "--dry-run") == 0
+    assert not snapshot.exists()
+    assert cli("import", str(folder)) == 0
+    assert snapshot.is_file() and len(builds) == 1  # built once, by the import
+    assert cli("ask", "--no-record", "harbour lanterns") == 0
+    assert len(builds) == 1  # the next start loaded it
+    folder.joinpath("000.txt").write_text(
+        folder.joinpath("000.txt").read_text(encoding="utf-8").replace("Fusion Power", "Fusion Energy"),
+        encoding="utf-8")
+    assert cli("import", str(folder)) == 0
+    assert cli("ask", "--no-record", "fusion energy") == 0
+    assert len(builds) == 1  # a small import applies its changes to the snapshot: no rebuild

@@ -38,6 +38,9 @@ from bot.core.storage.tables import (
 
 log = logging.getLogger(__name__)
 
+#: Topics read at a time by ``topic_batches`` (under SQLite's 999 bound parameters).
+BATCH_SIZE: Final = 900
+
 _SUGGESTIONS: Final = 3
 _ANALYZE_FROM: Final = 2000
 #: WRatio score (0-100) a title needs to be offered as "did you mean".
@@ -394,6 +397,15 @@ class TopicRepository:
         """Every topic of every scope (the global ones and each guild's own), ordered by title."""
         async with self._read() as session:
             return await load_topics(session, TopicRow.id.is_not(None))
+
+    async def topic_batches(self, size: int = BATCH_SIZE) -> AsyncIterator[builtins.list[StoredTopic]]:
+        """Every topic of every scope, ``size`` at a time in id order: what building the index reads, so
+        that only one batch of the store is in memory beside the index, however large the store."""
+        async with self._read() as session:
+            ids = builtins.list((await session.scalars(select(TopicRow.id).order_by(TopicRow.id))).all())
+        for start in range(0, len(ids), size):
+            async with self._read() as session:
+                yield await load_topics(session, TopicRow.id.in_(ids[start:start + size]))
 
     async def hidden_pairs(self) -> builtins.list[tuple[int, str]]:
         """``(guild id, title)`` of every global topic a guild has hidden."""
