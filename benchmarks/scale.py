@@ -12,15 +12,22 @@ questions are spread over all of its records, so give each size its own corpus t
 
 For each N, in subprocesses of their own (so each peak RSS is its own):
 
-1. **import s**: the first N records go into a fresh store through ``import_folder`` (the project's
-   import path), into a temporary SQLite file unless ``--store`` or ``--database-url`` says where.
-2. In a fresh process, with no index snapshot yet: **cold start** (the index is built from the store
-   and its snapshot written). Then in another fresh process: **start-up** is the wall time from
-   launching that process to the first answer,
-   the way the bot starts (``build_services`` over that store, seeding off, then one ``Answerer.answer``);
+1. **import + index s**: the first N records go into a fresh store through ``import_folder`` (the
+   project's import path), into a temporary SQLite file unless ``--store`` or ``--database-url``
+   says where; then, as ``topicbot import`` ends, the index snapshot is brought up to date
+   (``refresh_index_snapshot``).
+2. **first start**: a fresh process starts the way the bot does (``build_services`` over that store,
+   seeding off, then one ``Answerer.answer``), loading that snapshot; its wall time and peak RSS.
+   With ``--rebuild``, another start with the snapshot removed: the index built from the store.
+3. In another fresh process: **start-up** is the wall time from launching it to the first answer;
    **RSS** peak and current right after it. Then, in the same process and on the same questions:
-   ``answer()`` p50/p99/max; the plain scan ``process.extractOne(q, titles, scorer=fuzz.WRatio,
-   processor=utils.default_process, score_cutoff=61)`` p50/p99; ``index.autocomplete`` p50/p99 on title
+   ``answer()`` p50/p99/max; the **whole reply** as ``topicbot ask`` and Discord make it
+   (``Services.ask``: the answer and its "see also" topics, then ``Renderer.render``), first with the
+   "see also" lists as a fresh process has them (each computed when its topic is first asked), and
+   with ``--warm-related`` again after computing every list ahead (what the bot does in the
+   background after start-up), with the time that took; the plain scan
+   ``process.extractOne(q, titles, scorer=fuzz.WRatio,
+   processor=utils.default_process, score_cutoff=61)`` mean/p50/p99; ``index.autocomplete`` p50/p99 on title
    and alias prefixes, half of them with one typo; **top-1** over questions with a labelled topic (the
    answered or scanned title is it, or an ``alt``), and **top-1 or offered** counting also a choice of
    topics that offers it (a generated alias such as "NOQU" is shared by a dozen topics: the right
@@ -39,6 +46,7 @@ import asyncio
 import json
 import os
 import random
+import statistics
 import string
 import subprocess
 import sys
@@ -59,7 +67,8 @@ from bot.config import SemanticSettings, Settings
 from bot.core.engine import TopicIndex
 from bot.core.importing import import_folder, record_files
 from bot.core.storage import TopicRepository, make_engine, make_session_factory, migrate
-from bot.services import build_services
+from bot.core.usage.records import AskContext
+from bot.services import Services, build_services, refresh_index_snapshot
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCAN_CUTOFF = 61
@@ -93,7 +102,11 @@ async def _import(records: Path, n: int, url: str) -> Result:
         seconds = time.perf_counter() - started
     finally:
         await engine.dispose()
-    return {"imported": len(diff.added), "import_s": seconds, "import_peak_rss_mb": peak_rss_mb()}
+    rss = peak_rss_mb()
+    started = time.perf_counter()  # as ``topicbot import`` ends: the index snapshot brought up to date
+    await refresh_index_snapshot(Settings(database_url=url))
+    return {"imported": len(diff.added), "import_s": seconds, "import_peak_rss_mb": rss,
+            "index_s": time.perf_counter() - started, "import_index_peak_rss_mb": peak_rss_mb()}
 
 
 # --- the measuring step (its own process) -----------------------------------------------------------
@@ -144,8 +157,19 @@ def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
 
 
+def _replies(services: Services, questions: Sequence[Label]) -> list[float]:
+    """Milliseconds per whole reply: ``Services.ask`` (answer and "see also") and the rendering."""
+    times: list[float] = []
+    context = AskContext()
+    for label in questions:
+        started = time.perf_counter()
+        services.renderer.render(services.ask(str(label["q"]), context, record=False))
+        times.append(_ms_since(started))
+    return times
+
+
 async def _measure(url: str, questions_file: Path, limit: int | None, launched_at: float,
-                   semantic: str | None = None) -> Result:
+                   semantic: str | None = None, warm_related: bool = False) -> Result:
     labels = read_labels(questions_file)
     first_question = str(labels[0]["q"]) if labels else "hello"
     build_started = time.perf_counter()
@@ -185,6 +209,19 @@ async def _measure(url: str, questions_file: Path, limit: int | None, launched_a
                 rejected += abstained(answer)
                 scan_rejected += scanned is None
 
+        # The whole reply, as ``topicbot ask`` and Discord produce it: answer, "see also", rendering.
+        # First with the "see also" lists as a fresh start has them (computed for a topic when first
+        # asked), then, with ``warm_related``, after the background pass has computed them all.
+        reply_first_ms = _replies(services, questions)
+        warm_s = reply_ms = None
+        if warm_related:
+            started = time.perf_counter()
+            while services.answerer.warm_related(1000):
+                pass
+            warm_s = time.perf_counter() - started
+            reply_ms = _replies(services, questions)
+        rss_after_replies = current_rss_mb()
+
         complete_ms: list[float] = []
         completed = {False: 0, True: 0}
         probes = autocomplete_probes(index, len(questions))
@@ -200,6 +237,8 @@ async def _measure(url: str, questions_file: Path, limit: int | None, launched_a
     off_topic = sum(is_off_topic(label) for label in questions)
     probes_with_typo = sum(has_typo for _, _, has_typo in probes)
     answer_lat, scan_lat, complete_lat = latency(answer_ms), latency(scan_ms), latency(complete_ms)
+    first_lat = latency(reply_first_ms)
+    reply_lat = latency(reply_ms) if reply_ms is not None else None
     return {
         "topics": len(index),
         "questions": len(questions),
@@ -213,6 +252,15 @@ async def _measure(url: str, questions_file: Path, limit: int | None, launched_a
         "answer_p50_ms": answer_lat.p50,
         "answer_p99_ms": answer_lat.p99,
         "answer_max_ms": answer_lat.max,
+        "answer_mean_ms": statistics.fmean(answer_ms) if answer_ms else None,
+        "reply_first_mean_ms": statistics.fmean(reply_first_ms) if reply_first_ms else None,
+        "reply_first_p99_ms": first_lat.p99,
+        "related_warm_s": warm_s,
+        "reply_mean_ms": statistics.fmean(reply_ms) if reply_ms else None,
+        "reply_p50_ms": reply_lat.p50 if reply_lat else None,
+        "reply_p99_ms": reply_lat.p99 if reply_lat else None,
+        "rss_after_replies_mb": rss_after_replies,
+        "scan_mean_ms": statistics.fmean(scan_ms) if scan_ms else None,
         "scan_p50_ms": scan_lat.p50,
         "scan_p99_ms": scan_lat.p99,
         "scan_max_ms": scan_lat.max,
@@ -313,18 +361,25 @@ def _run_size(args: argparse.Namespace, corpus: Corpus, n: int, scratch: Path) -
         result.update(_child(["--child", "import", "--records", str(corpus.records), "--n", str(n),
                               "--database-url", url]))
         _log(f"N={n}: imported {result['imported']} in {result['import_s']:.1f} s")
-    if sqlite is not None:  # the first start builds the index and writes its snapshot; the next loads it
+    measure = ["--child", "measure", "--database-url", url, "--questions", str(questions), *semantic]
+    if not args.skip_import:  # the import brought the index snapshot up to date: the first start loads it
+        _log(f"N={n}: index ready {result['index_s']:.1f} s after the import; first start (load average {_load()})")
+        first = _child([*measure, "--launched-at", repr(time.time()), "--max-questions", "0"])
+        result.update({"first_startup_s": first["startup_s"], "first_rss_peak_mb": first["rss_peak_mb"],
+                       "first_rss_now_mb": first["rss_now_mb"]})
+        _log(f"N={n}: first start after the import {first['startup_s']:.1f} s")
+    if args.rebuild and sqlite is not None:  # no snapshot: the index built from the store, a batch at a time
         sqlite.with_name(sqlite.name + ".index").unlink(missing_ok=True)
-        _log(f"N={n}: cold start (no index snapshot yet; load average {_load()})")
-        cold = _child(["--child", "measure", "--database-url", url, "--questions", str(questions),
-                       "--launched-at", repr(time.time()), "--max-questions", "0", *semantic])
+        _log(f"N={n}: rebuild from the store (no index snapshot; load average {_load()})")
+        cold = _child([*measure, "--launched-at", repr(time.time()), "--max-questions", "0"])
         result["cold_startup_s"] = cold["startup_s"]
         result["cold_rss_peak_mb"] = cold["rss_peak_mb"]
-        _log(f"N={n}: cold start {cold['startup_s']:.1f} s")
-    command = ["--child", "measure", "--database-url", url, "--questions", str(questions),
-               "--launched-at", repr(time.time()), *semantic]
+        _log(f"N={n}: rebuild {cold['startup_s']:.1f} s")
+    command = [*measure, "--launched-at", repr(time.time())]
     if args.max_questions is not None:
         command += ["--max-questions", str(args.max_questions)]
+    if args.warm_related:
+        command += ["--warm-related"]
     _log(f"N={n}: starting up and asking (load average {_load()})")
     result.update(_child(command))
     _log(f"N={n}: start-up {result['startup_s']:.1f} s, {result['questions']} questions")
@@ -350,14 +405,21 @@ def _ms(value: float | None) -> str:
     return _num(value, 2 if value is not None and value < 10 else 1)
 
 
+def _ratio(value: float | None, base: float | None) -> str:
+    return "–" if value is None or not base else f"{value / base:.2f}×"
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f} %"
 
 
 def markdown_table(results: Sequence[Result]) -> str:
     """One row per size: the project's figures beside the scan's."""
-    head = ("| topics | questions (answerable / off-topic) | import s | cold start s | start-up s | RSS peak / now MB "
-            "| `answer()` p50 / p99 / max ms | scan p50 / p99 ms | p99 ratio | autocomplete p50 / p99 ms "
+    head = ("| topics | questions (answerable / off-topic) | import + index s | first start s (RSS peak MB) "
+            "| rebuild s (RSS peak MB) | start-up s | RSS peak / now MB "
+            "| `answer()` p50 / p99 / max ms | whole reply, lists as first asked: mean / p99 ms "
+            "| lists computed ahead s | whole reply: mean / p99 ms | scan mean / p50 / p99 ms | reply mean / scan mean "
+            "| p99 ratio | autocomplete p50 / p99 ms "
             "| autocomplete found (clean / typo) | top-1 (project / scan) | top-1 or offered in a choice "
             "| off-topic rejected (project / scan) |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -367,10 +429,16 @@ def markdown_table(results: Sequence[Result]) -> str:
             continue
         rows.append(
             f"| {r['topics']:,} | {r['questions']} ({r['answerable']} / {r['off_topic']}) "
-            f"| {_num(r['import_s'])} | {_num(r.get('cold_startup_s'))} | {_num(r['startup_s'])} "
+            f"| {_num(r['import_s'])} + {_num(r.get('index_s'))} "
+            f"| {_num(r.get('first_startup_s'))} ({_num(r.get('first_rss_peak_mb'), 0)}) "
+            f"| {_num(r.get('cold_startup_s'))} ({_num(r.get('cold_rss_peak_mb'), 0)}) | {_num(r['startup_s'])} "
             f"| {_num(r['rss_peak_mb'], 0)} / {_num(r['rss_now_mb'], 0)} "
             f"| {_ms(r['answer_p50_ms'])} / {_ms(r['answer_p99_ms'])} / {_ms(r['answer_max_ms'])} "
-            f"| {_ms(r['scan_p50_ms'])} / {_ms(r['scan_p99_ms'])} | {_num(r['p99_ratio'], 2)}× "
+            f"| {_ms(r.get('reply_first_mean_ms'))} / {_ms(r.get('reply_first_p99_ms'))} "
+            f"| {_num(r.get('related_warm_s'))} | {_ms(r.get('reply_mean_ms'))} / {_ms(r.get('reply_p99_ms'))} "
+            f"| {_ms(r.get('scan_mean_ms'))} / {_ms(r['scan_p50_ms'])} / {_ms(r['scan_p99_ms'])} "
+            f"| {_ratio(r.get('reply_mean_ms') or r.get('reply_first_mean_ms'), r.get('scan_mean_ms'))} "
+            f"| {_num(r['p99_ratio'], 2)}× "
             f"| {_ms(r['autocomplete_p50_ms'])} / {_ms(r['autocomplete_p99_ms'])} "
             f"| {_pct(r['autocomplete_found'])} / {_pct(r['autocomplete_found_typo'])} "
             f"| {_pct(r['top1'])} / {_pct(r['scan_top1'])} | {_pct(r.get('top1_or_offered'))} "
@@ -421,6 +489,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
                         help="start the bot with the semantic signal on (the [semantic] extra; its vector cache "
                         "goes in a scratch folder, so the cold start embeds every topic)")
+    parser.add_argument("--rebuild", action="store_true", help="also time a start with no index snapshot (the "
+                        "index built from the store)")
+    parser.add_argument("--warm-related", action="store_true", help="after the first replies, compute every "
+                        "topic's \"see also\" list (as the bot does in the background) and time the replies again")
     parser.add_argument("--child", choices=["import", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--launched-at", type=float, help=argparse.SUPPRESS)
@@ -435,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child == "measure":
         result = asyncio.run(_measure(args.database_url, args.questions, args.max_questions, args.launched_at,
-                                      args.semantic))
+                                      args.semantic, args.warm_related))
         print(json.dumps(result))
         return 0
     if not args.corpus:

@@ -38,7 +38,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_reports_each_size_with_the_questions_about_its_records(corpus: Path, tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "figures.json"
-    assert scale.main(["--corpus", str(corpus), "--n", "10", str(len(RECORDS)), "--json", str(out)]) == 0
+    assert scale.main(["--corpus", str(corpus), "--n", "10", str(len(RECORDS)), "--json", str(out),
+                       "--warm-related", "--rebuild"]) == 0
 
     small, full = json.loads(out.read_text(encoding="utf-8"))
     first_ten = {parse_record(p.read_text(encoding="utf-8")).title for p in RECORDS[:10]}
@@ -50,6 +51,11 @@ def test_reports_each_size_with_the_questions_about_its_records(corpus: Path, tm
         assert result["answerable"] > 0 and result["off_topic"] > 0
         assert result["autocomplete_probes"] == result["questions"]
         assert all(0.0 <= result[share] <= 1.0 for share in SHARES)
+        # Every step was taken and reported: the index made by the import, a start loading it, a
+        # rebuild, the whole replies before and after the "see also" lists were computed ahead.
+        for figure in ("index_s", "first_startup_s", "cold_startup_s", "reply_first_mean_ms", "related_warm_s",
+                       "reply_mean_ms", "reply_p99_ms", "scan_mean_ms"):
+            assert isinstance(result[figure], float), figure
     table = capsys.readouterr().out.splitlines()
     assert table[0].startswith("| topics |") and len(table) == 4
     assert table[2].startswith("| 10 | ") and table[3].startswith(f"| {len(RECORDS)} | ")
