@@ -122,6 +122,14 @@ class DashboardSettings(_Section):
     secret: OptionalText = None
     #: Serve the push API (``PUT``/``DELETE``/``GET /api/topics/{title}`` with a guild's API token).
     api: Flag = False
+    #: Sign in with Discord (OAuth2): the application's id and client secret from the developer portal.
+    discord_client_id: Snowflake = None
+    discord_client_secret: OptionalText = None
+
+    @property
+    def discord_sign_in(self) -> bool:
+        """Whether moderators can sign in with Discord (both the client id and the secret are set)."""
+        return self.discord_client_id is not None and self.discord_client_secret is not None
 
     @property
     def public_url(self) -> str:
@@ -179,6 +187,7 @@ ENVIRONMENT: Final = (
     ("DISCORD_API_BASE_URL", "discord", "api_base_url"),
     ("DISCORD_GATEWAY_URL", "discord", "gateway_url"),
     ("TOPICBOT_DASHBOARD_SECRET", "dashboard", "secret"),
+    ("TOPICBOT_DISCORD_CLIENT_SECRET", "dashboard", "discord_client_secret"),
 )
 #: Keys read only from the environment: in the file they are unknown.
 ENVIRONMENT_ONLY: Final = frozenset({("discord", "api_base_url"), ("discord", "gateway_url")})

@@ -75,6 +75,8 @@ class StoreServices:
     #: Whether a user is still a moderator of a guild, as the Discord bot in this process sees it (set by
     #: the bot when it starts; the dashboard asks it when a session is used).
     moderator_check: Callable[[int, int], Awaitable[bool | None]] | None = None
+    #: Whether a user owns the bot's application (set by the bot; the dashboard asks it at Discord sign-in).
+    owner_check: Callable[[int], Awaitable[bool]] | None = None
 
     async def run_recorder(self) -> None:
         """Write the usage log in batches until cancelled (then write what is still queued)."""

@@ -33,8 +33,18 @@ from bot.core.storage import TopicRepository
 from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.usage.queries import UsageQueries
-from bot.dashboard import api, history_pages, record_pages, sign_in_pages, token_pages, topic_pages, usage_pages
-from bot.dashboard.context import SESSION_COOKIE, Dashboard, ModeratorCheck, base_path, dashboard_of
+from bot.dashboard import (
+    api,
+    discord_sign_in_pages,
+    history_pages,
+    record_pages,
+    sign_in_pages,
+    token_pages,
+    topic_pages,
+    usage_pages,
+)
+from bot.dashboard.context import SESSION_COOKIE, Dashboard, ModeratorCheck, OwnerCheck, base_path, dashboard_of
+from bot.dashboard.discord_oauth import CALLBACK_PATH, DiscordOAuth, Endpoints
 from bot.dashboard.moderators import MAX_BODY, PageError
 
 log = logging.getLogger(__name__)
@@ -53,6 +63,9 @@ ROUTES: Final = [
     Route(SIGN_IN_PATH, sign_in_pages.sign_in_page, methods=["GET"]),
     Route(SIGN_IN_PATH, sign_in_pages.sign_in_post, methods=["POST"]),
     Route("/sign-out", sign_in_pages.sign_out, methods=["POST"]),
+    Route(discord_sign_in_pages.START_PATH, discord_sign_in_pages.start, methods=["GET"]),
+    Route(CALLBACK_PATH, discord_sign_in_pages.callback, methods=["GET"]),
+    Route(discord_sign_in_pages.CHOOSE_PATH, discord_sign_in_pages.choose, methods=["POST"]),
     Route("/topics", topic_pages.topic_list),
     Route("/topic", topic_pages.topic_page),
     Route("/topic/edit", topic_pages.edit_page, methods=["GET"]),
@@ -213,10 +226,20 @@ async def build_app(editor: TopicEditor, repository: TopicRepository, links: Use
                     settings: DashboardSettings, *, sessions: DashboardSessionStore,
                     clock: Callable[[], datetime] | None = None, usage: UsageQueries | None = None,
                     still_moderator: ModeratorCheck | None = None,
-                    api_tokens: ApiTokenStore | None = None) -> Starlette:
-    """The app over these services; sessions are kept in ``sessions`` (the cookie holds only an id)."""
+                    api_tokens: ApiTokenStore | None = None, discord_api: str | None = None,
+                    moderators_known: Callable[[], bool] | None = None,
+                    owner_check: OwnerCheck | None = None) -> Starlette:
+    """The app over these services; sessions are kept in ``sessions`` (the cookie holds only an id).
+
+    With ``[dashboard] discord_client_id`` and ``discord_client_secret`` set, moderators also sign in with
+    Discord, whose OAuth2 endpoints are found from ``discord_api`` (the bot's API base URL).
+    """
     dashboard = Dashboard(editor, repository, links, settings, clock or (lambda: datetime.now(UTC)), usage,
-                          sessions, still_moderator, api_tokens)
+                          sessions, still_moderator, api_tokens, owner_check=owner_check)
+    if settings.discord_client_id is not None and settings.discord_client_secret is not None:
+        dashboard.oauth = DiscordOAuth(Endpoints.of(discord_api), settings.discord_client_id,
+                                       settings.discord_client_secret, settings.public_url + CALLBACK_PATH)
+        dashboard.moderators_known = moderators_known or (lambda: still_moderator is not None)
     return create_app(dashboard)
 
 

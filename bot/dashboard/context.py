@@ -23,6 +23,8 @@ from bot.core.storage import TopicRepository
 from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSession, DashboardSessionStore
 from bot.core.usage.queries import UsageQueries
+from bot.dashboard.discord_oauth import DiscordOAuth
+from bot.dashboard.discord_sign_ins import DiscordSignIns
 from bot.dashboard.moderators import Moderator, moderator_of, signed_in
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
@@ -33,6 +35,8 @@ SESSION_SECONDS: Final = 12 * 60 * 60
 ROLE_CHECK_SECONDS: Final = 60
 #: ``(guild_id, user_id)`` → still a moderator there (``None``: cannot tell).
 ModeratorCheck = Callable[[int, int], Awaitable[bool | None]]
+#: A user id → whether they own the bot's application.
+OwnerCheck = Callable[[int], Awaitable[bool]]
 #: How long an upload's preview waits for its confirmation.
 PENDING_IMPORT_SECONDS: Final = 30 * 60
 
@@ -96,6 +100,13 @@ class Dashboard:
     #: The guilds' push API tokens (``None``: no push API).
     api_tokens: ApiTokenStore | None = None
     pending: PendingImports = field(default_factory=PendingImports)
+    #: Sign in with Discord (``None``: not set up, one-time links only).
+    oauth: DiscordOAuth | None = None
+    #: Whether ``still_moderator`` can see Discord now (the bot runs in this process); Discord sign-in
+    #: needs it to know which servers a user moderates.
+    moderators_known: Callable[[], bool] = lambda: False
+    owner_check: OwnerCheck | None = None
+    discord_sign_ins: DiscordSignIns = field(default_factory=DiscordSignIns)
     templates: Jinja2Templates = field(init=False)
     _checked: dict[tuple[int, int], tuple[datetime, bool]] = field(default_factory=dict)
 
@@ -147,6 +158,9 @@ class Dashboard:
                           "so your dashboard session has ended.")
         return moderator_of(found), None
 
+    async def is_owner(self, user_id: int) -> bool:
+        return False if self.owner_check is None else await self.owner_check(user_id)
+
     async def _still_moderator(self, guild_id: int, user_id: int) -> bool:
         if self.still_moderator is None:
             return True
@@ -162,6 +176,7 @@ class Dashboard:
     def render(self, request: Request, name: str, context: Mapping[str, Any] | None = None, *,
                status: int = 200) -> Response:
         values = {"who": signed_in(request), "base": self.base, "settings_api": self.settings.api,
+                  "discord_sign_in": self.oauth is not None and self.moderators_known(),
                   **(context or {})}
         return self.templates.TemplateResponse(request, name, values, status_code=status)
 

@@ -86,8 +86,9 @@ def moderator(request: Request) -> Moderator:
     if found is None:
         ended = getattr(request.state, "ended", None)
         raise PageError(401, ended or (
-            "Sign in first: in your Discord server, use /topic-admin dashboard and open the link it sends you "
-            "(an operator can also make one: topicbot dashboard --sign-in-link --guild ID)."))
+            "Sign in first: with Discord on the dashboard's first page (when its operator has set it up), or, in "
+            "your Discord server, use /topic-admin dashboard and open the link it sends you (an operator can "
+            "also make one: topicbot dashboard --sign-in-link --guild ID)."))
     return found
 
 

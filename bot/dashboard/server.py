@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -27,16 +28,23 @@ def sign_in_store(services: StoreServices, settings: Settings) -> SignInStore:
     return SignInStore(services.session_factory, secret=settings.dashboard.secret)
 
 
-async def dashboard_app(services: StoreServices, settings: Settings) -> Starlette:
+async def dashboard_app(services: StoreServices, settings: Settings,
+                        clock: Callable[[], datetime] | None = None) -> Starlette:
     async def still_moderator(guild_id: int, user_id: int) -> bool | None:
         # Set by the bot when it runs in this process (``topicbot run``); on its own the dashboard cannot tell.
         check = services.moderator_check
         return None if check is None else await check(guild_id, user_id)
 
+    async def owns_the_bot(user_id: int) -> bool:
+        check = services.owner_check
+        return False if check is None else await check(user_id)
+
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
                            settings.dashboard, sessions=DashboardSessionStore(services.session_factory),
-                           clock=lambda: datetime.now(UTC), usage=services.usage, still_moderator=still_moderator,
-                           api_tokens=ApiTokenStore(services.session_factory))
+                           clock=clock or (lambda: datetime.now(UTC)), usage=services.usage,
+                           still_moderator=still_moderator, api_tokens=ApiTokenStore(services.session_factory),
+                           discord_api=settings.discord.api_base_url,
+                           moderators_known=lambda: services.moderator_check is not None, owner_check=owns_the_bot)
 
 
 class DashboardAddressInUseError(OSError):

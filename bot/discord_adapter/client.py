@@ -22,7 +22,7 @@ from discord.ext import commands
 
 from bot.discord_adapter.feedback import FeedbackButton
 from bot.discord_adapter.follow_notifier import FollowNotifier
-from bot.discord_adapter.moderators import still_moderator
+from bot.discord_adapter.moderators import owns_the_bot, still_moderator
 from bot.discord_adapter.replies import no_pings
 from bot.discord_adapter.responder import Responder
 from bot.discord_adapter.tree import TopicTree
@@ -113,6 +113,7 @@ class TopicBot(commands.Bot):
         self.add_dynamic_items(PickTopicButton, FeedbackButton, SeeAlsoButton)
         # The dashboard beside the bot re-checks a signed-in moderator's role through the bot's eyes.
         self.services.moderator_check = partial(still_moderator, self, self.services.repository)
+        self.services.owner_check = partial(owns_the_bot, self)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         # Changes made by other processes (the CLI, other shards) reach the index and the mod log.

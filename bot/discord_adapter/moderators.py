@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 if TYPE_CHECKING:
     from bot.core.storage import GuildSettings
@@ -67,6 +68,13 @@ def check_manager(interaction: discord.Interaction) -> None:
     """Manage Server only (changing who the moderators are); else ``NotModeratorError`` (logged)."""
     if not can_manage_guild(interaction):
         raise _refuse(interaction, NOT_MANAGER)
+
+
+async def owns_the_bot(client: commands.Bot, user_id: int) -> bool:
+    """Whether the user owns the application (its owner, or a member of its team), as Discord says."""
+    # ``is_owner`` reads only the ``id`` of the user it is given.
+    owner: bool = await client.is_owner(discord.Object(user_id))  # type: ignore[arg-type]
+    return owner
 
 
 async def still_moderator(client: discord.Client, repository: TopicRepository, guild_id: int,

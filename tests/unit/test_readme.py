@@ -16,3 +16,12 @@ def test_item_15_the_readme_lists_every_exit_code() -> None:
     table = README[README.index("| code | meaning |"):]
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |", "| 141 |"):
         assert code in table
+
+
+def test_the_dashboard_section_starts_with_discord_sign_in_and_what_to_register() -> None:
+    section = README[README.index("## The moderators' dashboard"):]
+    section = section[:section.index("\n## ", 1)]
+    assert section.split("\n\n", 2)[1].startswith("**Sign in with Discord.**")
+    for needed in ("/sign-in/discord/callback", "`identify guilds`", "discord_client_id",
+                   "TOPICBOT_DISCORD_CLIENT_SECRET", "developer portal"):
+        assert needed in section, needed

@@ -139,6 +139,11 @@ class World:
         self.extra_members.append(member(payload, role_ids or []))
         return payload
 
+    def set_roles(self, user_payload: Json, role_ids: list[int]) -> None:
+        """Give an added member (``add_user``) exactly these roles, as a server admin would."""
+        found = next(m for m in self.extra_members if m["user"]["id"] == user_payload["id"])
+        found["roles"] = [str(r) for r in role_ids]
+
     def role_ids_of(self, user_payload: Json) -> list[int]:
         if user_payload["id"] == self.owner_user["id"]:
             return [self.mod_role_id]

@@ -27,11 +27,15 @@ from fake_gateway.http_io import (
     reject,
 )
 from fake_gateway.interaction_api import InteractionApi
+from fake_gateway.oauth import FakeOAuth
 from fake_gateway.payloads import Json
 from fake_gateway.recording import RecordedRequest
 from fake_gateway.state import FakeState
 
 log = logging.getLogger(__name__)
+
+#: Routes a signed-in user (OAuth2 ``Bearer`` token) may call as well as the bot.
+BEARER_ROUTES = frozenset({"GET /users/@me", "GET /users/@me/guilds"})
 
 
 class RestApi:
@@ -40,10 +44,13 @@ class RestApi:
     def __init__(self, state: FakeState) -> None:
         self.state = state
         self.interactions = InteractionApi(state)
+        self.oauth = FakeOAuth(state)
 
     def install(self, app: web.Application) -> None:
         bot_routes: list[tuple[str, str, Handler]] = [
             ("GET", "/users/@me", self.get_me),
+            ("GET", "/users/@me/guilds", self.get_my_guilds),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
             ("GET", "/oauth2/applications/@me", self.get_application),
             ("GET", "/applications/@me", self.get_application),
             ("GET", "/gateway", self.get_gateway),
@@ -78,6 +85,7 @@ class RestApi:
             app.router.add_route(method, API_PREFIX + path, self._wrap(method, path, handler, authed=True))
         for method, path, handler in open_routes:
             app.router.add_route(method, API_PREFIX + path, self._wrap(method, path, handler, authed=False))
+        self.oauth.install(app)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._unknown_route)
 
     def _wrap(
@@ -97,6 +105,8 @@ class RestApi:
             )
             if unreadable:
                 status, answer = error(400, 50109, "The request body contains invalid JSON.")
+            elif route in BEARER_ROUTES and (call.authorization or "").startswith("Bearer "):
+                status, answer = self._as_signed_in_user(route, call)
             elif authed and call.authorization != f"Bot {self.state.token}":
                 status, answer = error(401, 0, "401: Unauthorized")
             elif route in self.state.rate_limit_once:
@@ -160,6 +170,27 @@ class RestApi:
         return await self._send_then_record(request, status, answer, recorded)
 
     # --- identity -------------------------------------------------------------------------
+
+    def _as_signed_in_user(self, route: str, call: Call) -> Result:
+        """``users/@me`` and ``users/@me/guilds`` with an OAuth2 ``Bearer`` token (a user who signed in)."""
+        user = self.oauth.user_of(call.authorization)
+        if user is None:
+            return error(401, 0, "401: Unauthorized")
+        return 200, (user if route == "GET /users/@me" else self.oauth.guilds_of(user))
+
+    async def get_my_guilds(self, call: Call) -> Result:
+        world = self.state.world
+        return 200, [{"id": str(world.guild_id), "name": "Topicbot test guild", "icon": None, "owner": False,
+                      "permissions": "0", "features": []}]
+
+    async def get_member(self, call: Call) -> Result:
+        world = self.state.world
+        if call.params["guild_id"] != str(world.guild_id):
+            return error(403, 50001, "Missing Access")
+        user = next((u for u in self.state.known_users() if u["id"] == call.params["user_id"]), None)
+        if user is None:
+            return error(404, 10007, "Unknown Member")
+        return 200, world.member_of(user)
 
     async def get_me(self, call: Call) -> Result:
         return 200, self.state.world.bot_user

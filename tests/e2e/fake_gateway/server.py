@@ -55,6 +55,8 @@ class FakeDiscord:
         self.state.allow_message_content = allow_message_content
         self.state.callback_deadline = callback_deadline
         self.rest = RestApi(self.state)
+        #: Discord's OAuth2 sign-in as the fake plays it (who the browser is signed in as, codes, tokens).
+        self.oauth = self.rest.oauth
         self.sessions: list[GatewaySession] = []
         self._runner: web.AppRunner | None = None
         self._free_channels = [int(c["id"]) for c in self.state.world.channels]
