@@ -17,6 +17,7 @@ from bot.core.storage.api_tokens import ApiTokenStore
 from bot.core.storage.dashboard_sessions import DashboardSessionStore
 from bot.core.storage.sign_ins import SignInStore
 from bot.dashboard.app import build_app
+from bot.dashboard.discord_members import RestModerators
 
 if TYPE_CHECKING:
     from bot.services import StoreServices
@@ -30,13 +31,23 @@ def sign_in_store(services: StoreServices, settings: Settings) -> SignInStore:
 
 async def dashboard_app(services: StoreServices, settings: Settings,
                         clock: Callable[[], datetime] | None = None) -> Starlette:
+    """The dashboard over ``services``. Who moderates which server is asked of the bot when it runs in this
+    process (``topicbot run``); on its own, of Discord's REST API with the bot's token when one is
+    configured; else nobody can tell (sessions then end only by signing out or expiring, and Discord
+    sign-in is not offered)."""
+    rest = None
+    if settings.discord.token:
+        async def moderator_role(guild_id: int) -> int | None:
+            return (await services.repository.guild_settings(guild_id)).moderator_role_id
+
+        rest = RestModerators(settings.discord.api_base_url, settings.discord.token, moderator_role)
+
     async def still_moderator(guild_id: int, user_id: int) -> bool | None:
-        # Set by the bot when it runs in this process (``topicbot run``); on its own the dashboard cannot tell.
-        check = services.moderator_check
+        check = services.moderator_check or (rest.still_moderator if rest is not None else None)
         return None if check is None else await check(guild_id, user_id)
 
     async def owns_the_bot(user_id: int) -> bool:
-        check = services.owner_check
+        check = services.owner_check or (rest.owns_the_bot if rest is not None else None)
         return False if check is None else await check(user_id)
 
     return await build_app(services.editor, services.repository, sign_in_store(services, settings),
@@ -44,7 +55,8 @@ async def dashboard_app(services: StoreServices, settings: Settings,
                            clock=clock or (lambda: datetime.now(UTC)), usage=services.usage,
                            still_moderator=still_moderator, api_tokens=ApiTokenStore(services.session_factory),
                            discord_api=settings.discord.api_base_url,
-                           moderators_known=lambda: services.moderator_check is not None, owner_check=owns_the_bot)
+                           moderators_known=lambda: services.moderator_check is not None or rest is not None,
+                           owner_check=owns_the_bot)
 
 
 class DashboardAddressInUseError(OSError):

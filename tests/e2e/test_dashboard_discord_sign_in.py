@@ -3,16 +3,14 @@ in-process, and the browser's trip to Discord's authorize page over loopback HTT
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 import pytest_asyncio
-from fake_gateway import FakeDiscord
+from discord_sign_in_steps import PUBLIC, Clock, Dashboard, editor_form, picker, sign_in, to_discord_and_back
 from fake_gateway.oauth import CLIENT_SECRET
 from harness import RunningTopicBot
 
@@ -26,24 +24,7 @@ from tests.conftest import build_topic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 
-PUBLIC = "http://dashboard.test"
 OWN_TOPIC = "Tidal Kites"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Dashboard:
-    """The dashboard beside the module's bot, a browser's cookies, and the dashboard's own clock."""
-
-    def __init__(self, client: httpx.AsyncClient, clock: Clock) -> None:
-        self.client = client
-        self.clock = clock
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -66,48 +47,6 @@ async def dashboard(moderated: RunningTopicBot) -> AsyncIterator[Dashboard]:
         yield Dashboard(client, clock)
 
 
-async def _to_discord_and_back(fake: FakeDiscord, dashboard: Dashboard, user: dict[str, Any]) -> str:
-    """Start signing in, let "the browser" (signed in to Discord as ``user``) approve; the callback address."""
-    fake.oauth.browser_user = user
-    start = await dashboard.client.get("/sign-in/discord")
-    assert start.status_code == 303, start.text
-    authorize = start.headers["location"]
-    assert authorize.startswith(f"{fake.state.base_url}/oauth2/authorize?")
-    async with httpx.AsyncClient() as browser:
-        at_discord = await browser.get(authorize)
-    assert at_discord.status_code == 302, at_discord.text
-    back = at_discord.headers["location"]
-    assert back.startswith(f"{PUBLIC}{CALLBACK_PATH}?")
-    return back
-
-
-def _picker(page: str) -> tuple[str, dict[str, str]]:
-    """The picker's key and the servers offered (name -> id)."""
-    [key] = set(re.findall(r'name="picker" value="([^"]+)"', page))
-    offered = {name: guild for guild, name in re.findall(
-        r'name="guild" value="(\d+)">\s*<button type="submit">([^<]+)</button>', page)}
-    return key, offered
-
-
-def _editor_form(page: str) -> dict[str, str]:
-    import html
-
-    form = {name: html.unescape(value) for name, value in re.findall(
-        r'<input (?:type="hidden" )?(?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"', page)}
-    form.update({name: html.unescape(value) for name, value in re.findall(
-        r'<textarea id="[^"]*" name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S)})
-    return form
-
-
-async def _sign_in(fake: FakeDiscord, dashboard: Dashboard, user: dict[str, Any]) -> None:
-    page = await dashboard.client.get(await _to_discord_and_back(fake, dashboard, user))
-    assert page.status_code == 200, page.text
-    key, offered = _picker(page.text)
-    chosen = await dashboard.client.post("/sign-in/discord/choose",
-                                         data={"picker": key, "guild": offered["Topicbot test guild"]})
-    assert chosen.status_code == 303 and chosen.headers["location"] == "/topics"
-
-
 async def test_a_moderator_signs_in_sees_only_their_servers_and_edits_a_topic(
         moderated: RunningTopicBot, dashboard: Dashboard) -> None:
     fake, services = moderated.fake, moderated.services
@@ -116,9 +55,9 @@ async def test_a_moderator_signs_in_sees_only_their_servers_and_edits_a_topic(
     home = await dashboard.client.get("/")
     assert "Sign in with Discord" in home.text and 'href="/sign-in/discord"' in home.text
 
-    page = await dashboard.client.get(await _to_discord_and_back(fake, dashboard, moderator))
+    page = await dashboard.client.get(await to_discord_and_back(fake, dashboard, moderator))
     assert page.status_code == 200, page.text
-    key, offered = _picker(page.text)
+    key, offered = picker(page.text)
     assert offered == {"Topicbot test guild": str(fake.guild_id)}  # not the server without the bot
     assert "Bot-free server" not in page.text
     authorize = next(query for path, query in fake.oauth.seen if path == "/oauth2/authorize")
@@ -134,7 +73,7 @@ async def test_a_moderator_signs_in_sees_only_their_servers_and_edits_a_topic(
 
     editor = await dashboard.client.get("/topic/edit", params={"scope": "guild", "title": OWN_TOPIC})
     assert editor.status_code == 200
-    form = _editor_form(editor.text)
+    form = editor_form(editor.text)
     form["summary"] = "Kites on tidal currents, edited after signing in with Discord."
     saved = await dashboard.client.post("/topic/edit", data=form)
     assert saved.status_code == 303, saved.text
@@ -149,7 +88,7 @@ async def test_a_member_without_manage_server_or_the_role_is_refused(
     fake = moderated.fake
     member = fake.world.add_user("casey")
     fake.oauth.add_other_guild(member, "Casey's own server", permissions=MANAGE_GUILD, owner=True)
-    page = await dashboard.client.get(await _to_discord_and_back(fake, dashboard, member))
+    page = await dashboard.client.get(await to_discord_and_back(fake, dashboard, member))
     assert page.status_code == 403
     assert "None of your Discord servers has Topicbot where you may moderate" in page.text
     assert 'name="picker"' not in page.text
@@ -160,7 +99,7 @@ async def test_a_forged_state_is_refused_before_the_code_is_used(
         moderated: RunningTopicBot, dashboard: Dashboard) -> None:
     fake = moderated.fake
     moderator = fake.world.add_user("drew", role_ids=[fake.world.mod_role_id])
-    back = urlsplit(await _to_discord_and_back(fake, dashboard, moderator))
+    back = urlsplit(await to_discord_and_back(fake, dashboard, moderator))
     code = parse_qs(back.query)["code"][0]
     exchanged = len([p for p, _ in fake.oauth.seen if p.endswith("/oauth2/token")])
     forged = await dashboard.client.get(f"{CALLBACK_PATH}?{urlencode({'code': code, 'state': 'made-up'})}")
@@ -178,7 +117,7 @@ async def test_a_revoked_token_or_a_reused_code_is_refused(moderated: RunningTop
     moderator = fake.world.add_user("emery", role_ids=[fake.world.mod_role_id])
     fake.oauth.revoke_issued = True
     try:
-        back = await _to_discord_and_back(fake, dashboard, moderator)
+        back = await to_discord_and_back(fake, dashboard, moderator)
         revoked = await dashboard.client.get(back)
     finally:
         fake.oauth.revoke_issued = False
@@ -192,7 +131,7 @@ async def test_a_moderator_whose_role_is_removed_is_refused_within_the_cache_tim
         moderated: RunningTopicBot, dashboard: Dashboard) -> None:
     fake = moderated.fake
     moderator = fake.world.add_user("finley", role_ids=[fake.world.mod_role_id])
-    await _sign_in(fake, dashboard, moderator)
+    await sign_in(fake, dashboard, moderator)
     assert (await dashboard.client.get("/topics")).status_code == 200
     fake.world.set_roles(moderator, [])
     # Within the cache time the last answer stands; once it is over, the bot's view of the member decides.

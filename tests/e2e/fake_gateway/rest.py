@@ -50,6 +50,7 @@ class RestApi:
         bot_routes: list[tuple[str, str, Handler]] = [
             ("GET", "/users/@me", self.get_me),
             ("GET", "/users/@me/guilds", self.get_my_guilds),
+            ("GET", "/guilds/{guild_id}", self.get_guild),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
             ("GET", "/oauth2/applications/@me", self.get_application),
             ("GET", "/applications/@me", self.get_application),
@@ -182,6 +183,12 @@ class RestApi:
         world = self.state.world
         return 200, [{"id": str(world.guild_id), "name": "Topicbot test guild", "icon": None, "owner": False,
                       "permissions": "0", "features": []}]
+
+    async def get_guild(self, call: Call) -> Result:
+        world = self.state.world
+        if call.params["guild_id"] != str(world.guild_id):
+            return error(403, 50001, "Missing Access")
+        return 200, {k: v for k, v in world.guild().items() if k not in {"members", "channels", "threads"}}
 
     async def get_member(self, call: Call) -> Result:
         world = self.state.world
