@@ -6,8 +6,9 @@ avoids its name; each attribute asked by its name and in everyday words for what
 timeline with and without a year; the sources; and near-misses that use a word of its name in an
 unrelated everyday sentence (no topic). Across records: list questions (all topics, and the topics
 sharing a word of their names) and ambiguous questions naming only a word two or more records'
-names share (no topic, those records as candidates). Deterministic for a seed. The phrasings are this script's
-own templates (``_ASKED_AS``): data for training, never rules the bot runs.
+names share, or a rare word two to four records' descriptions share (no topic, those records as
+candidates). Deterministic for a seed. The phrasings are this script's own templates
+(``_ASKED_AS``): data for training, never rules the bot runs.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ def _name_words(topic: Topic) -> set[str]:
 
 
 def generate_across(topics: list[Topic], rng: random.Random, limit: int = 200) -> Iterator[dict[str, Any]]:
-    """List questions and ambiguous questions built from words two or more records' names share."""
+    """List questions and ambiguous questions built from words two or more records' names (or two to
+    four records' descriptions) share."""
     for template in rng.sample(LIST_ALL, 2):
         yield _q(template, None, "list", "generated-list")
     sharing: dict[str, list[str]] = {}
@@ -206,6 +208,27 @@ def generate_across(topics: list[Topic], rng: random.Random, limit: int = 200) -
     for word, titles in rng.sample(shared, min(limit, len(shared))):
         yield _q(rng.choice(AMBIGUOUS).format(w=word), None, "summary", "ambiguous", candidates=titles)
         yield _q(rng.choice(LIST_SHARED).format(w=word), None, "list", "generated-list", candidates=titles)
+    names = set(sharing)
+    describing: dict[str, list[str]] = {}
+    for topic in topics:
+        for word in _describing_words(topic) - names:
+            describing.setdefault(word, []).append(topic.title)
+    alike = sorted((w, titles) for w, titles in describing.items() if 2 <= len(titles) <= 4)
+    for word, titles in rng.sample(alike, min(limit, len(alike))):
+        for template in rng.sample(AMBIGUOUS, 2):
+            yield _q(template.format(w=word), None, "summary", "ambiguous", candidates=titles)
+
+
+def _describing_words(topic: Topic) -> set[str]:
+    """Rare words (no number) a record's title and description use: two or three records sharing one
+    ("self-driving", "spacex") are what a question naming only that word may be about."""
+    text = f"{topic.title} {topic.description}"
+    return {w.casefold() for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)
+            if len(w) > 2 and (english.rank(w.casefold()) or _RARE) >= _RARE}
+
+
+#: English rank from which a word of a description is rare enough to point at the records using it.
+_RARE = 10_000
 
 
 def main(argv: list[str] | None = None) -> None:

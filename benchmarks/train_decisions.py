@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.generate_decision_questions import generate
+from benchmarks.generate_decision_questions import generate, generate_across
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
 from bot.core.engine.attributes import attribute_evidence
@@ -88,9 +88,10 @@ class Rows:
                 np.array(self.group, dtype=np.int64), np.array(self.question, dtype=np.int64))
 
 
-def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50) -> Logistic:
+def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50, balanced: bool = False) -> Logistic:
     """L2-regularised logistic regression by Newton's method on standardised features; column 0 is
-    the bias (every feature list starts with it) and is not penalised."""
+    the bias (every feature list starts with it) and is not penalised. ``balanced``: each class
+    weighs as much as the other in total (for a rare class, such as ambiguous questions)."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     constant = scale < 1e-9
@@ -101,10 +102,13 @@ def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50) -> Logistic:
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
     w = np.zeros(x.shape[1])
+    weight = np.ones(len(y))
+    if balanced and 0.0 < y.sum() < len(y):
+        weight = np.where(y > 0.5, 0.5 * len(y) / y.sum(), 0.5 * len(y) / (len(y) - y.sum()))
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-(z @ w)))
-        gradient = z.T @ (p - y) + penalty * w
-        hessian = (z * (p * (1.0 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        gradient = z.T @ (weight * (p - y)) + penalty * w
+        hessian = (z * (weight * p * (1.0 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-10:
@@ -124,6 +128,7 @@ def training_questions(topics: Sequence[Topic]) -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     found = [label for path in TUNING if path.exists() for label in labels(path)]
     found += [row for topic in topics for row in generate(topic, rng)]
+    found += list(generate_across(list(topics), rng))
     found += [{"q": line.strip(), "topic": None, "intent": "none", "attribute": None, "style": "chat"}
               for line in CHAT.read_text(encoding="utf-8").splitlines() if line.strip()]
     return found
@@ -144,6 +149,7 @@ class Features:
     pair_inputs: dict[int, tuple[list[float], list[Any]]]  # question -> (its query features, candidate scores)
     questions: list[dict[str, Any]]
     folds: list[int]
+    candidate_titles: list[str]  # per topic row
 
 
 def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any) -> Features:  # noqa: ANN401
@@ -154,6 +160,7 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
     intent_inputs: list[tuple[int, int, Any]] = []
     pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
     folds: list[int] = []
+    titles_of_rows: list[str] = []
     for n, label in enumerate(questions):
         fold = fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS))
         folds.append(fold)
@@ -166,6 +173,7 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
         wanted = wanted_titles(label)
         for row, candidate in zip(candidate_rows(query, candidates, meaning), candidates, strict=True):
             topic_rows.add(row, float(candidate.topic.title in wanted), fold, n)
+            titles_of_rows.append(candidate.topic.title)
         pair_inputs[n] = (query_features(query), [c.score for c in candidates])
         topic = index.get(label["topic"]) if label.get("topic") else None
         if topic is None or label["intent"] not in INTENTS:
@@ -178,7 +186,7 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
                                    float(item.attribute.name == label["attribute"]), fold, n)
         score = next((c.score for c in candidates if c.topic.title == topic.title and c.score is not None), None)
         intent_inputs.append((n, fold, (query, topic, bool(score and score.named), meaning)))
-    return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds)
+    return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds, titles_of_rows)
 
 
 def intent_matrix(features: Features, attribute_model: DecisionModel) -> tuple[Matrix, Matrix, npt.NDArray[np.int64]]:
@@ -205,15 +213,15 @@ def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> De
                        np.zeros((len(INTENTS), len(INTENT_FEATURES))))
     choice = Logistic(CHOICE_FEATURES, np.zeros(len(CHOICE_FEATURES)), np.ones(len(CHOICE_FEATURES)),
                       np.zeros(len(CHOICE_FEATURES)))
-    return DecisionModel(blank, choice, intents, attribute, thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
+    return DecisionModel(blank, choice, blank, intents, attribute, thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
 
 
-def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64]) -> Matrix:
+def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False) -> Matrix:
     predicted = np.zeros(len(y))
     for fold in range(FOLDS):
         held = groups == fold
         if held.any() and (~held).any():
-            predicted[held] = fit(x[~held], y[~held]).probabilities(x[held])
+            predicted[held] = fit(x[~held], y[~held], balanced=balanced).probabilities(x[held])
     return predicted
 
 
@@ -230,7 +238,10 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     topic_oof = out_of_fold(tx, ty, tgroups)
     per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
     answer = _answer_threshold(per_question, questions, chat_budget)
-    cx, cy, cgroups, members = _pairs(features, tx, topic_oof, tquestion)
+    in_choice = _choice_members(features)
+    member_model = named(fit(tx, in_choice), CANDIDATE_FEATURES)
+    member_oof = out_of_fold(tx, in_choice, tgroups)
+    cx, cy, cgroups, members = _pairs(features, tx, topic_oof, member_oof, tquestion)
     choice_model = named(fit(cx, cy), CHOICE_FEATURES)
     choice_oof = out_of_fold(cx, cy, cgroups)
     choice, member = _choice_thresholds(choice_oof, cy, members)
@@ -244,9 +255,11 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
             intent_oof[held] = [model.softmax(row) for row in ix[held]]
     attribute_threshold = _attribute_threshold(intent_oof, iy, ix)
     thresholds = Thresholds(answer, choice, member, attribute_threshold)
-    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, fit_intents(ix, iy), attribute,
+    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, member_model, fit_intents(ix, iy),
+                          attribute,
                           thresholds, meaning)
     if report:
+        _report_choices(choice_oof, cy, members, choice, member)
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
     return final
@@ -276,11 +289,19 @@ def _answer_threshold(best: list[tuple[float, bool]], questions: list[dict[str, 
     return float(min(0.99, chat[allowed] + 1e-6)) if len(chat) > allowed else 0.5
 
 
-def _pairs(features: Features, x: Matrix, chances: Matrix, question: npt.NDArray[np.int64]
+def _choice_members(features: Features) -> Matrix:
+    """Per topic row: the candidate is one of its question's labelled candidates and the question is
+    ambiguous (every other candidate, the topic of a plain question too, is no member of a choice)."""
+    return np.array([float(features.questions[n].get("style") == "ambiguous"
+                           and features.candidate_titles[i] in wanted_titles(features.questions[n]))
+                     for i, n in enumerate(features.topic.question)], dtype=np.float64)
+
+
+def _pairs(features: Features, x: Matrix, chances: Matrix, belongs: Matrix, question: npt.NDArray[np.int64]
            ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], list[list[tuple[float, bool]]]]:
     """The choice model's rows (one per question with two candidates or more, from out-of-fold topic
     probabilities), its labels (the question is ambiguous) and, per row, each candidate's
-    probability and whether it is one of the labelled candidates."""
+    out-of-fold member probability and whether it is one of the labelled candidates."""
     rows_of: dict[int, list[int]] = {}
     for i, n in enumerate(question):
         rows_of.setdefault(int(n), []).append(i)
@@ -297,19 +318,19 @@ def _pairs(features: Features, x: Matrix, chances: Matrix, question: npt.NDArray
         cy.append(float(label.get("style") == "ambiguous"))
         groups.append(features.folds[n])
         wanted = wanted_titles(label)
-        members.append([(float(chances[i]), (scores[k].title if scores[k] else "") in wanted)
+        members.append([(float(belongs[i]), (scores[k].title if scores[k] else "") in wanted)
                         for i, k in zip(ranked, order, strict=True)])
     return np.array(cx), np.array(cy), np.array(groups), members
 
 
 def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]]
                        ) -> tuple[float, float]:
-    """The choice model's threshold and the topic probability a member of a choice needs: the pair
+    """The choice model's threshold and the member probability a candidate of a choice needs: the pair
     that gets most questions right out of fold (a choice on an ambiguous question offering two
     labelled candidates or more, no choice on the others)."""
     best, best_right = (0.5, 0.1), -1.0
-    for t in np.arange(0.2, 0.95, 0.05):
-        for m in (0.1, 0.2, 0.3, 0.4):
+    for t in (0.0, *np.arange(0.2, 0.95, 0.05), 0.95, 0.97, 0.99):
+        for m in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
             right = 0.0
             for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
                 chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
@@ -317,6 +338,22 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
             if right > best_right:
                 best, best_right = (round(float(t), 2), m), right
     return best
+
+
+def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]], threshold: float,
+                    member: float) -> None:
+    """Out of fold, at the shipped thresholds: ambiguous questions given a choice of two labelled
+    candidates or more, and other questions given a choice."""
+    given = right = wrong = 0
+    for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
+        chosen = c >= threshold and sum(p >= member for p, _ in offered) >= 2
+        if is_ambiguous:
+            given += 1
+            right += chosen and sum(p >= member and ok for p, ok in offered) >= 2
+        else:
+            wrong += chosen
+    print(f"choice {threshold:.2f}, member {member:.2f}, out of fold: {right} of {given} ambiguous questions "
+          f"given a choice; {wrong} of {len(ambiguous) - given} others given one")
 
 
 def _attribute_threshold(intent_oof: Matrix, intent: Matrix, x: Matrix) -> float:

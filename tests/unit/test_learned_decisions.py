@@ -11,6 +11,7 @@ import pytest
 from benchmarks import train_decisions
 from bot.config import ConfigError, load_settings
 from bot.core.engine import Answerer, TopicIndex, read
+from bot.core.engine.attributes import attribute_evidence, rest_shares
 from bot.core.engine.decision_model import WEIGHTS, DecisionModel, DecisionModelError, shipped_model
 from bot.core.engine.features import CANDIDATE_FEATURES, query_features
 from bot.core.engine.learned_deciding import shipped_decider
@@ -50,7 +51,8 @@ def test_every_feature_row_has_one_value_per_named_feature(answerer: Answerer) -
 def test_the_thresholds_are_probabilities() -> None:
     for meaning in (True, False):
         limits = shipped_model(meaning).thresholds
-        assert 0.0 < limits.answer < 1.0 and 0.0 < limits.choice <= 1.0 and 0.0 <= limits.attribute < 1.0
+        assert 0.0 < limits.answer < 1.0 and 0.0 <= limits.choice <= 1.0 and 0.0 <= limits.attribute < 1.0
+        assert 0.0 < limits.member < 1.0
 
 
 @pytest.mark.parametrize(("question", "topic", "intent", "attribute"), [
@@ -93,3 +95,31 @@ def test_the_setting_names_the_step(tmp_path: Path) -> None:
     config.write_text('[topicbot]\ndecisions = "magic"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="decisions must be one of rules, learned"):
         load_settings(config, environ={})
+
+
+def test_a_word_that_says_what_the_topic_is_names_an_attribute_only_directly(answerer: Answerer) -> None:
+    chips = answerer.index.get("CHIPS Act")
+    assert chips is not None
+    law = {e.attribute.name: e for e in attribute_evidence(read("the 2022 chips law").words, chips)}["Signed Into Law"]
+    assert law.direct == 1.0 and law.specific == 0.0  # "law" says what the act is
+    signed = {e.attribute.name: e for e in attribute_evidence(read("chips act signed").words, chips)}
+    assert signed["Signed Into Law"].specific == 1.0
+
+
+def test_the_rest_of_a_question_is_told_apart_from_the_topic_s_names(answerer: Answerer) -> None:
+    chips = answerer.index.get("CHIPS Act")
+    assert chips is not None
+    assert rest_shares(read("chips act").words, chips) == (1.0, 0.0, 0.0, 0.0)
+    none, describes, valued, other = rest_shares(read("the chips act semiconductor law lol").words, chips)
+    assert none == 0.0 and describes > 0.0 and describes + valued + other == pytest.approx(1.0)
+
+
+def test_a_phrase_describing_a_topic_asks_for_its_summary(answerer: Answerer) -> None:
+    outcome = answerer.answer("the 2022 chips law")
+    assert outcome.topic is not None and outcome.topic.title == "CHIPS Act" and outcome.intent == "summary"
+
+
+def test_a_word_several_records_share_offers_them(answerer: Answerer) -> None:
+    outcome = answerer.answer("self-driving")
+    assert outcome.is_disambiguation
+    assert {"Waymo", "Tesla Robotaxi", "Robotaxis"} <= set(outcome.candidates)

@@ -93,28 +93,29 @@ def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMat
 class AttributeEvidence:
     """What a question's words say for one attribute: ``direct`` mass of words naming it, ``cue``
     mass of words pointing at its name (``words/attribute_cues.toml``), ``value`` share of the
-    question's distinctive words found in its value."""
+    question's distinctive words found in its value; ``specific`` the part of ``direct`` from words
+    that do not also say what the topic is (``defining_stems``: "law" names "Signed Into Law" but
+    also says what the CHIPS Act is)."""
 
     attribute: Attribute
     direct: float
     cue: float
     value: float
+    specific: float = 0.0
 
 
 def attribute_evidence(question_words: Sequence[str], topic: Topic) -> list[AttributeEvidence]:
     """The evidence for each attribute of ``topic`` (in order), the topic's own name words left out."""
-    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
-    name_stems = {stem(w) for w in name_words}
-    q_words = [w for w in question_words
-               if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
+    q_words = beside_names(question_words, topic)
     content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
     askable = {w for w in q_words if w not in FUNCTION_WORDS}
-    general = set(stems(f"{topic.title} {topic.description} {topic.summary}"))
+    general = general_stems(topic)
+    defining = defining_stems(topic)
     wanted = {stem(w) for w in content} - general
     found: list[AttributeEvidence] = []
     for attribute in topic.attributes:
         attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
-        direct = cue = 0.0
+        direct = cue = specific = 0.0
         for word in q_words:
             best_direct = best_cue = 0.0
             for name_word in attr_words:
@@ -125,11 +126,59 @@ def attribute_evidence(question_words: Sequence[str], topic: Topic) -> list[Attr
                     best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
             if best_direct:
                 direct += best_direct
+                specific += 0.0 if stem(word) in defining else best_direct
             else:
                 cue += best_cue
         value = len(wanted & set(stems(attribute.value))) / len(wanted) if wanted else 0.0
-        found.append(AttributeEvidence(attribute, direct, cue, value))
+        found.append(AttributeEvidence(attribute, direct, cue, value, specific))
     return found
+
+
+def beside_names(question_words: Sequence[str], topic: Topic) -> list[str]:
+    """The question's words that are none of the topic's name words (by stem, or a typo of one)."""
+    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
+    name_stems = {stem(w) for w in name_words}
+    return [w for w in question_words
+            if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
+
+
+def rest_shares(question_words: Sequence[str], topic: Topic) -> tuple[float, float, float, float]:
+    """The question's content words beside the topic's names: (none left, share defining the
+    topic (``defining_stems``), share found only in an attribute's value, share of other words)."""
+    content = [w for w in beside_names(question_words, topic) if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
+    if not content:
+        return 1.0, 0.0, 0.0, 0.0
+    general = defining_stems(topic)
+    valued = _value_stems(topic) - general
+    said = [stem(w) for w in content]
+    describes = sum(s in general for s in said) / len(said)
+    in_value = sum(s in valued for s in said) / len(said)
+    return 0.0, describes, in_value, 1.0 - describes - in_value
+
+
+def _value_stems(topic: Topic) -> frozenset[str]:
+    return _stems_of(" ".join(a.value for a in topic.attributes))
+
+
+@lru_cache(maxsize=4096)
+def _stems_of(text: str) -> frozenset[str]:
+    return frozenset(stems(text))
+
+
+def defining_stems(topic: Topic) -> frozenset[str]:
+    """The stems of the words that say what ``topic`` is: its title and description (the summary
+    also tells its attributes' values)."""
+    return _stems_of(f"{topic.title} {topic.description}")
+
+
+def general_stems(topic: Topic) -> frozenset[str]:
+    """The stems of the words that describe ``topic`` as a whole: its title, description and summary."""
+    return _general_stems(topic.title, topic.description, topic.summary)
+
+
+@lru_cache(maxsize=4096)
+def _general_stems(title: str, description: str, summary: str) -> frozenset[str]:
+    return frozenset(stems(f"{title} {description} {summary}"))
 
 
 @lru_cache(maxsize=512)
@@ -144,8 +193,7 @@ def _typo_of_any(word: str, name_words: set[str]) -> bool:
 def _match_by_value(content: list[str], topic: Topic) -> AttributeMatch | None:
     """Match by words that are distinctive of one value: words the description, summary and title
     also use describe the topic as a whole ("self-driving cars" for Waymo), not one attribute."""
-    general = set(stems(f"{topic.title} {topic.description} {topic.summary}"))
-    wanted = {stem(w) for w in content} - general
+    wanted = {stem(w) for w in content} - general_stems(topic)
     if not wanted:
         return None
     scored = sorted(

@@ -3,6 +3,7 @@
 * **topic**: the probability that a candidate is the topic the question is about (answer or stay
   silent follow from it and a threshold);
 * **choice**: the probability that the question fits the best two candidates alike (offer a choice);
+* **member**: the probability that a candidate belongs in such a choice (fitted on ambiguous questions);
 * **intent**: which of summary, attribute, timeline or sources is asked of a picked topic;
 * **attribute**: the probability that one attribute of the topic is the one asked for.
 
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from bot.core.engine.features import ATTRIBUTE_FEATURES, CANDIDATE_FEATURES, CHOICE_FEATURES, INTENT_FEATURES, INTENTS
 
 FloatArray = npt.NDArray[np.float64]
-FORMAT: Final = 1
+FORMAT: Final = 2
 WEIGHTS: Final = resources.files("bot.core.engine") / "decisions"
 
 
@@ -79,7 +80,7 @@ class Thresholds:
     answer: float
     #: The best candidates are offered as a choice from this probability of the choice model ...
     choice: float
-    #: ... each one at least this probable by the topic model.
+    #: ... each one at least this probable by the member model.
     member: float
     #: An attribute is answered from this probability (else the summary).
     attribute: float
@@ -89,6 +90,7 @@ class Thresholds:
 class DecisionModel:
     topic: Logistic
     choice: Logistic
+    member: Logistic
     intent: Logistic
     attribute: Logistic
     thresholds: Thresholds
@@ -100,7 +102,8 @@ class DecisionModel:
             "thresholds": {"answer": round(self.thresholds.answer, 6), "choice": round(self.thresholds.choice, 6),
                            "member": round(self.thresholds.member, 6),
                            "attribute": round(self.thresholds.attribute, 6)},
-            "topic": self.topic.to_json(), "choice": self.choice.to_json(), "intent": self.intent.to_json(),
+            "topic": self.topic.to_json(), "choice": self.choice.to_json(),
+            "member": self.member.to_json(), "intent": self.intent.to_json(),
             "attribute": self.attribute.to_json(),
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
@@ -113,6 +116,7 @@ class DecisionModel:
         limits = data["thresholds"]
         return cls(Logistic.from_json(data["topic"], CANDIDATE_FEATURES, "topic"),
                    Logistic.from_json(data["choice"], CHOICE_FEATURES, "choice"),
+                   Logistic.from_json(data["member"], CANDIDATE_FEATURES, "member"),
                    Logistic.from_json(data["intent"], INTENT_FEATURES, "intent"),
                    Logistic.from_json(data["attribute"], ATTRIBUTE_FEATURES, "attribute"),
                    Thresholds(float(limits["answer"]), float(limits["choice"]), float(limits["member"]),

@@ -37,23 +37,27 @@ CANDIDATE_FEATURES: Final = (
 CHOICE_FEATURES: Final = (
     "bias", "content_words", "first", "second", "second_share", "score_ratio", "both_lexical", "first_named",
     "second_named", "second_names_less", "second_outexplained", "same_explained", "shared_names", "spelled_gap",
-    "cos_gap", "third",
+    "cos_gap", "third", "close_count", "one_word", "first_exact",
 )
 INTENTS: Final = ("summary", "attribute", "timeline", "sources")
 #: Question words whose presence tells the intent apart ("when" a date, "who" a person ...).
 _INTENT_WORDS: Final = ("when", "who", "where", "how", "what", "which", "why", "much", "many", "work")
+_WH_WORDS: Final = frozenset(_INTENT_WORDS) - {"work"}
 INTENT_FEATURES: Final = (
     "bias", *QUERY_FEATURES, *(f"says_{w}" for w in _INTENT_WORDS),
-    "named", "attr_probability", "attr_direct", "attr_cue", "attr_value",
+    "named", "attr_probability", "attr_direct", "attr_cue", "attr_value", "attr_specific", "asks_for_attribute",
+    "wh_word", "bare_unnamed", "bare_unnamed_specific", "rest_none", "rest_describes", "rest_valued", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
 )
 ATTRIBUTE_FEATURES: Final = (
-    "bias", "direct", "cue", "value", "best_mass", "mass_gap",
+    "bias", "direct", "cue", "value", "specific", "best_mass", "mass_gap",
     "meaning_on", "cos_line", "cos_name", "cos_top", "cos_gap", "attributes",
 )
 
 #: English rank (1 = most used) from which a word counts as rare for ``rarest_word``.
 _RARE_RANK: Final = 20_000.0
+#: Runner-up lexical scores at or above this share of the best count as close (``close_count``).
+_CLOSE_SHARE: Final = 0.85
 
 
 def query_features(query: Query) -> list[float]:
@@ -117,16 +121,36 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
     return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute]
 
 
+@dataclass(frozen=True)
+class Rest:
+    """What the question says beside the picked topic's names, as shares of those content words:
+    words that describe the topic as a whole (its title, description, summary), words found only in
+    an attribute's value, and the other words. A question that only describes the topic asks for
+    its summary even when a word of the description is also in an attribute's name or value."""
+
+    none: float
+    describes: float
+    valued: float
+    other: float
+
+
 def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,
-                    attribute_probability: float, cosines: tuple[float, float, float] | None) -> list[float]:
+                    attribute_probability: float, rest: Rest,
+                    cosines: tuple[float, float, float] | None) -> list[float]:
     """Features for the intent asked of a picked topic; ``cosines``: best attribute line, best
     timeline line and summary, when the semantic signal is on."""
     said = set(query.words)
     meaning = [0.0, 0.0, 0.0, 0.0] if cosines is None else [1.0, *cosines]
+    specific = attribute.specific if attribute else 0.0
+    asking = asked[QUERY_FEATURES.index("asks")]
+    aimed = min(1.0, specific + (attribute.cue if attribute else 0.0))
+    bare = (1.0 - asking) * (1.0 - float(named))  # a phrase that neither asks nor names the topic
     return [
         1.0, *asked, *(float(w in said) for w in _INTENT_WORDS), float(named), attribute_probability,
         attribute.direct if attribute else 0.0, attribute.cue if attribute else 0.0,
-        attribute.value if attribute else 0.0, *meaning,
+        attribute.value if attribute else 0.0, specific, asking * aimed,
+        float(bool(said & _WH_WORDS)), bare, bare * specific,
+        rest.none, rest.describes, rest.valued, rest.other, *meaning,
     ]
 
 
@@ -143,7 +167,8 @@ def attribute_features(evidence: Sequence[AttributeEvidence], i: int,
         line, name = cosines[i]
         best_other = max((c[0] for j, c in enumerate(cosines) if j != i), default=0.0)
         meaning = [1.0, line, name, float(line >= max(c[0] for c in cosines)), line - best_other]
-    return [1.0, mine.direct, mine.cue, mine.value, float(masses[i] >= max(masses) > 0.0), masses[i] - other,
+    return [1.0, mine.direct, mine.cue, mine.value, mine.specific, float(masses[i] >= max(masses) > 0.0),
+            masses[i] - other,
             *meaning, math.log1p(len(evidence))]
 
 
@@ -154,6 +179,9 @@ def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], sco
     row1, row2 = rows[0], rows[1] if len(rows) > 1 else [0.0] * len(rows[0])
     at = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
     both = first is not None and second is not None
+    lexical = [s.score for s in scores if s is not None]
+    close = sum(s >= _CLOSE_SHARE * max(lexical) for s in lexical) if lexical and max(lexical) > 0 else 0
+    exact = first is not None and first.named and first.coverage >= 0.99
     return [
         1.0, asked[0], chances[0], chances[1] if len(chances) > 1 else 0.0,
         (chances[1] / chances[0]) if len(chances) > 1 and chances[0] > 0 else 0.0,
@@ -163,5 +191,6 @@ def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], sco
         float(both and first.explained == second.explained),  # type: ignore[union-attr]
         float(both and bool(first.proper_explained & second.proper_explained)),  # type: ignore[union-attr]
         row1[at["spelled"]] - row2[at["spelled"]], row1[at["cos_topic"]] - row2[at["cos_topic"]],
-        chances[2] if len(chances) > 2 else 0.0,
+        chances[2] if len(chances) > 2 else 0.0, math.log1p(close), float(asked[0] <= math.log1p(1)),
+        float(exact),
     ]

@@ -8,8 +8,9 @@ measure (see the README's section on learned decisions for the figures of both).
 2. The candidates are the ranker's best few, and with the semantic signal on, the topics closest in
    meaning too. ``features`` describes each; the topic model (``decision_model``) gives each the
    probability that it is the topic asked about.
-3. No candidate reaches the answer threshold: a ``Miss`` (the nearest named as suggestions). Two or
-   more reach the choice threshold: a ``Choice``. "X vs Y" naming two topics is a choice too.
+3. The choice model finds the question fits the best two alike and the member model finds two or
+   more candidates belong in a choice: a ``Choice``. "X vs Y" naming two topics is a choice too. No
+   candidate reaches the answer threshold: a ``Miss`` (the nearest named as suggestions).
    Otherwise the best is a ``Pick``.
 4. For a pick, the attribute model ranks the topic's attributes by name evidence and meaning, and
    the intent model says whether the summary, an attribute, the timeline or the sources are asked.
@@ -27,11 +28,12 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.answers import Intent
-from bot.core.engine.attributes import AttributeEvidence, attribute_evidence
+from bot.core.engine.attributes import AttributeEvidence, attribute_evidence, rest_shares
 from bot.core.engine.decision_model import DecisionModel, shipped_model
 from bot.core.engine.features import (
     INTENTS,
     Meaning,
+    Rest,
     attribute_features,
     candidate_features,
     choice_features,
@@ -111,10 +113,12 @@ class LearnedDecider:
         limits = model.thresholds
         if len(ranked) >= 2:
             pair = choice_features(query_features(query), [rows[i] for i in order], [c.score for c in ranked], chances)
-            close = [s for s, p in zip(scores, chances, strict=True) if p >= limits.member]
             chance = float(model.choice.probabilities(np.array([pair], dtype=np.float64))[0])
-            if chance >= limits.choice and len(close) >= 2:
-                return _choice(query, close, runner_up, "close scores", chances[0])
+            if chance >= limits.choice:
+                belongs = model.member.probabilities(np.array([rows[i] for i in order], dtype=np.float64))
+                close = [s for s, p in zip(scores, belongs, strict=True) if p >= limits.member]
+                if len(close) >= 2:
+                    return _choice(query, close, runner_up, "close scores", chances[0])
         if chances[0] < limits.answer:
             suggested = tuple(c.topic.title for c, p in zip(ranked, chances, strict=True)
                               if p >= limits.answer / 2)[:SUGGESTIONS]
@@ -186,7 +190,8 @@ def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidenc
     """``features.intent_features`` of a picked topic (``asked``: the question without its name)."""
     cosines = None if meaning is None else meaning.intent_cosines(topic)
     evidence = attribute[1] if attribute else None
-    return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, cosines),
+    rest = Rest(*rest_shares(asked.words, topic))
+    return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, rest, cosines),
                     dtype=np.float64)
 
 
