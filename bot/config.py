@@ -50,6 +50,7 @@ from bot.config_values import (
     zone,
 )
 from bot.config_values import ConfigError as ConfigError
+from bot.core.record_limits import DEFAULT_LIMITS, RecordLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,22 @@ class DashboardSettings(_Section):
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
+class LimitsSettings(_Section):
+    """The most one record may hold, enforced on every write; see ``bot.core.record_limits``."""
+
+    record_bytes: Count = DEFAULT_LIMITS.record_bytes
+    timeline_events: Count = DEFAULT_LIMITS.timeline_events
+    attributes: Count = DEFAULT_LIMITS.attributes
+    web_results: Count = DEFAULT_LIMITS.web_results
+    background_sections: Count = DEFAULT_LIMITS.background_sections
+    field_chars: Count = DEFAULT_LIMITS.field_chars
+
+    @property
+    def record_limits(self) -> RecordLimits:
+        """The limits as the core takes them."""
+        return RecordLimits(**self.model_dump())
+
+
 #: Sources filled in by ``load_settings`` for the one ``Settings`` it builds; empty otherwise, so a
 #: ``Settings(...)`` made in code holds exactly what it is given.
 _LOADING: ContextVar[tuple[PydanticBaseSettingsSource, ...]] = ContextVar("_LOADING", default=())
@@ -160,6 +177,7 @@ class Settings(BaseSettings):
     usage: UsageSettings = UsageSettings()
     metrics: MetricsSettings = MetricsSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    limits: LimitsSettings = LimitsSettings()
 
     @property
     def tz(self) -> tzinfo:

@@ -182,6 +182,8 @@ async def seed_store(repository: TopicRepository, settings: Settings) -> bool:
     diff = await import_folder(repository, settings.knowledge_dir, tz=settings.tz, author=KNOWLEDGE_AUTHOR)
     log.info("first use of this store: imported the %d topics of %s into it (%.2f s)", len(diff.added),
              settings.knowledge_dir, time.perf_counter() - started)
+    for refused in diff.refused:
+        log.warning("%s: %s; left out", settings.knowledge_dir / refused.source, refused.reason)
     return True
 
 
@@ -197,7 +199,7 @@ async def _open_store(settings: Settings, seed_knowledge: bool | None) -> _Store
     try:
         await migrate(engine)
         session_factory = make_session_factory(engine)
-        repository = TopicRepository(session_factory, tz=settings.tz)
+        repository = TopicRepository(session_factory, tz=settings.tz, limits=settings.limits.record_limits)
         if seeds(settings) if seed_knowledge is None else seed_knowledge:
             await seed_store(repository, settings)
     except BaseException:

@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "import", help="import a folder of records (all or nothing)",
         description="Import every *.txt record in DIR in one transaction: topics are matched by title, new ones "
                     "added, changed ones replaced (keeping moderator aliases). One bad file aborts the import and "
-                    "changes nothing; every bad file is then listed.",
+                    "changes nothing; every bad file is then listed. A record over the [limits] of the config is "
+                    "left out and listed, the rest imported, and the exit code is 1.",
     )
     importing.add_argument("folder", type=Path, metavar="DIR", help="folder of *.txt record files")
     importing.add_argument("--dry-run", action="store_true", help="show what would be added/changed; change nothing")
@@ -82,7 +83,7 @@ async def with_repository(settings: Settings, work: Callable[[TopicRepository], 
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
-        repository = TopicRepository(make_session_factory(engine), tz=settings.tz)
+        repository = TopicRepository(make_session_factory(engine), tz=settings.tz, limits=settings.limits.record_limits)
         if reads and seeds(settings):
             await seed_store(repository, settings)
         return await work(repository)
@@ -108,13 +109,19 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[int, list[str]]:
     """Parse each record file; the number checked and one line per bad file."""
     from bot.core.errors import FieldTooLongError
     from bot.core.record_format import parse_record
+    from bot.core.record_limits import check_record_bytes, check_record_limits
 
     problems: list[str] = []
     checked = 0
     for path in _expand(paths):
         checked += 1
         try:
-            parse_record(path.read_bytes().decode("utf-8"), settings.tz)
+            data = path.read_bytes()
+            too_big = check_record_bytes(len(data), settings.limits.record_limits)
+            breaches = [too_big] if too_big is not None else check_record_limits(
+                parse_record(data.decode("utf-8"), settings.tz), settings.limits.record_limits, size=len(data))
+            if breaches:
+                problems.append(f"{path}: {'; '.join(map(str, breaches))}")
         except RecordFormatError as error:
             problems.append(f"{path}: line {error.line}: expected {error.expected}, found {error.found}")
         except FieldTooLongError as error:
@@ -153,6 +160,8 @@ def _print_diff(diff: ImportDiff, *, dry_run: bool, each: bool = True) -> None:
             _out(f"= {title}")
     added, changed = counted(len(diff.added), "topic"), counted(len(diff.changed), "topic")
     unchanged = f"{len(diff.unchanged)} unchanged"
+    if diff.refused:
+        unchanged += f", {len(diff.refused)} refused (over the [limits], listed on stderr)"
     if dry_run:
         _out(f"would add {added}, change {changed}; {unchanged} (dry run: nothing was written)")
     else:
@@ -188,10 +197,12 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
     except (RecordFormatError, ImportAbortedError) as error:
         _report_bad_files(folder, settings, error)
         return 1
+    for refused in diff.refused:
+        sys.stderr.write(f"topicbot import: {folder / refused.source}: {refused.reason}\n")
     _print_diff(diff, dry_run=args.dry_run, each=args.list_each)
     if not args.dry_run and (diff.added or diff.changed):
         _refresh_index(settings)
-    return 0
+    return 1 if diff.refused else 0
 
 
 def _refresh_index(settings: Settings) -> None:

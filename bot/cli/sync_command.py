@@ -86,7 +86,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
     try:
         await migrate(engine)
         factory = make_session_factory(engine)
-        editor = TopicEditor(TopicRepository(factory, tz=settings.tz))
+        editor = TopicEditor(TopicRepository(factory, tz=settings.tz, limits=settings.limits.record_limits))
         state = SyncStateStore(factory)
         if args.status:
             return await _status(state, args)

@@ -68,7 +68,7 @@ async def decide_suggestion(settings: Settings, guild_id: int | None, suggestion
         if not accept:
             await store.decide(suggestion_id, guild_id, "rejected", now)
             return f"Rejected #{suggestion_id}: \"{suggestion.question}\" will not be suggested again."
-        repository = TopicRepository(sessions, tz=settings.tz)
+        repository = TopicRepository(sessions, tz=settings.tz, limits=settings.limits.record_limits)
         stored = await repository.get(suggestion.topic, guild_id=guild_id)
         result = await TopicEditor(repository).edit(
             stored.title, lambda topic: editing.add_alias(topic, suggestion.question),

@@ -109,3 +109,16 @@ class EditError(TopicbotError):
 class MissingExtraError(TopicbotError):
     """A feature was asked for whose optional libraries are not installed (the message names the extra).
     A setup mistake, like a bad setting: the command line exits with 2 for it."""
+
+
+class RecordTooLargeError(TopicbotError):
+    """A record goes over the configured ``[limits]`` (``bot.core.record_limits``); nothing was written.
+
+    ``record`` names it (a file, or a topic's title); ``breaches`` says each limit it goes over, as
+    "278,000 timeline events, the limit is 5,000 ([limits] timeline_events)".
+    """
+
+    def __init__(self, record: str, breaches: tuple[str, ...]) -> None:
+        self.record = record
+        self.breaches = breaches
+        super().__init__(f"{record}: {'; '.join(breaches)}")

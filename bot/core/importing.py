@@ -7,7 +7,9 @@ chunk in one transaction. ``TopicEditor`` (every front end's way in) wraps these
 change results.
 
 Imports are all-or-nothing: every write happens in one transaction, and any malformed file, over-long
-field, duplicate title or concurrent change rolls the whole import back. Importing the same folder
+field, duplicate title or concurrent change rolls the whole import back. The one exception is a record
+over the configured ``[limits]`` (``bot.core.record_limits``): a folder import leaves that file out,
+says why, and imports the rest. Importing the same folder
 twice changes nothing the second time (no new versions, no new revisions). Exports write one file per
 topic, atomically, byte-identical to the record that was imported.
 """
@@ -29,10 +31,11 @@ from pathlib import Path
 from typing import Final
 
 from bot.core.changes import CLI_AUTHOR, Author
-from bot.core.errors import FieldTooLongError, ImportAbortedError, RecordFormatError
+from bot.core.errors import FieldTooLongError, ImportAbortedError, RecordFormatError, RecordTooLargeError
 from bot.core.model import Topic
 from bot.core.names import name_key
 from bot.core.record_format import format_record, parse_record
+from bot.core.record_limits import DEFAULT_LIMITS, RecordLimits, check_record_bytes, enforce_record_limits, refusal
 from bot.core.storage import StoredTopic, TopicBatch, TopicRepository, TopicWrite
 
 log = logging.getLogger(__name__)
@@ -69,12 +72,25 @@ class TopicChange:
 
 
 @dataclass(frozen=True)
+class RefusedRecord:
+    """A record file an import left out because it goes over the ``[limits]``: the file and each breach."""
+
+    source: str
+    breaches: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.breaches)
+
+
+@dataclass(frozen=True)
 class ImportDiff:
-    """What an import adds, changes and leaves alone, by title."""
+    """What an import adds, changes and leaves alone, by title; and the files it refused (over the limits)."""
 
     added: tuple[str, ...] = ()
     changed: tuple[TopicChange, ...] = ()
     unchanged: tuple[str, ...] = ()
+    refused: tuple[RefusedRecord, ...] = ()
 
     @property
     def is_noop(self) -> bool:
@@ -131,9 +147,10 @@ class _Tally:
     added: list[str] = field(default_factory=list)
     changed: list[TopicChange] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    refused: list[RefusedRecord] = field(default_factory=list)
 
     def diff(self) -> ImportDiff:
-        return ImportDiff(tuple(self.added), tuple(self.changed), tuple(self.unchanged))
+        return ImportDiff(tuple(self.added), tuple(self.changed), tuple(self.unchanged), tuple(self.refused))
 
 
 def changed_fields(old: Topic, new: Topic) -> tuple[str, ...]:
@@ -162,24 +179,33 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def read_upload(name: str, data: bytes, tz: tzinfo = UTC) -> PlannedRecord:
-    """Decode and parse one record file's bytes; errors name the file (``RecordFormatError`` with its line)."""
+def read_upload(name: str, data: bytes, tz: tzinfo = UTC, limits: RecordLimits = DEFAULT_LIMITS) -> PlannedRecord:
+    """Decode and parse one record file's bytes; errors name the file (``RecordFormatError`` with its line).
+
+    A record over ``limits`` raises ``RecordTooLargeError`` naming the file; one over ``record_bytes``
+    is refused before it is decoded or parsed.
+    """
+    too_big = check_record_bytes(len(data), limits)
+    if too_big is not None:
+        raise refusal(name, [too_big])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise RecordFormatError(line, "UTF-8 text", f"an undecodable byte ({error.reason})", name) from None
     try:
-        return PlannedRecord(name, parse_record(text, tz), text)
+        topic = parse_record(text, tz)
     except RecordFormatError as error:
         raise error.with_source(name) from None
     except FieldTooLongError as error:
         raise ImportAbortedError(f"{name}: {error}") from error
+    enforce_record_limits(name, topic, limits, size=len(data))
+    return PlannedRecord(name, topic, text)
 
 
-def read_record(path: Path, tz: tzinfo = UTC) -> tuple[Topic, str]:
+def read_record(path: Path, tz: tzinfo = UTC, limits: RecordLimits = DEFAULT_LIMITS) -> tuple[Topic, str]:
     """Parse one record file; errors name the file. Returns the topic and the file's text."""
-    record = read_upload(path.name, _file_bytes(str(path), path.name), tz)
+    record = read_upload(path.name, _file_bytes(str(path), path.name), tz, limits)
     return record.topic, record.text
 
 
@@ -196,9 +222,20 @@ def read_records(folder: Path, tz: tzinfo = UTC) -> list[tuple[Path, Topic]]:
     return [(path, read_record(path, tz)[0]) for path in record_files(folder)]
 
 
-def _read_chunk(folder: Path, names: Sequence[str], tz: tzinfo) -> list[PlannedRecord]:
+#: One chunk of a folder, read: the records, and the files refused for going over the limits.
+_Chunk = tuple[list[PlannedRecord], list[RefusedRecord]]
+
+
+def _read_chunk(folder: Path, names: Sequence[str], tz: tzinfo, limits: RecordLimits) -> _Chunk:
     directory = str(folder)
-    return [read_upload(name, _file_bytes(os.path.join(directory, name), name), tz) for name in names]
+    records: list[PlannedRecord] = []
+    refused: list[RefusedRecord] = []
+    for name in names:
+        try:
+            records.append(read_upload(name, _file_bytes(os.path.join(directory, name), name), tz, limits))
+        except RecordTooLargeError as error:
+            refused.append(RefusedRecord(name, error.breaches))
+    return records, refused
 
 
 def _check_unique(topic: Topic, source: str, seen: dict[str, str]) -> None:
@@ -282,22 +319,22 @@ def _chunks(names: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 @asynccontextmanager
-async def _reading_ahead(folder: Path, chunks: Sequence[Sequence[str]], tz: tzinfo,
-                         ) -> AsyncIterator[AsyncIterator[list[PlannedRecord]]]:
+async def _reading_ahead(folder: Path, chunks: Sequence[Sequence[str]], tz: tzinfo, limits: RecordLimits,
+                         ) -> AsyncIterator[AsyncIterator[_Chunk]]:
     """The chunks' records in order, each chunk read and parsed in a worker thread while the caller
     writes the one before (the database driver works without holding the interpreter lock).
 
     A chunk is only read once the one before has been handed out, so memory stays bounded by two
     chunks. On leaving, a read still under way is abandoned and its outcome (an error too) discarded.
     """
-    pending: asyncio.Future[list[PlannedRecord]] | None = None
+    pending: asyncio.Future[_Chunk] | None = None
 
-    def start(index: int) -> asyncio.Future[list[PlannedRecord]] | None:
+    def start(index: int) -> asyncio.Future[_Chunk] | None:
         if index >= len(chunks):
             return None
-        return asyncio.ensure_future(asyncio.to_thread(_read_chunk, folder, chunks[index], tz))
+        return asyncio.ensure_future(asyncio.to_thread(_read_chunk, folder, chunks[index], tz, limits))
 
-    async def records() -> AsyncIterator[list[PlannedRecord]]:
+    async def records() -> AsyncIterator[_Chunk]:
         nonlocal pending
         pending = start(0)
         for index in range(len(chunks)):
@@ -314,7 +351,7 @@ async def _reading_ahead(folder: Path, chunks: Sequence[Sequence[str]], tz: tzin
             pending.add_done_callback(_discard_outcome)
 
 
-def _discard_outcome(future: asyncio.Future[list[PlannedRecord]]) -> None:
+def _discard_outcome(future: asyncio.Future[_Chunk]) -> None:
     if not future.cancelled():
         future.exception()
 
@@ -336,14 +373,16 @@ async def import_folder(
     Memory stays bounded by ``chunk_size`` records (plus one title per record for duplicate checks).
     With ``dry_run`` nothing is written; the diff says what would happen. ``limit`` imports only the
     first records (by file name). A malformed file raises ``RecordFormatError`` naming it and its line
-    and leaves the store exactly as it was.
+    and leaves the store exactly as it was. A file over the repository's ``[limits]`` is left out and
+    listed in the diff's ``refused``; the rest is imported.
     """
     chunks = list(_chunks(_record_names(folder)[:limit], chunk_size))
     seen: dict[str, str] = {}
     tally = _Tally()
     async with repo.batch(guild_id=guild_id, author=author) as batch, \
-            _reading_ahead(folder, chunks, tz) as chunk_records:
-        async for records in chunk_records:
+            _reading_ahead(folder, chunks, tz, repo.limits) as chunk_records:
+        async for records, refused in chunk_records:
+            tally.refused.extend(refused)
             for record in records:
                 _check_unique(record.topic, record.source, seen)
             added, changed, unchanged = await _plan_chunk(batch, records)
@@ -353,10 +392,10 @@ async def import_folder(
             tally.changed.extend(TopicChange(c.record.topic.title, c.fields) for c in changed)
             tally.unchanged.extend(unchanged)
             if progress is not None:
-                progress(len(records))
+                progress(len(records) + len(refused))
     diff = tally.diff()
-    log.debug("%s %s: %d added, %d changed, %d unchanged", "planned import of" if dry_run else "imported",
-             folder, len(diff.added), len(diff.changed), len(diff.unchanged))
+    log.debug("%s %s: %d added, %d changed, %d unchanged, %d refused", "planned import of" if dry_run else "imported",
+             folder, len(diff.added), len(diff.changed), len(diff.unchanged), len(diff.refused))
     return diff
 
 

@@ -45,6 +45,7 @@ from bot.core.importing import (
 )
 from bot.core.model import Topic
 from bot.core.record_format import as_written, format_record
+from bot.core.record_limits import DEFAULT_LIMITS, RecordLimits
 from bot.core.storage import GuildSettings, Revision, StoredTopic, TopicRepository
 from bot.core.topic_diff import TopicDiff, diff_topics, format_diff
 
@@ -184,10 +185,12 @@ def _unpack(name: str, data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC) -> list[PlannedRecord]:
+def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC,
+                 limits: RecordLimits = DEFAULT_LIMITS) -> list[PlannedRecord]:
     """Parse uploaded record files (``.txt``) and archives of them (``.zip``), in the order given.
 
-    The first malformed file raises (naming it, and its line); so does any other kind of file.
+    The first malformed file raises (naming it, and its line); so does any other kind of file, and a
+    record over ``limits`` (``RecordTooLargeError``).
     """
     expanded: list[tuple[str, bytes]] = []
     for name, data in files:
@@ -199,7 +202,7 @@ def read_uploads(files: Sequence[tuple[str, bytes]], tz: tzinfo = UTC) -> list[P
             raise ImportAbortedError(f"{name}: not a record file ({RECORD_SUFFIX}) or a {ARCHIVE_SUFFIX} of them")
     if not expanded:
         raise ImportAbortedError("no record files to import")
-    return [read_upload(name, data, tz) for name, data in expanded]
+    return [read_upload(name, data, tz, limits) for name, data in expanded]
 
 
 class TopicEditor:
@@ -208,7 +211,8 @@ class TopicEditor:
     With a ``feed``, each change is delivered to this process's subscribers before the method
     returns. Methods raise core errors only: ``TopicNotFoundError``, ``DuplicateTopicError``,
     ``StaleVersionError``, ``EditError``, ``FieldTooLongError``, ``RecordFormatError``,
-    ``ImportAbortedError``, ``StorageUnavailableError``.
+    ``RecordTooLargeError`` (a record over the repository's ``[limits]``), ``ImportAbortedError``,
+    ``StorageUnavailableError``.
     """
 
     def __init__(self, repository: TopicRepository, feed: ChangeFeed | None = None) -> None:
@@ -281,7 +285,8 @@ class TopicEditor:
     async def add_record(self, name: str, data: bytes, *, author: Author,
                          guild_id: int | None = None) -> ChangeResult:
         """Add a topic from an uploaded record file (validated first; errors name the file and line)."""
-        return await self.add(read_upload(name, data, self.tz).topic, author=author, guild_id=guild_id)
+        record = read_upload(name, data, self.tz, self.repository.limits)
+        return await self.add(record.topic, author=author, guild_id=guild_id)
 
     async def edit(
         self,
@@ -393,7 +398,7 @@ class TopicEditor:
 
         A malformed file raises (naming it and its line) before anything is planned.
         """
-        records = read_uploads(files, self.tz)
+        records = read_uploads(files, self.tz, self.repository.limits)
         plan = await plan_import(self.repository, records, guild_id=guild_id)
         diffs = [diff_topics(None, r.topic, self.tz) for r in plan.added]
         diffs.extend(diff_topics(c.stored.topic, imported_topic(c.stored.topic, c.record.topic), self.tz)

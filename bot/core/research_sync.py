@@ -112,7 +112,7 @@ async def sync_folder(editor: TopicEditor, state: SyncStateStore, folder: Path, 
                 report.refused.append((name, before.error))
             continue
         try:
-            record = read_upload(name, data, editor.tz)
+            record = read_upload(name, data, editor.tz, editor.repository.limits)
         except (RecordFormatError, TopicbotError) as error:
             _refuse(report, saved, name, before, _why(name, error), now, digest)
             continue

@@ -5,7 +5,8 @@ record's title must be the one in the address; moderator aliases are kept), ``DE
 (a revision: revert brings it back), ``GET`` returns it. Every request carries
 ``Authorization: Bearer <token>`` with an API token a moderator of the guild made on the dashboard's
 API tokens page; an optional ``?guild=ID`` must be that token's guild. Bodies are at most
-``API_MAX_BODY``; each token may make ``RATE`` requests a minute. Changes go through the one write
+``[limits] record_bytes`` (413 naming the size and the limit; a record over another limit is 422);
+each token may make ``RATE`` requests a minute. Changes go through the one write
 path, so running bots, the mod log and followers see them as any other edit.
 """
 
@@ -22,11 +23,10 @@ from bot.core.changes import Author
 from bot.core.errors import RecordFormatError, TopicbotError, TopicNotFoundError
 from bot.core.importing import imported_topic, read_upload
 from bot.core.record_format import format_record
+from bot.core.record_limits import check_record_bytes
 from bot.dashboard.context import dashboard_of
 from bot.dashboard.moderators import whole_number
 
-#: Largest record a request may carry.
-API_MAX_BODY: Final = 1024 * 1024
 #: Requests one token may make per minute.
 RATE: Final = 120
 _WINDOW: Final = 60.0
@@ -93,13 +93,15 @@ async def topic_api(request: Request) -> Response:
         if request.method == "DELETE":
             await editor.remove(title, author=author, guild_id=guild_id)
             return Response(status_code=204)
+        limits = editor.repository.limits
         declared = request.headers.get("content-length")
-        if declared is not None and (whole_number(declared) or 0) > API_MAX_BODY:
-            return _error(413, f"the record is too large: at most {API_MAX_BODY // 1024} KB")
-        body = await request.body()
-        if len(body) > API_MAX_BODY:
-            return _error(413, f"the record is too large: at most {API_MAX_BODY // 1024} KB")
-        record = read_upload(f"{title}.txt", body, editor.tz)
+        too_big = check_record_bytes(whole_number(declared) or 0, limits) if declared is not None else None
+        if too_big is None:
+            body = await request.body()
+            too_big = check_record_bytes(len(body), limits)
+        if too_big is not None:
+            return _error(413, f"{title}.txt: {too_big}")
+        record = read_upload(f"{title}.txt", body, editor.tz, limits)
         if record.topic.title != title:
             return _error(400, f"the record's title is {record.topic.title!r}, not {title!r} as in the address")
         try:

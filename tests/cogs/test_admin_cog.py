@@ -530,3 +530,33 @@ async def test_the_dashboard_command_replies_privately_with_a_one_time_link(
     assert (grant.guild_id, grant.user_id, grant.user_name, grant.owner) == (GUILD_ID, 4242, "modname", owner)
     with pytest.raises(SignInError, match="used already"):
         await sign_in.redeem(cog.sign_ins, token, now=now)
+
+
+# --- record limits (issue 22) -----------------------------------------------------------------
+
+
+async def test_a_change_over_the_record_limits_is_refused_naming_the_limit(
+    cog: TopicAdminCog, make_interaction: Any, topics: dict[str, Topic]
+) -> None:
+    from bot.core.errors import RecordTooLargeError
+    from bot.core.record_limits import RecordLimits
+
+    cog.bot.services.editor.repository.limits = RecordLimits(timeline_events=1)
+    await added(cog, make_interaction)
+    await cog.event_add.callback(cog, moderator(make_interaction), topic=NEW_TITLE, date="2027-05-01",
+                                 text="First pilot plant tested")
+    interaction = moderator(make_interaction)
+    with pytest.raises(RecordTooLargeError) as raised:
+        await cog.event_add.callback(cog, interaction, topic=NEW_TITLE, date="2028-05-01", text="Second plant")
+    await report_error(interaction, raised.value)
+    assert reply_text(interaction) == (
+        f"That record is too large, so nothing was changed: {NEW_TITLE}: 2 timeline events, the limit is 1 "
+        "([limits] timeline_events).")
+    assert (await cog.bot.services.editor.open(NEW_TITLE, guild_id=GUILD_ID)).version == 2
+    assert len(cog.bot.services.index.get(NEW_TITLE, GUILD_ID).timeline) == 1
+
+    upload = moderator(make_interaction)
+    with pytest.raises(RecordTooLargeError) as refused:
+        await cog.add.callback(cog, upload, file=attachment("waymo.txt", record_bytes(topics["Waymo"], title="Other")))
+    assert str(refused.value).startswith("waymo.txt: ") and "([limits] timeline_events)" in str(refused.value)
+    assert cog.bot.services.index.get("Other", GUILD_ID) is None

@@ -22,6 +22,7 @@ from bot.core.changes import CLI_AUTHOR, Author, ChangeEvent
 from bot.core.errors import DuplicateTopicError, StaleVersionError, TopicNotFoundError
 from bot.core.model import Topic
 from bot.core.record_format import format_record
+from bot.core.record_limits import DEFAULT_LIMITS, RecordLimits, enforce_record_limits
 from bot.core.storage._change_log import PendingChanges, claim_for_mod_log, events_after, last_event_id
 from bot.core.storage._loading import in_scope, load_topics, revision_from_row, titled, visible_in
 from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, insert_topics_bulk, replace_topic
@@ -51,13 +52,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _within_limits(write: TopicWrite, limits: RecordLimits) -> None:
+    """Raise ``RecordTooLargeError`` (naming the topic) if the record goes over ``limits``."""
+    enforce_record_limits(write.topic.title, write.topic, limits, size=len(write.text.encode("utf-8")))
+
+
 class TopicBatch:
     """Several writes in one transaction (see ``TopicRepository.batch``); used by imports."""
 
-    def __init__(self, session: AsyncSession, *, guild_id: int | None, changes: PendingChanges) -> None:
+    def __init__(self, session: AsyncSession, *, guild_id: int | None, changes: PendingChanges,
+                 limits: RecordLimits = DEFAULT_LIMITS) -> None:
         self._session = session
         self.guild_id = guild_id
         self._changes = changes
+        self.limits = limits
         self._added = 0
         self._analyzed_at = 0
 
@@ -69,6 +77,8 @@ class TopicBatch:
         return {title_key(s.topic.title): s for s in found}
 
     async def add_many(self, writes: Sequence[TopicWrite]) -> list[StoredTopic]:
+        for write in writes:
+            _within_limits(write, self.limits)
         stored = await insert_topics_bulk(self._session, writes, guild_id=self.guild_id, changes=self._changes)
         self._added += len(stored)
         await self._refresh_statistics()
@@ -89,6 +99,7 @@ class TopicBatch:
 
     async def replace(self, stored: StoredTopic, write: TopicWrite) -> StoredTopic:
         """Overwrite ``stored`` (keeping its moderator aliases unless ``write`` has some)."""
+        _within_limits(write, self.limits)
         return await replace_topic(
             self._session,
             write,
@@ -102,7 +113,9 @@ class TopicBatch:
 class TopicRepository:
     """Add, get, update, remove, list and search topics; read their revisions.
 
-    ``tz`` is the timezone revision texts are written in (the configured record timezone).
+    ``tz`` is the timezone revision texts are written in (the configured record timezone). Every write
+    (add, update, revert, and a batch's) is refused with ``RecordTooLargeError`` when the record goes
+    over ``limits`` (the ``[limits]`` section); nothing is written then.
     """
 
     def __init__(
@@ -111,10 +124,12 @@ class TopicRepository:
         *,
         tz: tzinfo = UTC,
         clock: Callable[[], datetime] = _utc_now,
+        limits: RecordLimits = DEFAULT_LIMITS,
     ) -> None:
         self._sessions = session_factory
         self.tz = tz
         self._clock = clock
+        self.limits = limits
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:
@@ -139,7 +154,7 @@ class TopicRepository:
                     author: Author = CLI_AUTHOR) -> AsyncIterator[TopicBatch]:
         """One transaction for many writes: committed when the block ends, rolled back on any error."""
         async with self._change(author) as (session, changes):
-            yield TopicBatch(session, guild_id=guild_id, changes=changes)
+            yield TopicBatch(session, guild_id=guild_id, changes=changes, limits=self.limits)
 
     def _text(self, topic: Topic) -> str:
         return format_record(topic, self.tz)
@@ -149,13 +164,13 @@ class TopicRepository:
     async def add(self, topic: Topic, *, guild_id: int | None = None, author: Author = CLI_AUTHOR) -> StoredTopic:
         """Store a new topic at version 1. Raises ``DuplicateTopicError`` if the title is taken."""
         topic.validate()
+        write = TopicWrite(topic, self._text(topic))
+        _within_limits(write, self.limits)
         async with self._change(author) as (session, changes):
             exists = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([topic.title])))
             if exists is not None:
                 raise DuplicateTopicError(topic.title)
-            [stored] = await insert_topics(
-                session, [TopicWrite(topic, self._text(topic))], guild_id=guild_id, changes=changes
-            )
+            [stored] = await insert_topics(session, [write], guild_id=guild_id, changes=changes)
         log.info("added topic %r (guild %s) by %s", topic.title, guild_id, author)
         return stored
 
@@ -198,10 +213,12 @@ class TopicRepository:
         if it does not exist, ``DuplicateTopicError`` if a rename hits a taken title.
         """
         topic.validate()
+        write = TopicWrite(topic, self._text(topic))
+        _within_limits(write, self.limits)
         async with self._change(author) as (session, changes):
             stored = await replace_topic(
                 session,
-                TopicWrite(topic, self._text(topic)),
+                write,
                 original_title=original_title or topic.title,
                 expected_version=expected_version,
                 guild_id=guild_id,
@@ -298,6 +315,7 @@ class TopicRepository:
         """Make the topic what it was at ``version`` (restoring it if it was removed), as a new revision."""
         target = await self.revision(title, version, guild_id=guild_id)
         topic = target.topic(self.tz)
+        _within_limits(TopicWrite(topic, target.text), self.limits)
         async with self._change(author) as (session, changes):
             current = await load_topics(session, TopicRow.id == target.topic_id)
             if current:
