@@ -132,3 +132,28 @@ def test_the_limits_section_is_read_and_checked(tmp_path: Path) -> None:
 
 def test_the_example_config_holds_the_defaults() -> None:
     assert load_settings(ROOT / "config.example.toml", {}).limits.record_limits == DEFAULT_LIMITS
+
+
+def test_a_long_field_or_alias_is_found_whether_or_not_the_record_is_longer_than_field_chars() -> None:
+    # The quick check skips the fields of a record no longer than field_chars bytes, but not the moderator
+    # aliases, which the record does not hold.
+    small = build_topic(aliases=("A moderator's long alias",))
+    size = record_size(small)
+    assert [str(b) for b in check_record_limits(small, RecordLimits(field_chars=size))] == []
+    [longest] = check_record_limits(small, RecordLimits(field_chars=10))
+    assert str(longest) == f"the description is {len(small.description)} characters long, the limit is 10 " \
+        "([limits] field_chars)"
+    alias = "a" * (size + 1)
+    only_alias = check_record_limits(replace(small, aliases=(alias,)), RecordLimits(field_chars=size))
+    assert [str(b) for b in only_alias] == [
+        f"the alias {alias!r} is {size + 1:,} characters long, the limit is {size:,} ([limits] field_chars)"]
+
+
+@given(text=st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "Zs"]), max_size=60),
+       limit=st.integers(1, 400))
+def test_the_quick_check_agrees_with_naming_every_field(text: str, limit: int) -> None:
+    """Records above and below ``limit`` bytes: the quick check (by size) and the named one agree."""
+    topic = build_topic(summary=text.strip() or "x", attributes=(), timeline=(), background=(), web_results=())
+    longest = max(len(topic.title), len(topic.description), len(topic.summary))
+    breaches = check_record_limits(topic, RecordLimits(field_chars=limit))
+    assert [b.key for b in breaches] == (["field_chars"] if longest > limit else [])

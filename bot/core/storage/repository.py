@@ -164,12 +164,12 @@ class TopicRepository:
     async def add(self, topic: Topic, *, guild_id: int | None = None, author: Author = CLI_AUTHOR) -> StoredTopic:
         """Store a new topic at version 1. Raises ``DuplicateTopicError`` if the title is taken."""
         topic.validate()
-        write = TopicWrite(topic, self._text(topic))
-        _within_limits(write, self.limits)
         async with self._change(author) as (session, changes):
             exists = await session.scalar(select(TopicRow.id).where(in_scope(guild_id) & titled([topic.title])))
             if exists is not None:
                 raise DuplicateTopicError(topic.title)
+            write = TopicWrite(topic, self._text(topic))
+            _within_limits(write, self.limits)
             [stored] = await insert_topics(session, [write], guild_id=guild_id, changes=changes)
         log.info("added topic %r (guild %s) by %s", topic.title, guild_id, author)
         return stored
