@@ -68,3 +68,9 @@ async def test_the_servers_owner_is_offered_it_and_a_plain_member_is_refused(
         stranger = Dashboard(other_browser, alone.clock)
         page = await stranger.client.get(await to_discord_and_back(fake, stranger, member))
     assert page.status_code == 403 and "None of your Discord servers" in page.text
+
+
+async def test_manage_server_through_a_role_is_enough(fake: FakeDiscord, alone: Dashboard) -> None:
+    manager = fake.world.add_user("ira", role_ids=[fake.world.manager_role_id])
+    page = await alone.client.get(await to_discord_and_back(fake, alone, manager))
+    assert page.status_code == 200 and picker(page.text)[1] == {"Topicbot test guild": str(fake.guild_id)}

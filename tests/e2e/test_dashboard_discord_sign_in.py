@@ -140,3 +140,10 @@ async def test_a_moderator_whose_role_is_removed_is_refused_within_the_cache_tim
     assert refused.status_code == 401 and "no longer a moderator" in refused.text
     fake.world.set_roles(moderator, [fake.world.mod_role_id])
     assert (await dashboard.client.get("/topics")).status_code == 401  # the session is over, not paused
+
+
+async def test_manage_server_through_a_role_is_enough(moderated: RunningTopicBot, dashboard: Dashboard) -> None:
+    fake = moderated.fake
+    manager = fake.world.add_user("jules", role_ids=[fake.world.manager_role_id])
+    page = await dashboard.client.get(await to_discord_and_back(fake, dashboard, manager))
+    assert page.status_code == 200 and picker(page.text)[1] == {"Topicbot test guild": str(fake.guild_id)}

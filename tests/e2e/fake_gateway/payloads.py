@@ -24,6 +24,8 @@ ADMINISTRATOR = 1 << 3
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 14) | (1 << 15) | (1 << 31))
 # The "Moderators" role adds Manage Messages, not Manage Server: a moderator role, not an admin.
 MODERATOR_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | MANAGE_MESSAGES)
+# The "Managers" role adds Manage Server: its members may configure the bot without being moderators.
+MANAGER_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | MANAGE_GUILD)
 
 
 def now_iso() -> str:
@@ -103,6 +105,7 @@ class World:
     guild_id: int
     everyone_role_id: int
     mod_role_id: int
+    manager_role_id: int = 0
     channels: list[Json] = field(default_factory=list)
     extra_members: list[Json] = field(default_factory=list)
 
@@ -121,6 +124,7 @@ class World:
         )
         for position in range(channel_count):
             world.channels.append(text_channel(ids.next(), guild_id, f"general-{position}", position))
+        world.manager_role_id = ids.next()
         return world
 
     @property
@@ -131,6 +135,7 @@ class World:
         return [
             role(self.everyone_role_id, "@everyone", permissions=MEMBER_PERMISSIONS, position=0),
             role(self.mod_role_id, "Moderators", permissions=MODERATOR_PERMISSIONS, position=1, mentionable=True),
+            role(self.manager_role_id, "Managers", permissions=MANAGER_PERMISSIONS, position=2),
         ]
 
     def add_user(self, username: str, *, role_ids: list[int] | None = None) -> Json:
