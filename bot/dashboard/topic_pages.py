@@ -8,7 +8,7 @@ shows what changed, keeping what the moderator typed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Final
 
 from starlette.requests import Request
@@ -18,6 +18,7 @@ from bot.core import editing
 from bot.core.errors import StaleVersionError, TopicbotError, TopicNotFoundError
 from bot.core.moderation import TopicEditor
 from bot.core.storage import StoredTopic
+from bot.core.storage.listing import SHOW_CHOICES, ListedTopic, Show, TopicFilter
 from bot.core.topic_diff import diff_lines
 from bot.dashboard.context import Dashboard, dashboard_of
 from bot.dashboard.editor_form import (
@@ -29,56 +30,77 @@ from bot.dashboard.editor_form import (
     submitted_values,
     values_of,
 )
-from bot.dashboard.moderators import Moderator, Scope, checked_form, moderator, number_of, scope_of, text_of
+from bot.dashboard.moderators import (
+    Moderator,
+    Scope,
+    checked_form,
+    moderator,
+    number_of,
+    scope_of,
+    text_of,
+    whole_number,
+)
 
 #: A topic whose research is older than this is "stale" in the list's filter.
 STALE_AFTER: Final = timedelta(days=90)
 #: "Recently changed" in the list's filter.
 RECENT: Final = timedelta(days=7)
-SHOW_CHOICES: Final = ("all", "guild", "shared", "hidden")
+#: Topics on one page of the list.
+PAGE_SIZE: Final = 50
 
 
 @dataclass(frozen=True)
-class ListedTopic:
-    stored: StoredTopic
+class ListRow:
+    topic: ListedTopic
     scope: Scope
-    hidden: bool
     stale: bool
     recent: bool
 
 
 async def topic_list(request: Request) -> Response:
+    """The topic list: one page of ``PAGE_SIZE`` rows, filtered, counted and cut in SQL (``list_page``), so a
+    request reads one page of rows whatever the number of topics."""
     who = moderator(request)
     dashboard = dashboard_of(request)
     params = request.query_params
     query = params.get("q", "").strip()
-    show = params.get("show", "all")
-    show = show if show in SHOW_CHOICES else "all"
+    show: Show = next((choice for choice in SHOW_CHOICES if choice == params.get("show")), "all")
     only_stale, only_recent = bool(params.get("stale")), bool(params.get("recent"))
-    repository = dashboard.repository
-    own = await repository.list(guild_id=who.guild_id, include_global=False)
-    shared = await repository.list()
-    hidden = {title.casefold() for guild_id, title in await repository.hidden_pairs() if guild_id == who.guild_id}
     now = dashboard.clock()
-    rows = [_listed(s, "guild", False, now) for s in own]
-    rows += [_listed(s, "shared", s.title.casefold() in hidden, now) for s in shared]
-    wanted = query.casefold()
-    shown = [
-        row for row in rows
-        if (show == "all" or (show == "hidden" and row.hidden) or (show != "hidden" and row.scope == show))
-        and (not only_stale or row.stale) and (not only_recent or row.recent)
-        and (not wanted or any(wanted in name.casefold() for name in (row.stored.title, *row.stored.topic.all_aliases)))
-    ]
-    shown.sort(key=lambda row: (row.stored.title.casefold(), row.scope))
+    wanted = TopicFilter(query, show, researched_before=now - STALE_AFTER if only_stale else None,
+                         changed_since=now - RECENT if only_recent else None)
+    asked = max(1, whole_number(params.get("page")) or 1)
+    page = await dashboard.repository.list_page(who.guild_id, wanted, offset=(asked - 1) * PAGE_SIZE,
+                                                limit=PAGE_SIZE)
+    pages = max(1, -(-page.matching // PAGE_SIZE))
+    if asked > pages:  # past the end (the list shrank, or a hand-typed number): the last page
+        asked = pages
+        page = await dashboard.repository.list_page(who.guild_id, wanted, offset=(asked - 1) * PAGE_SIZE,
+                                                    limit=PAGE_SIZE)
+    rows = [ListRow(row, "guild" if row.guild_id is not None else "shared",
+                    now - row.last_updated > STALE_AFTER, now - row.updated_at <= RECENT) for row in page.rows]
+    filters = {"q": query or None, "show": show if show != "all" else None, "stale": "1" if only_stale else None,
+               "recent": "1" if only_recent else None}
+    links = [(number, dashboard.link("/topics", **filters, page=number) if number != asked else None)
+             for number in _page_numbers(asked, pages)]
     return dashboard.render(request, "topics.html", {
-        "rows": shown, "total": len(rows), "query": query, "show": show, "show_choices": SHOW_CHOICES,
-        "only_stale": only_stale, "only_recent": only_recent, "stale_days": STALE_AFTER.days,
-        "recent_days": RECENT.days})
+        "rows": rows, "matching": page.matching, "total": page.total, "page": asked, "pages": pages,
+        "first_row": (asked - 1) * PAGE_SIZE + 1, "page_links": links,
+        "previous": dashboard.link("/topics", **filters, page=asked - 1) if asked > 1 else None,
+        "next": dashboard.link("/topics", **filters, page=asked + 1) if asked < pages else None,
+        "query": query, "show": show, "show_choices": SHOW_CHOICES, "only_stale": only_stale,
+        "only_recent": only_recent, "stale_days": STALE_AFTER.days, "recent_days": RECENT.days})
 
 
-def _listed(stored: StoredTopic, scope: Scope, hidden: bool, now: datetime) -> ListedTopic:
-    return ListedTopic(stored, scope, hidden, now - stored.topic.last_updated > STALE_AFTER,
-                       now - stored.updated_at <= RECENT)
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page numbers to link: the first, the last and the two either side of ``page``; ``None`` for a gap."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and out[-1] is not None and number > out[-1] + 1:
+            out.append(None)
+        out.append(number)
+    return out
 
 
 async def _open(editor: TopicEditor, who: Moderator, scope: Scope, title: str) -> StoredTopic:

@@ -27,6 +27,7 @@ from bot.core.storage._change_log import PendingChanges, claim_for_mod_log, even
 from bot.core.storage._loading import in_scope, load_topics, revision_from_row, titled, visible_in
 from bot.core.storage._writing import TopicWrite, delete_topic, insert_topics, insert_topics_bulk, replace_topic
 from bot.core.storage.engine import describe_bind, storage_errors
+from bot.core.storage.listing import TopicFilter, TopicListPage, topic_list_page
 from bot.core.storage.stored import GuildSettings, Revision, StoredTopic
 from bot.core.storage.tables import (
     GuildSettingsRow,
@@ -246,6 +247,12 @@ class TopicRepository:
         """All topics visible in the scope, ordered by title; six queries whatever their number."""
         async with self._read() as session:
             return await load_topics(session, visible_in(guild_id, include_global=include_global))
+
+    async def list_page(self, guild_id: int, wanted: TopicFilter, *, offset: int = 0, limit: int = 50,
+                        ) -> TopicListPage:
+        """One page of the guild's topic list (its own and the shared topics), filtered and counted in SQL."""
+        async with self._read() as session:
+            return await topic_list_page(session, guild_id, wanted, offset=max(0, offset), limit=max(1, limit))
 
     async def search_titles(self, text: str, *, guild_id: int | None = None, limit: int = 10) -> builtins.list[str]:
         """Titles containing ``text`` (case-insensitive), those starting with it first."""
