@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 #: ``keep_related_current``: topics per batch (a few ms each at 100,000 topics) and the pause when all are done.
 RELATED_BATCH = 4
 RELATED_IDLE_S = 5.0
+#: ``refresh_index_snapshot`` computes at most this many dropped "see also" lists (the bot does the rest).
+RELATED_AT_IMPORT = 2_000
 
 
 @dataclass
@@ -290,6 +292,10 @@ async def refresh_index_snapshot(settings: Settings) -> int | None:
             feed = ChangeFeed(repository, position=at)
             feed.subscribe(IndexUpdater(index, settings.tz))
             await feed.catch_up()
+            # The snapshot had "see also" lists (the bot computed them): an import of a few topics
+            # keeps them whole, computing the lists it dropped (bounded work: a few ms a topic).
+            if len(index.related_lists) > 0:
+                Answerer(index).warm_related(RELATED_AT_IMPORT)
             await write_snapshot(repository, snapshot, address, index, feed.position)
         return len(index)
     finally:

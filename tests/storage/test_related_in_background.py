@@ -47,3 +47,31 @@ async def test_lists_are_computed_in_the_background_and_survive_a_restart(
         assert answer.related == ("Harbour Lantern Festival",)
     finally:
         await again.close()
+
+
+async def test_a_small_import_keeps_the_saved_lists_whole(tmp_path: Path, make_topic: Callable[..., Topic]) -> None:
+    from bot.services import refresh_index_snapshot
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", knowledge_dir=tmp_path / "none")
+    services = await build_services(settings)
+    try:
+        await services.editor.add(make_topic("Harbour Lanterns", summary="Paper lanterns."), author=AUTHOR)
+        await services.editor.add(make_topic("Copper Orchard", summary="Copper trees."), author=AUTHOR)
+        await services.feed.catch_up()
+        while services.answerer.warm_related(10):
+            pass
+    finally:
+        await services.close()  # the snapshot now holds both lists
+    writer = await build_services(settings)  # another process adds a topic (as topicbot import does)
+    try:
+        await writer.editor.add(make_topic("Harbour Lantern Festival", summary="Lanterns in the harbour."),
+                                author=AUTHOR)
+    finally:
+        await writer.engine.dispose()
+    assert await refresh_index_snapshot(settings) == 3
+    again = await build_services(settings)
+    try:
+        assert again.answerer.warm_related(10) == 0  # every list is there, the new topic's too
+        assert again.index.related_lists.get((None, "harbour lanterns")) == ("Harbour Lantern Festival",)
+    finally:
+        await again.close()

@@ -139,3 +139,14 @@ def test_dropping_a_list_forgets_what_it_named() -> None:
     lists.put((None, "a"), ("C",))
     lists.changed((None, "b"))
     assert lists.get((None, "a")) == ("C",)
+
+
+def test_is_visible_agrees_with_get_without_unpacking(index: CountingIndex) -> None:
+    """A reply filters its list by what the guild sees without unpacking each listed topic."""
+    robotaxis = next(t for t in records() if t.title == "Robotaxis")
+    index.upsert(replace(robotaxis, title="Zoox Robotaxi", aliases=()), 7)
+    index.hide(7, "Waymo")
+    titles = [*(t.title for t in records()), "Zoox Robotaxi", "No Such Topic"]
+    for guild_id in (None, 7, 8):
+        for title in titles:
+            assert index.is_visible(title, guild_id) == (index.get(title, guild_id) is not None), (title, guild_id)

@@ -329,6 +329,14 @@ class TopicIndex:
         slot = self._slot_of.get((None, folded))
         return self._topic_at(slot) if slot is not None and self._visible(slot, guild_id) else None
 
+    def is_visible(self, title: str, guild_id: int | None = None) -> bool:
+        """Whether ``get(title, guild_id)`` would find a topic (without unpacking it)."""
+        folded = title.strip().casefold()
+        if guild_id is not None and (guild_id, folded) in self._slot_of:
+            return True
+        slot = self._slot_of.get((None, folded))
+        return slot is not None and self._visible(slot, guild_id)
+
     def topics(self, guild_id: int | None = None) -> list[Topic]:
         """Visible topics, ordered by title (unpacks every one: for exports and small indexes)."""
         return [t for title in self.titles(guild_id) if (t := self.get(title, guild_id)) is not None]

@@ -94,7 +94,7 @@ class RelatedTopics:
         if found is None:
             found = self._compute(topic, scope)
             lists.put(key, found)
-        return tuple(t for t in found if self.index.get(t, guild_id) is not None)
+        return tuple(t for t in found if self.index.is_visible(t, guild_id))
 
     def settle(self) -> None:
         """Drop the lists that the topics changed since may now belong in (see ``RelatedLists``)."""
