@@ -277,8 +277,9 @@ async def build_services(settings: Settings, *, seed_knowledge: bool | None = No
 
 async def refresh_index_snapshot(settings: Settings) -> int | None:
     """Bring the index snapshot up to the store's newest change (what ``topicbot import`` ends with, so
-    the first question after an import loads the index instead of building it from the store).
-    Returns how many topics the index holds, or ``None`` when snapshots are off."""
+    the first question after an import loads the index instead of building it from the store), and
+    with the semantic signal on, the vector cache too. Returns how many topics the index holds, or
+    ``None`` when snapshots are off."""
     snapshot = snapshot_path(settings)
     if snapshot is None:
         return None
@@ -297,6 +298,8 @@ async def refresh_index_snapshot(settings: Settings) -> int | None:
             if len(index.related_lists) > 0:
                 Answerer(index).warm_related(RELATED_AT_IMPORT)
             await write_snapshot(repository, snapshot, address, index, feed.position)
+        if settings.semantic.enabled:  # embed what changed now, so the next start reads every vector cached
+            _load_meaning(settings, index)
         return len(index)
     finally:
         await store.engine.dispose()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from bot.config import Settings
 from bot.core.changes import Author
@@ -75,3 +78,27 @@ async def test_a_small_import_keeps_the_saved_lists_whole(tmp_path: Path, make_t
         assert again.index.related_lists.get((None, "harbour lanterns")) == ("Harbour Lantern Festival",)
     finally:
         await again.close()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("model2vec") is None,
+                    reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+async def test_with_meaning_on_the_import_embeds_so_the_next_start_embeds_nothing(
+        tmp_path: Path, make_topic: Callable[..., Topic], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import SemanticSettings
+    from bot.services import refresh_index_snapshot
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # this test's own vector cache
+    plain = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", knowledge_dir=tmp_path / "none")
+    writer = await build_services(plain)  # the import's writes, with no meaning loaded
+    try:
+        await writer.editor.add(make_topic("Harbour Lanterns", summary="Paper lanterns."), author=AUTHOR)
+    finally:
+        await writer.engine.dispose()
+    settings = plain.model_copy(update={"semantic": SemanticSettings(enabled=True)})
+    assert await refresh_index_snapshot(settings) == 1
+    services = await build_services(settings)
+    try:
+        assert services.meaning is not None and len(services.meaning) == 1
+        assert services.meaning.embedded_topics == 0  # read from the cache the import filled
+    finally:
+        await services.close()
