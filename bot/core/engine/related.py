@@ -51,6 +51,9 @@ RANK_SCORED: Final = 15
 #: How many of the best-scoring others are checked the other way round (one ``rank`` each, cached).
 MAX_CHECKED: Final = 5
 CACHE_SIZE: Final = 4096
+#: Rankings a ``warm`` pass keeps (most recently used): each definition is ranked about once per pass
+#: while bounding its memory (about 1.5 KB a ranking) at 100,000 topics.
+PASS_CACHE_SIZE: Final = 25_000
 
 Key = tuple[int | None, str]
 #: Other topics scored against one definition: case-folded title → (score, whether it names them).
@@ -82,7 +85,7 @@ class RelatedTopics:
         self._rankings: OrderedDict[Key, Scores] = OrderedDict()
         self._warm_queue: list[Key] = []
         #: A ``warm`` pass's rankings: each topic's definition is ranked once in the pass.
-        self._pass: dict[Key, Scores] | None = None
+        self._pass: OrderedDict[Key, Scores] | None = None
 
     def of(self, topic: Topic, guild_id: int | None = None) -> tuple[str, ...]:
         """Up to ``MAX_RELATED`` titles related to ``topic``, visible in ``guild_id``."""
@@ -127,7 +130,7 @@ class RelatedTopics:
         if not self._warm_queue:
             self._warm_queue = lists.missing([k for k in self.index.topic_keys() if k[0] is None])
             self._warm_queue.reverse()
-            self._pass = {} if self._warm_queue else None
+            self._pass = OrderedDict() if self._warm_queue else None
         done = 0
         while self._warm_queue and done < limit:
             key = self._warm_queue.pop()
@@ -142,9 +145,11 @@ class RelatedTopics:
 
     def _ranking(self, topic: Topic, guild_id: int | None) -> Scores:
         """Other topics scored against ``topic``'s definition: case-folded title → (score, named),
-        best first (cached: in the LRU, or for a whole ``warm`` pass, in memory until it ends)."""
+        best first (cached: in the LRU, or during a ``warm`` pass in the pass's own, larger one)."""
         key = (guild_id, topic.title.casefold())
         cached = self._pass.get(key) if self._pass is not None else None
+        if cached is not None and self._pass is not None:
+            self._pass.move_to_end(key)
         if cached is None:
             cached = self._rankings.get(key)
             if cached is not None:
@@ -156,7 +161,7 @@ class RelatedTopics:
                   for s in self.index.rank(definition(topic), guild_id, limit=RANK_LIMIT, breadth=RANK_SCORED)
                   if s.title.casefold() != folded}
         if self._pass is not None:
-            self._pass[key] = scores
+            _remember(self._pass, key, scores, PASS_CACHE_SIZE)
         else:
             _remember(self._rankings, key, scores, self.cache_size)
         return scores
