@@ -10,7 +10,7 @@ value, which finds "how much coolant do the reactors need" → Cooling through i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -44,6 +44,7 @@ class AttributeMatch:
     words: frozenset[str] = frozenset()  # stems of the question words that matched directly
 
 
+@lru_cache(maxsize=65536)
 def _word_matches(word: str, name_word: str) -> bool:
     a, b = stem(word), stem(name_word)
     if a == b or (len(a) >= 4 and len(b) >= 4 and prefix_related(a, b) and min(len(a), len(b)) >= 5):
@@ -114,32 +115,43 @@ def attribute_evidence(question_words: Sequence[str], topic: Topic) -> list[Attr
     wanted = {stem(w) for w in content} - general
     found: list[AttributeEvidence] = []
     for attribute in topic.attributes:
-        attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
         direct = cue = specific = 0.0
         for word in q_words:
             best_direct = best_cue = 0.0
-            for name_word in attr_words:
-                factor = GENERIC_FACTOR if name_word in GENERIC_NAME_WORDS else 1.0
+            cues = _cue_stems(word)
+            for name_word, name_stem, factor in _name_parts(attribute.name):
                 if word in askable and _word_matches(word, name_word):
                     best_direct = max(best_direct, DIRECT_WEIGHT * factor)
-                elif stem(name_word) in _cue_stems(word):
+                elif name_stem in cues:
                     best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
             if best_direct:
                 direct += best_direct
                 specific += 0.0 if stem(word) in defining else best_direct
             else:
                 cue += best_cue
-        value = len(wanted & set(stems(attribute.value))) / len(wanted) if wanted else 0.0
+        value = len(wanted & _stems_of(attribute.value)) / len(wanted) if wanted else 0.0
         found.append(AttributeEvidence(attribute, direct, cue, value, specific))
     return found
 
 
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[tuple[str, str, float], ...]:
+    """An attribute name's words (function words left out), each with its stem and weight factor."""
+    return tuple((w, stem(w), GENERIC_FACTOR if w in GENERIC_NAME_WORDS else 1.0)
+                 for w in words(name) if w not in FUNCTION_WORDS)
+
+
 def beside_names(question_words: Sequence[str], topic: Topic) -> list[str]:
     """The question's words that are none of the topic's name words (by stem, or a typo of one)."""
-    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
-    name_stems = {stem(w) for w in name_words}
+    name_words, name_stems = _topic_names(topic.title, topic.all_aliases)
     return [w for w in question_words
             if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
+
+
+@lru_cache(maxsize=4096)
+def _topic_names(title: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    name_words = frozenset(w for name in (title, *aliases) for w in words(name))
+    return name_words, frozenset(stem(w) for w in name_words)
 
 
 def rest_shares(question_words: Sequence[str], topic: Topic) -> tuple[float, float, float, float]:
@@ -186,7 +198,7 @@ def _cue_stems(word: str) -> frozenset[str]:
     return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(stem(word), ()))
 
 
-def _typo_of_any(word: str, name_words: set[str]) -> bool:
+def _typo_of_any(word: str, name_words: Set[str]) -> bool:
     return len(word) >= 4 and any(fuzz.ratio(word, n) >= TYPO_CUTOFF for n in name_words)
 
 
