@@ -46,7 +46,7 @@ _WH_WORDS: Final = frozenset(_INTENT_WORDS) - {"work"}
 INTENT_FEATURES: Final = (
     "bias", *QUERY_FEATURES, *(f"says_{w}" for w in _INTENT_WORDS),
     "named", "attr_probability", "attr_direct", "attr_cue", "attr_value", "attr_specific", "asks_for_attribute",
-    "wh_word", "bare_unnamed", "bare_unnamed_specific", "rest_none", "rest_describes", "rest_valued", "rest_other",
+    "when_names_attribute", "wh_word", "bare_unnamed", "bare_unnamed_specific", "rest_none", "rest_describes", "rest_valued", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
 )
 ATTRIBUTE_FEATURES: Final = (
@@ -149,6 +149,7 @@ def intent_features(asked: Sequence[float], query: Query, named: bool, attribute
         1.0, *asked, *(float(w in said) for w in _INTENT_WORDS), float(named), attribute_probability,
         attribute.direct if attribute else 0.0, attribute.cue if attribute else 0.0,
         attribute.value if attribute else 0.0, specific, asking * aimed,
+        asked[QUERY_FEATURES.index("cue_timeline")] * min(1.0, attribute.direct if attribute else 0.0),
         float(bool(said & _WH_WORDS)), bare, bare * specific,
         rest.none, rest.describes, rest.valued, rest.other, *meaning,
     ]
