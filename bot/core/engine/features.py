@@ -46,7 +46,8 @@ _WH_WORDS: Final = frozenset(_INTENT_WORDS) - {"work"}
 INTENT_FEATURES: Final = (
     "bias", *QUERY_FEATURES, *(f"says_{w}" for w in _INTENT_WORDS),
     "named", "attr_probability", "attr_direct", "attr_cue", "attr_value", "attr_specific", "asks_for_attribute",
-    "when_names_attribute", "wh_word", "bare_unnamed", "bare_unnamed_specific", "rest_none", "rest_describes", "rest_valued", "rest_other",
+    "when_names_attribute", "wh_word", "bare_unnamed", "bare_unnamed_specific",
+    "rest_none", "rest_describes", "rest_valued", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
 )
 ATTRIBUTE_FEATURES: Final = (
