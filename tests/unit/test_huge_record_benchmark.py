@@ -37,7 +37,7 @@ def test_the_record_is_just_under_every_limit() -> None:
 
 
 def test_prints_the_figures_before_and_after(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert huge_record.main(["--corpus", str(corpus), "--n", "17", "--max-questions", "20"]) == 0
+    assert huge_record.main(["--corpus", str(corpus), "--n", "17", "--max-questions", "20", "--rounds", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert any(line.startswith("plain scan: mean") for line in out)
     rows = [line for line in out if line.startswith("| answer_") or line.startswith("| reply_")]
