@@ -15,7 +15,7 @@ For each N, in subprocesses of their own (so each peak RSS is its own):
 1. **import + index s**: the first N records go into a fresh store through ``import_folder`` (the
    project's import path), into a temporary SQLite file unless ``--store`` or ``--database-url``
    says where; then, as ``topicbot import`` ends, the index snapshot is brought up to date
-   (``refresh_index_snapshot``).
+   (``refresh_index_snapshot``; with ``--semantic``, the vector cache too).
 2. **first start**: a fresh process starts the way the bot does (``build_services`` over that store,
    seeding off, then one ``Answerer.answer``), loading that snapshot; its wall time and peak RSS.
    With ``--rebuild``, another start with the snapshot removed: the index built from the store.
@@ -90,7 +90,7 @@ class Corpus:
 # --- the import step (its own process) ---------------------------------------------------------------
 
 
-async def _import(records: Path, n: int, url: str) -> Result:
+async def _import(records: Path, n: int, url: str, semantic: str | None = None) -> Result:
     if make_url(url).get_backend_name() == "postgresql":
         await fresh_postgres(url)
     engine = make_engine(url)
@@ -104,7 +104,8 @@ async def _import(records: Path, n: int, url: str) -> Result:
         await engine.dispose()
     rss = peak_rss_mb()
     started = time.perf_counter()  # as ``topicbot import`` ends: the index snapshot brought up to date
-    await refresh_index_snapshot(Settings(database_url=url))
+    await refresh_index_snapshot(Settings(database_url=url, semantic=SemanticSettings(
+        enabled=semantic is not None, model=semantic or "bundled")))
     return {"imported": len(diff.added), "import_s": seconds, "import_peak_rss_mb": rss,
             "index_s": time.perf_counter() - started, "import_index_peak_rss_mb": peak_rss_mb()}
 
@@ -359,7 +360,7 @@ def _run_size(args: argparse.Namespace, corpus: Corpus, n: int, scratch: Path) -
                 leftover.unlink(missing_ok=True)
         _log(f"N={n}: importing {n} records from {corpus.records}")
         result.update(_child(["--child", "import", "--records", str(corpus.records), "--n", str(n),
-                              "--database-url", url]))
+                              "--database-url", url, *semantic]))
         _log(f"N={n}: imported {result['imported']} in {result['import_s']:.1f} s")
     measure = ["--child", "measure", "--database-url", url, "--questions", str(questions), *semantic]
     if not args.skip_import:  # the import brought the index snapshot up to date: the first start loads it
@@ -503,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.child == "import":
-        print(json.dumps(asyncio.run(_import(args.records, args.n[0], args.database_url))))
+        print(json.dumps(asyncio.run(_import(args.records, args.n[0], args.database_url, args.semantic))))
         return 0
     if args.child == "measure":
         result = asyncio.run(_measure(args.database_url, args.questions, args.max_questions, args.launched_at,
