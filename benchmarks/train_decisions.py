@@ -259,9 +259,9 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
                           attribute,
                           thresholds, meaning)
     if report:
-        _report_choices(choice_oof, cy, members, choice, member)
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
+        _report_choices(choice_oof, cy, members, choice, member)
     return final
 
 
