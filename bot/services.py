@@ -341,6 +341,7 @@ def _load_meaning(settings: Settings, index: TopicIndex) -> SemanticIndex | None
 
     started = time.perf_counter()
     meaning = SemanticIndex(load_embedder(settings.semantic.model), SqliteVectorCache())
+    meaning.reserve(len(index))
     embedded = meaning.upsert_many(index.entries())
     log.info("semantic signal: %d topics (%d embedded now) in %.2f s", len(meaning), embedded,
              time.perf_counter() - started)

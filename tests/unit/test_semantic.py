@@ -352,3 +352,27 @@ def test_the_full_minilm_model_when_installed() -> None:
     assert index.search("internet beamed down from satellites in orbit", k=1)[0][0] == (None, "starlink")
     names = [each.name for each in by_title("CHIPS Act").attributes]
     assert index.attribute_by_meaning("how much money did they raise", names)[0] == "Total Funding"  # type: ignore[index]
+
+
+@needs_extra
+def test_many_topics_are_stored_a_chunk_at_a_time_as_if_one_by_one(embedder: Any, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """``upsert_many`` bounds its memory by working in chunks; the vectors are the ones a topic-by-topic
+    upsert stores, and ``reserve`` makes room without changing any of them (issue 22)."""
+    import numpy as np
+
+    from bot.core.semantic import SemanticIndex
+    from bot.core.semantic import index as semantic_index
+
+    monkeypatch.setattr(semantic_index, "_UPSERT_CHUNK", 4)
+    topics = records()
+    chunked = SemanticIndex(embedder)
+    chunked.reserve(len(topics))
+    assert chunked.upsert_many((t, None) for t in topics) == len(topics)
+    single = SemanticIndex(embedder)
+    for topic in topics:
+        single.upsert(topic)
+    assert len(chunked) == len(single) == len(topics)
+    assert np.allclose(chunked.matrix, single.matrix)
+    chunked.reserve(2 * len(topics))
+    assert np.allclose(chunked.matrix, single.matrix)

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 Key = tuple[int | None, str]
 
 _INITIAL_ROWS: Final = 64
+#: Topics read, looked up in the cache and stored at a time by ``upsert_many`` (bounded memory).
+_UPSERT_CHUNK: Final = 2_000
 #: Topics embedded per call to the model when many are added at once.
 _EMBED_BATCH: Final = 256
 #: Remembered question and attribute-name vectors (a question is often asked of several methods).
@@ -104,8 +106,28 @@ class SemanticIndex:
         """Add or replace one topic; embeds it only when its text changed and no cached vector fits."""
         self.upsert_many([(topic, guild_id)])
 
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` topics at once (a start-up that knows how many are coming), instead of
+        growing the matrix by doubling."""
+        if rows > len(self._matrix):
+            grown = self._np.zeros((rows, self.dimensions), dtype=self._np.float32)
+            grown[: len(self._keys)] = self._matrix[: len(self._keys)]
+            self._matrix = grown
+
     def upsert_many(self, entries: Iterable[tuple[Topic, int | None]]) -> int:
-        """Add or replace many topics with batched embedding (start-up, imports). Returns how many were embedded."""
+        """Add or replace many topics with batched embedding (start-up, imports), ``_UPSERT_CHUNK`` at a
+        time so that only one chunk's texts and cached vectors are in memory. Returns how many were
+        embedded."""
+        embedded = 0
+        chunk: list[tuple[Topic, int | None]] = []
+        for entry in entries:
+            chunk.append(entry)
+            if len(chunk) >= _UPSERT_CHUNK:
+                embedded += self._upsert_chunk(chunk)
+                chunk = []
+        return embedded + (self._upsert_chunk(chunk) if chunk else 0)
+
+    def _upsert_chunk(self, entries: Sequence[tuple[Topic, int | None]]) -> int:
         pending: dict[Key, tuple[tuple[str, ...], str]] = {}
         for topic, guild_id in entries:
             key = _key(topic.title, guild_id)
