@@ -244,7 +244,9 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     cx, cy, cgroups, members = _pairs(features, tx, topic_oof, member_oof, tquestion)
     choice_model = named(fit(cx, cy), CHOICE_FEATURES)
     choice_oof = out_of_fold(cx, cy, cgroups)
-    choice, member = _choice_thresholds(choice_oof, cy, members)
+    # A choice is an answer too: only from the answer threshold, so the chat budget holds for it.
+    answered = cx[:, CHOICE_FEATURES.index("first")] >= answer
+    choice, member = _choice_thresholds(choice_oof * answered, cy, members)
     attribute_oof = out_of_fold(ax, ay, agroups)
     ix, iy, igroups = intent_matrix(features, provisional(attribute))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
@@ -261,7 +263,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
-        _report_choices(choice_oof, cy, members, choice, member)
+        _report_choices(choice_oof * answered, cy, members, choice, member)
     return final
 
 

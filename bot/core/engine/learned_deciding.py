@@ -8,10 +8,10 @@ measure (see the README's section on learned decisions for the figures of both).
 2. The candidates are the ranker's best few, and with the semantic signal on, the topics closest in
    meaning too. ``features`` describes each; the topic model (``decision_model``) gives each the
    probability that it is the topic asked about.
-3. The choice model finds the question fits the best two alike and the member model finds two or
-   more candidates belong in a choice: a ``Choice``. "X vs Y" naming two topics is a choice too. No
-   candidate reaches the answer threshold: a ``Miss`` (the nearest named as suggestions).
-   Otherwise the best is a ``Pick``.
+3. The best candidate reaches the answer threshold, the choice model finds the question fits the
+   best two alike and the member model finds two or more candidates belong in a choice: a
+   ``Choice``. "X vs Y" naming two topics is a choice too. No candidate reaches the answer
+   threshold: a ``Miss`` (the nearest named as suggestions).
 4. For a pick, the attribute model ranks the topic's attributes by name evidence and meaning, and
    the intent model says whether the summary, an attribute, the timeline or the sources are asked.
 
@@ -111,7 +111,7 @@ class LearnedDecider:
         scores = [_as_score(c, p) for c, p in zip(ranked, chances, strict=True)]
         runner_up = scores[1] if len(scores) > 1 else None
         limits = model.thresholds
-        if len(ranked) >= 2:
+        if len(ranked) >= 2 and chances[0] >= limits.answer:  # a choice is an answer: the chat budget holds
             pair = choice_features(query_features(query), [rows[i] for i in order], [c.score for c in ranked], chances)
             chance = float(model.choice.probabilities(np.array([pair], dtype=np.float64))[0])
             if chance >= limits.choice:
