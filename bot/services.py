@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 #: ``keep_related_current``: topics per batch (a few ms each at 100,000 topics) and the pause when all are done.
 RELATED_BATCH = 4
 RELATED_IDLE_S = 5.0
+#: ``keep_related_current`` saves the snapshot after a pass computed at least this many lists.
+RELATED_SAVE_AFTER = 500
 #: ``refresh_index_snapshot`` computes at most this many dropped "see also" lists (the bot does the rest).
 RELATED_AT_IMPORT = 2_000
 
@@ -131,7 +133,8 @@ class Services(StoreServices):
     async def keep_related_current(self, *, batch: int = RELATED_BATCH, idle_s: float = RELATED_IDLE_S) -> None:
         """Compute the "see also" lists still missing, a few topics at a time between other work
         (after start-up from the store, and after a bulk change), and save the index snapshot when a
-        pass completes so the next start has them; until cancelled."""
+        pass that computed many completes, so the next start has them (the few an edit drops are
+        saved with the snapshot at close); until cancelled."""
         while True:
             computed = 0
             while (done := self.answerer.warm_related(batch)) > 0:
@@ -139,6 +142,7 @@ class Services(StoreServices):
                 await asyncio.sleep(0)  # let replies and gateway events through between batches
             if computed:
                 log.info("related topics: computed for %d topics", computed)
+            if computed >= RELATED_SAVE_AFTER:  # a pass after start-up or a bulk change, not an edit's few
                 await self.save_snapshot()
             await asyncio.sleep(idle_s)
 

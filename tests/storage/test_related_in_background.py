@@ -102,3 +102,39 @@ async def test_with_meaning_on_the_import_embeds_so_the_next_start_embeds_nothin
         assert services.meaning.embedded_topics == 0  # read from the cache the import filled
     finally:
         await services.close()
+
+
+@pytest.mark.parametrize(("save_after", "saved"), [(2, 1), (3, 0)])
+async def test_the_background_pass_saves_the_snapshot_only_after_computing_many(
+        tmp_path: Path, make_topic: Callable[..., Topic], monkeypatch: pytest.MonkeyPatch, save_after: int,
+        saved: int) -> None:
+    """A pass after start-up saves the snapshot; the few lists an edit drops wait for the save at close
+    (writing the whole index after every edit would stall a large bot)."""
+    import bot.services
+
+    monkeypatch.setattr(bot.services, "RELATED_SAVE_AFTER", save_after)
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", knowledge_dir=tmp_path / "none")
+    services = await build_services(settings)
+    saves: list[int] = []
+
+    async def counted_save() -> None:
+        saves.append(1)
+
+    monkeypatch.setattr(services, "save_snapshot", counted_save)
+    try:
+        await services.editor.add(make_topic("Harbour Lanterns"), author=AUTHOR)
+        await services.editor.add(make_topic("Copper Orchard"), author=AUTHOR)
+        await services.feed.catch_up()
+        task = asyncio.create_task(services.keep_related_current(batch=1, idle_s=0.01))
+        for _ in range(200):
+            if len(services.index.related_lists) == 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert len(services.index.related_lists) == 2
+        assert len(saves) == saved
+    finally:
+        await services.close()
