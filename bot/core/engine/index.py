@@ -323,19 +323,20 @@ class TopicIndex:
 
     def get(self, title: str, guild_id: int | None = None) -> Topic | None:
         """The visible topic with this title (case-insensitive), the guild's own first."""
-        folded = title.strip().casefold()
-        if guild_id is not None and (slot := self._slot_of.get((guild_id, folded))) is not None:
-            return self._topic_at(slot)
-        slot = self._slot_of.get((None, folded))
-        return self._topic_at(slot) if slot is not None and self._visible(slot, guild_id) else None
+        slot = self._visible_slot(title, guild_id)
+        return self._topic_at(slot) if slot is not None else None
 
     def is_visible(self, title: str, guild_id: int | None = None) -> bool:
         """Whether ``get(title, guild_id)`` would find a topic (without unpacking it)."""
+        return self._visible_slot(title, guild_id) is not None
+
+    def _visible_slot(self, title: str, guild_id: int | None) -> int | None:
+        """The slot ``get`` reads: the guild's own topic with this title, else the visible global one."""
         folded = title.strip().casefold()
-        if guild_id is not None and (guild_id, folded) in self._slot_of:
-            return True
+        if guild_id is not None and (slot := self._slot_of.get((guild_id, folded))) is not None:
+            return slot
         slot = self._slot_of.get((None, folded))
-        return slot is not None and self._visible(slot, guild_id)
+        return slot if slot is not None and self._visible(slot, guild_id) else None
 
     def topics(self, guild_id: int | None = None) -> list[Topic]:
         """Visible topics, ordered by title (unpacks every one: for exports and small indexes)."""
