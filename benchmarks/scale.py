@@ -23,9 +23,11 @@ For each N, in subprocesses of their own (so each peak RSS is its own):
    **RSS** peak and current right after it. Then, in the same process and on the same questions:
    ``answer()`` p50/p99/max; the **whole reply** as ``topicbot ask`` and Discord make it
    (``Services.ask``: the answer and its "see also" topics, then ``Renderer.render``), first with the
-   "see also" lists as a fresh process has them (each computed when its topic is first asked), and
-   with ``--warm-related`` again after computing every list ahead (what the bot does in the
-   background after start-up), with the time that took; the plain scan
+   "see also" lists as a fresh process has them (each computed when its topic is first asked), then
+   again with the lists computed ahead, as the bot has them once its background pass has run: with
+   ``--warm-related`` after computing every list (with the time that took; at 100k topics that pass
+   takes most of an hour), else the lists the first round computed (every asked topic's list, the
+   only ones these replies read); the plain scan
    ``process.extractOne(q, titles, scorer=fuzz.WRatio,
    processor=utils.default_process, score_cutoff=61)`` mean/p50/p99; ``index.autocomplete`` p50/p99 on title
    and alias prefixes, half of them with one typo; **top-1** over questions with a labelled topic (the
@@ -212,15 +214,16 @@ async def _measure(url: str, questions_file: Path, limit: int | None, launched_a
 
         # The whole reply, as ``topicbot ask`` and Discord produce it: answer, "see also", rendering.
         # First with the "see also" lists as a fresh start has them (computed for a topic when first
-        # asked), then, with ``warm_related``, after the background pass has computed them all.
+        # asked), then with them computed ahead: by the background pass (``warm_related``), or else by
+        # that first round (which computed every list these questions read).
         reply_first_ms = _replies(services, questions)
-        warm_s = reply_ms = None
+        warm_s = None
         if warm_related:
             started = time.perf_counter()
             while services.answerer.warm_related(1000):
                 pass
             warm_s = time.perf_counter() - started
-            reply_ms = _replies(services, questions)
+        reply_ms = _replies(services, questions)
         rss_after_replies = current_rss_mb()
 
         complete_ms: list[float] = []

@@ -72,6 +72,8 @@ def test_reuses_a_kept_store_and_caps_the_questions(corpus: Path, tmp_path: Path
     (again,) = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert (first["topics"], first["questions"]) == (5, 1)
     assert (again["topics"], again["questions"], again["import_s"]) == (5, 3, None)
+    # Without --warm-related the second round of replies reads the lists the first round computed.
+    assert first["related_warm_s"] is None and isinstance(first["reply_mean_ms"], float)
 
 
 @pytest.mark.parametrize(("argv", "says"), [

@@ -44,7 +44,7 @@ from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
 from bot.core.engine.ranking import Ranked
 from bot.core.engine.reading import Query, plain_query
 from bot.core.engine.related_lists import RelatedLists
-from bot.core.engine.scoring import Evidence, score_topic
+from bot.core.engine.scoring import Evidence, QuestionStats, score_topic
 from bot.core.engine.tokens import normalize, prefix_key, stem
 from bot.core.engine.topic_documents import build_document, is_short_acronym
 from bot.core.engine.topic_scores import (
@@ -655,7 +655,8 @@ class TopicIndex:
         whole = self._whole_name_typos(query.words)
         all_words = set(query.words) | {t.word for t in tokens}
         all_words |= {w for t in tokens for w, _ in t.fuzzy}
-        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), self, query.capitals, self._params)
+        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), QuestionStats(self), query.capitals,
+                            self._params)
         scored: list[Ranked] = []
         for slot in self.candidates(tokens, whole, guild_id, breadth):
             packed = self._document(slot)

@@ -66,6 +66,38 @@ class CorpusStats(Protocol):
     def name_word_count(self, word: str) -> int: ...
 
 
+class QuestionStats:
+    """``CorpusStats`` remembered for one question: the candidates of a question ask about the same few
+    words (the IDF of each name word, say), so each figure is computed once per question, not once per
+    candidate."""
+
+    __slots__ = ("_evidence_count", "_idf", "_name_word_count", "_stats")
+
+    def __init__(self, stats: CorpusStats) -> None:
+        self._stats = stats
+        self._idf: dict[str, float] = {}
+        self._evidence_count: dict[str, int] = {}
+        self._name_word_count: dict[str, int] = {}
+
+    def idf(self, stem_: str) -> float:
+        found = self._idf.get(stem_)
+        if found is None:
+            found = self._idf[stem_] = self._stats.idf(stem_)
+        return found
+
+    def evidence_count(self, key: str) -> int:
+        found = self._evidence_count.get(key)
+        if found is None:
+            found = self._evidence_count[key] = self._stats.evidence_count(key)
+        return found
+
+    def name_word_count(self, word: str) -> int:
+        found = self._name_word_count.get(word)
+        if found is None:
+            found = self._name_word_count[word] = self._stats.name_word_count(word)
+        return found
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One question, ready to be scored against candidates."""
