@@ -1,17 +1,20 @@
 """Fit the answer engine's decisions from the project's own data: ``python -m benchmarks.train_decisions``.
 
-Reads the project's records (``tests/data/records``), its tuning questions
-(``tests/data/questions.jsonl``, ``questions.fresh.jsonl``), the hand-written training questions and
-chat lines under ``benchmarks/data/decisions/``, and questions generated from the records
-(``benchmarks.generate_decision_questions``, seeded). The held-out files (``questions.heldout.jsonl``,
-``questions.blind.jsonl``) are never read. For every question it computes the engine's own features
-(``bot.core.engine.features``) and fits three L2-regularised logistic models by Newton's method in
-numpy (deterministic; no training library): topic, intent (one against the rest, read as a
-softmax) and attribute. Figures are cross-validated by topic: the folds split the topics, so a
-question is always judged by a model that never saw a question about its topic (chat lines are
-spread over the folds). The answer threshold is the lowest one at which at most ``--chat-budget`` of
-the chat lines (``chat.train.txt``; near-misses train the model but do not set the budget) get an
-answer out of fold; the precision/recall curve is printed around it.
+Reads the project's records (``tests/data/records``) and the training-only records
+(``benchmarks/data/decisions/records/``, when present), indexed together; the project's tuning
+questions (``tests/data/questions.jsonl``, ``questions.fresh.jsonl``), the hand-written training
+questions (``benchmarks/data/decisions/questions.train.jsonl`` and, about the training-only records,
+``records.questions.jsonl``) and chat lines (``chat.train.txt``, ``chat.extra.txt``), and questions
+generated from every record (``benchmarks.generate_decision_questions``, seeded). The held-out files
+(``questions.heldout.jsonl``, ``questions.blind.jsonl``) are never read. For every question it
+computes the engine's own features (``bot.core.engine.features``) and fits three L2-regularised
+logistic models by Newton's method in numpy (deterministic; no training library): topic, intent (one
+against the rest, read as a softmax) and attribute. Figures are cross-validated by topic: the folds
+split the topics, so a question is always judged by a model that never saw a question about its
+topic (chat lines are spread over the folds). The answer threshold is the lowest one at which at
+most ``--chat-budget`` of the chat lines (``chat.train.txt``, ``chat.extra.txt``; near-misses train
+the model but do not set the budget) get an answer out of fold; the precision/recall curve is
+printed around it.
 
 Writes ``bot/core/engine/decisions/decisions.json`` (with the semantic features, bundled model) and
 ``decisions-lexical.json`` (without), or to ``--out DIR``. ``tests/unit/test_decision_weights.py``
@@ -49,6 +52,7 @@ from bot.core.engine.features import (
 )
 from bot.core.engine.learned_deciding import (
     LearnedMeaningSignal,
+    beside,
     best_attribute,
     candidate_rows,
     candidates_of,
@@ -63,11 +67,17 @@ Matrix = npt.NDArray[np.float64]
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 OWN = ROOT / "benchmarks" / "data" / "decisions"
-TUNING = (DATA / "questions.jsonl", DATA / "questions.fresh.jsonl", OWN / "questions.train.jsonl")
-CHAT = OWN / "chat.train.txt"
+TUNING = (DATA / "questions.jsonl", DATA / "questions.fresh.jsonl", OWN / "questions.train.jsonl",
+          OWN / "records.questions.jsonl")
+#: Records only the trainer reads (look-alike groups sharing a name word), indexed with the project's.
+RECORDS = (DATA / "records", OWN / "records")
+#: Chat lines: every one must stay unanswered, and they set the answer threshold (``--chat-budget``).
+CHAT = (OWN / "chat.train.txt", OWN / "chat.extra.txt")
 SEED = 20
 FOLDS = 5
 L2 = 1.0
+#: A question written by a person weighs this many generated ones (``question_weight``).
+WRITTEN_WEIGHT = 1.0
 
 
 @dataclass
@@ -88,7 +98,8 @@ class Rows:
                 np.array(self.group, dtype=np.int64), np.array(self.question, dtype=np.int64))
 
 
-def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50, balanced: bool = False) -> Logistic:
+def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50, balanced: bool = False,
+        sample_weight: Matrix | None = None) -> Logistic:
     """L2-regularised logistic regression by Newton's method on standardised features; column 0 is
     the bias (every feature list starts with it) and is not penalised. ``balanced``: each class
     weighs as much as the other in total (for a rare class, such as ambiguous questions)."""
@@ -102,9 +113,9 @@ def fit(x: Matrix, y: Matrix, l2: float = L2, iterations: int = 50, balanced: bo
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
     w = np.zeros(x.shape[1])
-    weight = np.ones(len(y))
+    weight = np.ones(len(y)) if sample_weight is None else sample_weight.copy()
     if balanced and 0.0 < y.sum() < len(y):
-        weight = np.where(y > 0.5, 0.5 * len(y) / y.sum(), 0.5 * len(y) / (len(y) - y.sum()))
+        weight *= np.where(y > 0.5, 0.5 * len(y) / y.sum(), 0.5 * len(y) / (len(y) - y.sum()))
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-(z @ w)))
         gradient = z.T @ (weight * (p - y)) + penalty * w
@@ -124,14 +135,27 @@ def labels(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def training_records() -> list[Topic]:
+    """The project's records and the training-only ones (``RECORDS``): one index over both, so that a
+    question about one record meets the others as candidates."""
+    return [parse_record(p.read_text(encoding="utf-8")) for folder in RECORDS for p in sorted(folder.glob("*.txt"))]
+
+
 def training_questions(topics: Sequence[Topic]) -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     found = [label for path in TUNING if path.exists() for label in labels(path)]
-    found += [row for topic in topics for row in generate(topic, rng)]
-    found += list(generate_across(list(topics), rng))
+    generated = [row for topic in topics for row in generate(topic, rng)] + list(generate_across(list(topics), rng))
+    found += [{**row, "generated": True} for row in generated]
     found += [{"q": line.strip(), "topic": None, "intent": "none", "attribute": None, "style": "chat"}
-              for line in CHAT.read_text(encoding="utf-8").splitlines() if line.strip()]
+              for path in CHAT if path.exists()
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return found
+
+
+def question_weight(label: dict[str, Any]) -> float:
+    """How much a question weighs in fitting: one written by a person counts ``WRITTEN_WEIGHT`` times
+    one generated from a record's fields (templates say the same few things many times over)."""
+    return 1.0 if label.get("generated") else WRITTEN_WEIGHT
 
 
 def wanted_titles(label: dict[str, Any]) -> set[str]:
@@ -180,7 +204,7 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
             continue
         if label["intent"] == "attribute" and label.get("attribute") and topic.attributes:
             evidence = attribute_evidence(query.words, topic)
-            cosines = None if meaning is None else meaning.attribute_cosines(topic)
+            cosines = None if meaning is None else meaning.attribute_cosines(topic, beside(query, topic))
             for i, item in enumerate(evidence):
                 attribute_rows.add(attribute_features(evidence, i, cosines),
                                    float(item.attribute.name == label["attribute"]), fold, n)
@@ -189,19 +213,21 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
     return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds, titles_of_rows)
 
 
-def intent_matrix(features: Features, attribute_model: DecisionModel) -> tuple[Matrix, Matrix, npt.NDArray[np.int64]]:
-    x, y, groups = [], [], []
+def intent_matrix(features: Features, attribute_model: DecisionModel
+                  ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
+    x, y, groups, weights = [], [], [], []
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
         asked = query.without_words(own_words(topic))
         attribute, chance = best_attribute(query, topic, meaning, attribute_model)
         x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
         y.append(INTENTS.index(features.questions[n]["intent"]))
         groups.append(fold)
-    return np.array(x), np.array(y), np.array(groups)
+        weights.append(question_weight(features.questions[n]))
+    return np.array(x), np.array(y), np.array(groups), np.array(weights)
 
 
-def fit_intents(x: Matrix, y: Matrix) -> Logistic:
-    models = [fit(x, (y == k).astype(np.float64)) for k in range(len(INTENTS))]
+def fit_intents(x: Matrix, y: Matrix, weight: Matrix | None = None) -> Logistic:
+    models = [fit(x, (y == k).astype(np.float64), sample_weight=weight) for k in range(len(INTENTS))]
     return Logistic(INTENT_FEATURES, models[0].mean, models[0].scale, np.vstack([m.weights for m in models]))
 
 
@@ -226,7 +252,7 @@ def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: b
 
 
 def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
-    topics = [parse_record(p.read_text(encoding="utf-8")) for p in sorted((DATA / "records").glob("*.txt"))]
+    topics = training_records()
     index = TopicIndex((t, None) for t in topics)
     questions = training_questions(topics)
     meaning_of = _meaning(index, topics) if meaning else (lambda query: None)
@@ -248,18 +274,17 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     answered = cx[:, CHOICE_FEATURES.index("first")] >= answer
     choice, member = _choice_thresholds(choice_oof * answered, cy, members)
     attribute_oof = out_of_fold(ax, ay, agroups)
-    ix, iy, igroups = intent_matrix(features, provisional(attribute))
+    ix, iy, igroups, iweight = intent_matrix(features, provisional(attribute))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
     for fold in range(FOLDS):
         held = igroups == fold
         if held.any():
-            model = fit_intents(ix[~held], iy[~held])
+            model = fit_intents(ix[~held], iy[~held], iweight[~held])
             intent_oof[held] = [model.softmax(row) for row in ix[held]]
     attribute_threshold = _attribute_threshold(intent_oof, iy, ix)
     thresholds = Thresholds(answer, choice, member, attribute_threshold)
-    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, member_model, fit_intents(ix, iy),
-                          attribute,
-                          thresholds, meaning)
+    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, member_model,
+                          fit_intents(ix, iy, iweight), attribute, thresholds, meaning)
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
@@ -393,8 +418,8 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
     by_question: dict[int, list[tuple[float, float]]] = {}
     for chance, right, n in zip(attribute_oof, ay, attribute_question, strict=True):
         by_question.setdefault(n, []).append((float(chance), float(right)))
-    for rows in by_question.values():
-        hits += max(rows)[1] == 1.0
+    for rows in by_question.values():  # ties go to the first attribute, as ``np.argmax`` does when answering
+        hits += max(rows, key=lambda row: row[0])[1] == 1.0
     print(f"attribute (given the topic), out of fold: {hits / max(1, len(by_question)):.1%} of {len(by_question)}")
 
 

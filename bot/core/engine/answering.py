@@ -99,13 +99,27 @@ class QuestionMeaning:
         parts += [self._cosine(e.text) for e in topic.timeline]
         return Meaning(whole, self._cosine(topic.title), max(parts, default=0.0))
 
-    def attribute_cosines(self, topic: Topic) -> list[tuple[float, float]]:
-        return [(self._cosine(f"{a.name}: {a.value}"), self._cosine(a.name)) for a in topic.attributes]
+    def _cosines(self, rest: str, texts: Sequence[str]) -> list[float]:
+        """Cosines of ``rest`` (the question without the topic's names) with ``texts``; 0 when nothing is left."""
+        if not rest.strip():
+            return [0.0] * len(texts)
+        asked = self._meaning.embed_text(rest)
+        return [float(self._meaning.embed_text(t) @ asked) if t.strip() else 0.0 for t in texts]
 
-    def intent_cosines(self, topic: Topic) -> tuple[float, float, float]:
-        lines = [self._cosine(f"{a.name}: {a.value}") for a in topic.attributes]
-        events = [self._cosine(e.text) for e in topic.timeline]
-        return max(lines, default=0.0), max(events, default=0.0), self._cosine(topic.summary)
+    def attribute_cosines(self, topic: Topic, rest: str) -> list[tuple[float, float, float, float]]:
+        lines = [f"{a.name}: {a.value}" for a in topic.attributes]
+        beside_line = self._cosines(rest, lines)
+        beside_value = self._cosines(rest, [a.value for a in topic.attributes])
+        return [(self._cosine(line), self._cosine(a.name), by_line, by_value)
+                for line, a, by_line, by_value in zip(lines, topic.attributes, beside_line, beside_value, strict=True)]
+
+    def intent_cosines(self, topic: Topic, rest: str) -> tuple[float, ...]:
+        lines = [f"{a.name}: {a.value}" for a in topic.attributes]
+        events = [e.text for e in topic.timeline]
+        return (max((self._cosine(t) for t in lines), default=0.0), max((self._cosine(t) for t in events), default=0.0),
+                self._cosine(topic.summary), max(self._cosines(rest, lines), default=0.0),
+                max(self._cosines(rest, events), default=0.0),
+                *self._cosines(rest, [topic.summary, topic.description]))
 
 
 class DecisionStep(Protocol):

@@ -49,10 +49,12 @@ INTENT_FEATURES: Final = (
     "when_names_attribute", "wh_word", "bare_unnamed", "bare_unnamed_specific",
     "rest_none", "rest_describes", "rest_valued", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
+    "rest_cos_attribute", "rest_cos_timeline", "rest_cos_summary", "rest_cos_description", "rest_cos_lead",
 )
 ATTRIBUTE_FEATURES: Final = (
     "bias", "direct", "cue", "value", "specific", "best_mass", "mass_gap",
     "meaning_on", "cos_line", "cos_name", "cos_top", "cos_gap", "attributes",
+    "rest_line", "rest_value", "rest_top", "rest_gap", "rest_share",
 )
 
 #: English rank (1 = most used) from which a word counts as rare for ``rarest_word``.
@@ -137,11 +139,17 @@ class Rest:
 
 def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,
                     attribute_probability: float, rest: Rest,
-                    cosines: tuple[float, float, float] | None) -> list[float]:
-    """Features for the intent asked of a picked topic; ``cosines``: best attribute line, best
-    timeline line and summary, when the semantic signal is on."""
+                    cosines: tuple[float, ...] | None) -> list[float]:
+    """Features for the intent asked of a picked topic; ``cosines`` (when the semantic signal is on):
+    the whole question's with the best attribute line, the best timeline line and the summary, then
+    the question's beside the topic's names with the same three and the description."""
     said = set(query.words)
-    meaning = [0.0, 0.0, 0.0, 0.0] if cosines is None else [1.0, *cosines]
+    if cosines is None:
+        meaning = [0.0] * 9
+    else:
+        line, event, summary, rest_line, rest_event, rest_summary, rest_description = cosines
+        meaning = [1.0, line, event, summary, rest_line, rest_event, rest_summary, rest_description,
+                   max(rest_line, rest_event) - max(rest_summary, rest_description)]
     specific = attribute.specific if attribute else 0.0
     asking = asked[QUERY_FEATURES.index("asks")]
     aimed = min(1.0, specific + (attribute.cue if attribute else 0.0))
@@ -157,21 +165,27 @@ def intent_features(asked: Sequence[float], query: Query, named: bool, attribute
 
 
 def attribute_features(evidence: Sequence[AttributeEvidence], i: int,
-                       cosines: Sequence[tuple[float, float]] | None) -> list[float]:
+                       cosines: Sequence[tuple[float, float, float, float]] | None) -> list[float]:
     """Features of attribute ``i`` of a topic: its name and value evidence, and (``cosines``: the
-    question against each "name: value" line and each name) its closeness in meaning."""
+    question against each "name: value" line and each name, then the question beside the topic's
+    names against each line and each value) its closeness in meaning."""
     mine = evidence[i]
     masses = [e.direct + e.cue for e in evidence]
     other = max((m for j, m in enumerate(masses) if j != i), default=0.0)
     if cosines is None:
         meaning = [0.0] * 5
+        beside = [0.0] * 5
     else:
-        line, name = cosines[i]
+        line, name, rest_line, rest_value = cosines[i]
         best_other = max((c[0] for j, c in enumerate(cosines) if j != i), default=0.0)
         meaning = [1.0, line, name, float(line >= max(c[0] for c in cosines)), line - best_other]
+        rest_other = max((c[2] for j, c in enumerate(cosines) if j != i), default=0.0)
+        shares = [math.exp(8.0 * c[2]) for c in cosines]
+        beside = [rest_line, rest_value, float(rest_line >= max(c[2] for c in cosines)), rest_line - rest_other,
+                  shares[i] / sum(shares)]
     return [1.0, mine.direct, mine.cue, mine.value, mine.specific, float(masses[i] >= max(masses) > 0.0),
             masses[i] - other,
-            *meaning, math.log1p(len(evidence))]
+            *meaning, math.log1p(len(evidence)), *beside]
 
 
 def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], scores: Sequence[TopicScore | None],

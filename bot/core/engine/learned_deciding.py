@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.answers import Intent
-from bot.core.engine.attributes import AttributeEvidence, attribute_evidence, rest_shares
+from bot.core.engine.attributes import AttributeEvidence, attribute_evidence, beside_names, rest_shares
 from bot.core.engine.decision_model import DecisionModel, shipped_model
 from bot.core.engine.features import (
     INTENTS,
@@ -66,12 +66,15 @@ class LearnedMeaningSignal(Protocol):
         """The question's cosines with the topic, its name and its closest attribute or timeline line."""
         ...
 
-    def attribute_cosines(self, topic: Topic) -> list[tuple[float, float]]:
-        """Per attribute: the question's cosine with "name: value" and with the name."""
+    def attribute_cosines(self, topic: Topic, rest: str) -> list[tuple[float, float, float, float]]:
+        """Per attribute: the question's cosine with "name: value" and with the name, then the cosines of
+        ``rest`` (the question beside the topic's names) with "name: value" and with the value."""
         ...
 
-    def intent_cosines(self, topic: Topic) -> tuple[float, float, float]:
-        """The question's cosines with the closest attribute line, the closest timeline line, the summary."""
+    def intent_cosines(self, topic: Topic, rest: str) -> tuple[float, ...]:
+        """The question's cosines with the closest attribute line, the closest timeline line and the
+        summary, then those of ``rest`` (the question beside the topic's names) with the same and the
+        description."""
         ...
 
 
@@ -188,7 +191,7 @@ def _asks_attribute(query: Query, topic: Topic) -> float:
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
                topic: Topic, meaning: LearnedMeaningSignal | None) -> np.ndarray:
     """``features.intent_features`` of a picked topic (``asked``: the question without its name)."""
-    cosines = None if meaning is None else meaning.intent_cosines(topic)
+    cosines = None if meaning is None else meaning.intent_cosines(topic, " ".join(asked.words))
     evidence = attribute[1] if attribute else None
     rest = Rest(*rest_shares(asked.words, topic))
     return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, rest, cosines),
@@ -206,11 +209,16 @@ def best_attribute(query: Query, topic: Topic, meaning: LearnedMeaningSignal | N
     if not topic.attributes:
         return None, 0.0
     evidence = attribute_evidence(query.words, topic)
-    cosines = None if meaning is None else meaning.attribute_cosines(topic)
+    cosines = None if meaning is None else meaning.attribute_cosines(topic, beside(query, topic))
     rows = np.array([attribute_features(evidence, i, cosines) for i in range(len(evidence))], dtype=np.float64)
     chances = model.attribute.probabilities(rows)
     best = int(np.argmax(chances))
     return (best, evidence[best]), float(chances[best])
+
+
+def beside(query: Query, topic: Topic) -> str:
+    """The question's words beside the topic's names (what it asks of the topic), as text."""
+    return " ".join(beside_names(query.words, topic))
 
 
 def candidates_of(ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[Candidate]:
