@@ -67,12 +67,26 @@ Matrix = npt.NDArray[np.float64]
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 OWN = ROOT / "benchmarks" / "data" / "decisions"
-TUNING = (DATA / "questions.jsonl", DATA / "questions.fresh.jsonl", OWN / "questions.train.jsonl",
-          OWN / "records.questions.jsonl")
-#: Records only the trainer reads (look-alike groups sharing a name word), indexed with the project's.
-RECORDS = (DATA / "records", OWN / "records")
+TUNING = (DATA / "questions.jsonl", DATA / "questions.fresh.jsonl", OWN / "questions.train.jsonl")
 #: Chat lines: every one must stay unanswered, and they set the answer threshold (``--chat-budget``).
 CHAT = (OWN / "chat.train.txt", OWN / "chat.extra.txt")
+
+
+@dataclass(frozen=True)
+class World:
+    """Records and the questions asked about them, ranked against an index of those records alone."""
+
+    records: Path
+    questions: tuple[Path, ...]
+    chat: tuple[Path, ...] = ()
+
+
+#: The project's records with its tuning questions and the chat lines; and the training-only records
+#: (look-alike groups sharing a name word: ambiguity to learn from) with their own questions. Kept
+#: apart: the training-only records are about everyday subjects (football, game consoles, Apple) that
+#: chat lines talk about, so a chat line is no negative against them.
+WORLDS = (World(DATA / "records", TUNING, CHAT),
+          World(OWN / "records", (OWN / "records.questions.jsonl",)))
 SEED = 20
 FOLDS = 5
 L2 = 1.0
@@ -135,21 +149,20 @@ def labels(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def training_records() -> list[Topic]:
-    """The project's records and the training-only ones (``RECORDS``): one index over both, so that a
-    question about one record meets the others as candidates."""
-    return [parse_record(p.read_text(encoding="utf-8")) for folder in RECORDS for p in sorted(folder.glob("*.txt"))]
+def world_records(world: World) -> list[Topic]:
+    return [parse_record(p.read_text(encoding="utf-8")) for p in sorted(world.records.glob("*.txt"))]
 
 
-def training_questions(topics: Sequence[Topic]) -> list[dict[str, Any]]:
+def training_questions(topics: Sequence[Topic], world: World = WORLDS[0], number: int = 0) -> list[dict[str, Any]]:
+    """The labelled, generated and chat questions of one world (``number``: its place in ``WORLDS``)."""
     rng = random.Random(SEED)
-    found = [label for path in TUNING if path.exists() for label in labels(path)]
+    found = [label for path in world.questions if path.exists() for label in labels(path)]
     generated = [row for topic in topics for row in generate(topic, rng)] + list(generate_across(list(topics), rng))
     found += [{**row, "generated": True} for row in generated]
     found += [{"q": line.strip(), "topic": None, "intent": "none", "attribute": None, "style": "chat"}
-              for path in CHAT if path.exists()
+              for path in world.chat if path.exists()
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return found
+    return [{**label, "world": number} for label in found]
 
 
 def question_weight(label: dict[str, Any]) -> float:
@@ -176,7 +189,9 @@ class Features:
     candidate_titles: list[str]  # per topic row
 
 
-def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any) -> Features:  # noqa: ANN401
+def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
+            meanings: Sequence[Any]) -> Features:
+    """Every question's features, ranked against the index of its world (``label["world"]``)."""
     titles = sorted({q["topic"] for q in questions if q.get("topic")})
     fold_of_topic = {title: i % FOLDS for i, title in enumerate(titles)}
     rng = random.Random(SEED)
@@ -191,7 +206,8 @@ def extract(index: TopicIndex, questions: list[dict[str, Any]], meaning_of: Any)
         query = read(label["q"])
         if query.intent_cue == "list" or query.is_empty or label["intent"] == "list":
             continue
-        meaning: LearnedMeaningSignal | None = meaning_of(query)
+        index = indexes[label.get("world", 0)]
+        meaning: LearnedMeaningSignal | None = meanings[label.get("world", 0)](query)
         ranking = rank(index, query, None)
         candidates = candidates_of(ranking, meaning)
         wanted = wanted_titles(label)
@@ -252,11 +268,16 @@ def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: b
 
 
 def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
-    topics = training_records()
-    index = TopicIndex((t, None) for t in topics)
-    questions = training_questions(topics)
-    meaning_of = _meaning(index, topics) if meaning else (lambda query: None)
-    features = extract(index, questions, meaning_of)
+    indexes, meanings, questions = [], [], []
+    for world in WORLDS:
+        topics = world_records(world)
+        if not topics:
+            continue
+        index = TopicIndex((t, None) for t in topics)
+        indexes.append(index)
+        meanings.append(_meaning(index, topics) if meaning else (lambda query: None))
+        questions += training_questions(topics, world, len(indexes) - 1)
+    features = extract(indexes, questions, meanings)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
 
@@ -264,15 +285,22 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     topic_oof = out_of_fold(tx, ty, tgroups)
     per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
     answer = _answer_threshold(per_question, questions, chat_budget)
+    # Whether to offer a choice, and whom, is learned from the project's world only: the training-only
+    # records are look-alike groups made for ambiguity, far more often ambiguous than what a bot is asked.
+    home = np.array([questions[n].get("world", 0) == 0 for n in tquestion])
     in_choice = _choice_members(features)
-    member_model = named(fit(tx, in_choice), CANDIDATE_FEATURES)
-    member_oof = out_of_fold(tx, in_choice, tgroups)
-    cx, cy, cgroups, members = _pairs(features, tx, topic_oof, member_oof, tquestion)
-    choice_model = named(fit(cx, cy), CHOICE_FEATURES)
-    choice_oof = out_of_fold(cx, cy, cgroups)
+    member_model = named(fit(tx[home], in_choice[home]), CANDIDATE_FEATURES)
+    member_oof = np.zeros(len(in_choice))
+    member_oof[home] = out_of_fold(tx[home], in_choice[home], tgroups[home])
+    cx, cy, cgroups, members, cquestion = _pairs(features, tx, topic_oof, member_oof, tquestion)
+    chome = np.array([questions[n].get("world", 0) == 0 for n in cquestion])
+    choice_model = named(fit(cx[chome], cy[chome]), CHOICE_FEATURES)
+    choice_oof = np.zeros(len(cy))
+    choice_oof[chome] = out_of_fold(cx[chome], cy[chome], cgroups[chome])
     # A choice is an answer too: only from the answer threshold, so the chat budget holds for it.
     answered = cx[:, CHOICE_FEATURES.index("first")] >= answer
-    choice, member = _choice_thresholds(choice_oof * answered, cy, members)
+    own = [i for i, home_row in enumerate(chome) if home_row]
+    choice, member = _choice_thresholds((choice_oof * answered)[own], cy[own], [members[i] for i in own])
     attribute_oof = out_of_fold(ax, ay, agroups)
     ix, iy, igroups, iweight = intent_matrix(features, provisional(attribute))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
@@ -288,7 +316,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
-        _report_choices(choice_oof * answered, cy, members, choice, member)
+        _report_choices((choice_oof * answered)[own], cy[own], [members[i] for i in own], choice, member)
     return final
 
 
@@ -325,14 +353,15 @@ def _choice_members(features: Features) -> Matrix:
 
 
 def _pairs(features: Features, x: Matrix, chances: Matrix, belongs: Matrix, question: npt.NDArray[np.int64]
-           ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], list[list[tuple[float, bool]]]]:
+           ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], list[list[tuple[float, bool]]], list[int]]:
     """The choice model's rows (one per question with two candidates or more, from out-of-fold topic
     probabilities), its labels (the question is ambiguous) and, per row, each candidate's
-    out-of-fold member probability and whether it is one of the labelled candidates."""
+    out-of-fold member probability and whether it is one of the labelled candidates; and the question
+    of each row."""
     rows_of: dict[int, list[int]] = {}
     for i, n in enumerate(question):
         rows_of.setdefault(int(n), []).append(i)
-    cx, cy, groups, members = [], [], [], []
+    cx, cy, groups, members, asked_by = [], [], [], [], []
     for n, (asked, scores) in features.pair_inputs.items():
         label = features.questions[n]
         rows = rows_of.get(n, [])
@@ -344,10 +373,11 @@ def _pairs(features: Features, x: Matrix, chances: Matrix, belongs: Matrix, ques
                                   [float(chances[i]) for i in ranked]))
         cy.append(float(label.get("style") == "ambiguous"))
         groups.append(features.folds[n])
+        asked_by.append(n)
         wanted = wanted_titles(label)
         members.append([(float(belongs[i]), (scores[k].title if scores[k] else "") in wanted)
                         for i, k in zip(ranked, order, strict=True)])
-    return np.array(cx), np.array(cy), np.array(groups), members
+    return np.array(cx), np.array(cy), np.array(groups), members, asked_by
 
 
 def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]]
@@ -367,8 +397,8 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
     return best
 
 
-def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]], threshold: float,
-                    member: float) -> None:
+def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]],
+                    threshold: float, member: float) -> None:
     """Out of fold, at the shipped thresholds: ambiguous questions given a choice of two labelled
     candidates or more, and other questions given a choice."""
     given = right = wrong = 0
@@ -379,7 +409,8 @@ def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[
             right += chosen and sum(p >= member and ok for p, ok in offered) >= 2
         else:
             wrong += chosen
-    print(f"choice {threshold:.2f}, member {member:.2f}, out of fold: {right} of {given} ambiguous questions "
+    print(f"choice {threshold:.2f}, member {member:.2f}, out of fold (the project's records): {right} of {given} "
+          f"ambiguous questions "
           f"given a choice; {wrong} of {len(ambiguous) - given} others given one")
 
 

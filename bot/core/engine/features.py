@@ -32,6 +32,7 @@ CANDIDATE_FEATURES: Final = (
     "score", "coverage", "name_cover", "named", "named_coverage", "lone_common", "everyday_only",
     "explained", "proper", "defined", "top", "gap_to_best", "lead", "names_less", "outexplained", "spelled",
     "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical", "asks_attribute",
+    "no_evidence", "log_score", "explained_rarest", "explained_numbers", "unexplained_rarest", "unexplained_share",
 )
 #: The best two candidates: is the question about one of them, or about both equally?
 CHOICE_FEATURES: Final = (
@@ -95,10 +96,32 @@ class Meaning:
     part: float = 0.0  # the closest attribute ("name: value") or timeline line
 
 
+def word_rarity(word: str) -> float:
+    """0 for the most used English word up to 1 for a word outside the frequency list (a number: 0)."""
+    if word.isdigit():
+        return 0.0
+    return math.log(english.rank(word) or _RARE_RANK) / math.log(_RARE_RANK)
+
+
+def evidence_features(content: Sequence[tuple[str, str]], score: TopicScore | None) -> list[float]:
+    """How telling the words a candidate explains are, and those it leaves out (``content``: the
+    question's content words with their stems): the rarest explained word, the share of explained
+    words that are numbers, the rarest word left unexplained and the share left unexplained."""
+    if score is None or not content:
+        return [0.0, 0.0, 0.0, 0.0]
+    explained = [word for word, stemmed in content if stemmed in score.explained]
+    left = [word for word, stemmed in content if stemmed not in score.explained]
+    return [max(map(word_rarity, explained), default=0.0),
+            sum(w.isdigit() for w in explained) / len(explained) if explained else 0.0,
+            max(map(word_rarity, left), default=0.0), len(left) / len(content)]
+
+
 def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
-                       meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float) -> list[float]:
+                       meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float,
+                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0)) -> list[float]:
     """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone); ``asks_attribute``
-    is the most the question's words say for one of its attributes (``attributes.attribute_evidence``)."""
+    is the most the question's words say for one of its attributes (``attributes.attribute_evidence``);
+    ``evidence``: the candidate's ``evidence_features``."""
     score = scores[i]
     others = [s.score for j, s in enumerate(scores) if j != i and s is not None]
     best = max([s.score for s in scores if s is not None], default=0.0)
@@ -121,7 +144,10 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
         other = max((m.topic for j, m in enumerate(meanings) if j != i), default=0.0)
         meaning = [1.0, mine.topic, mine.name, mine.part, float(mine.topic >= max(m.topic for m in meanings)),
                    mine.topic - other]
-    return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute]
+    nothing = float(score is not None and not score.explained)
+    log_score = math.log1p(score.score) / math.log(101.0) if score is not None else 0.0
+    return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute, nothing, log_score,
+            *evidence]
 
 
 @dataclass(frozen=True)

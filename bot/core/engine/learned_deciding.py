@@ -37,13 +37,14 @@ from bot.core.engine.features import (
     attribute_features,
     candidate_features,
     choice_features,
+    evidence_features,
     intent_features,
     query_features,
 )
 from bot.core.engine.outcomes import Chatter, Choice, ChoiceReason, Listing, Miss, Outcome, Pick
 from bot.core.engine.ranking import Ranking
 from bot.core.engine.reading import Query, content_words
-from bot.core.engine.tokens import normalize
+from bot.core.engine.tokens import normalize, stem
 from bot.core.engine.topic_scores import TopicScore
 from bot.core.model import Topic
 
@@ -179,7 +180,9 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     scores = [c.score for c in candidates]
     meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
     spoken = " ".join(query.content_words)
-    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic), _asks_attribute(query, c.topic))
+    content = [(w, stem(w)) for w in query.content_words]
+    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic), _asks_attribute(query, c.topic),
+                               evidence_features(content, c.score))
             for i, c in enumerate(candidates)]
 
 
