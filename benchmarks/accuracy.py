@@ -38,7 +38,7 @@ from benchmarks.figures import latency
 from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
 from bot.core.answers import Answer
-from bot.core.engine import Answerer, MeaningSearch, TopicIndex, decider_for
+from bot.core.engine import Answerer, MeaningSearch, TopicIndex
 from bot.services import build_services
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -117,12 +117,12 @@ def meaning_for(index: TopicIndex, model: str) -> MeaningSearch:
     return meaning
 
 
-def run(knowledge_dir: Path, questions_file: Path, semantic: str | None = None, decisions: str = "rules") -> None:
+def run(knowledge_dir: Path, questions_file: Path, semantic: str | None = None) -> None:
     started = time.perf_counter()
     index = load_index(knowledge_dir)
     meaning = meaning_for(index, semantic) if semantic else None
     load_ms = (time.perf_counter() - started) * 1000.0
-    answerer = Answerer(index, meaning, decider_for(decisions))
+    answerer = Answerer(index, meaning)
     labels = read_labels(questions_file)
     results: list[tuple[dict[str, Any], Answer]] = []
     latencies: list[float] = []
@@ -172,11 +172,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, help="labelled questions (default: EVAL/questions.dev.jsonl)")
     parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
                         help="add the semantic signal (the [semantic] extra; MODEL as in [semantic] model)")
-    parser.add_argument("--decisions", choices=("rules", "learned"), default="rules",
-                        help="the decision step ([topicbot] decisions)")
     args = parser.parse_args(argv)
     run(args.knowledge or args.eval / "knowledge", args.questions or args.eval / "questions.dev.jsonl",
-        args.semantic, args.decisions)
+        args.semantic)
 
 
 if __name__ == "__main__":

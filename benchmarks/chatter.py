@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.accuracy import load_index, meaning_for
 from benchmarks.figures import latency
 from bot.core.answers import Answer
-from bot.core.engine import Answerer, decider_for
+from bot.core.engine import Answerer
 
 
 def answered(answer: Answer) -> bool:
@@ -33,14 +33,14 @@ def _describe(answer: Answer) -> str:
     return answer.intent
 
 
-def run(lines_file: Path, knowledge: Path, semantic: str | None, show: int, decisions: str = "rules") -> int:
+def run(lines_file: Path, knowledge: Path, semantic: str | None, show: int) -> int:
     lines = [line.strip() for line in lines_file.read_text(encoding="utf-8", errors="replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("<@")]
     if not lines:
         print(f"{lines_file}: no chat lines to ask", file=sys.stderr)
         return 2
     index = load_index(knowledge)
-    answerer = Answerer(index, meaning_for(index, semantic) if semantic else None, decider_for(decisions))
+    answerer = Answerer(index, meaning_for(index, semantic) if semantic else None)
     false_positives: list[tuple[str, Answer]] = []
     timings: list[float] = []
     for line in lines:
@@ -66,12 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
                         help="add the semantic signal (the [semantic] extra)")
     parser.add_argument("--show", type=int, default=50, help="list at most this many false positives")
-    parser.add_argument("--decisions", choices=("rules", "learned"), default="rules")
     args = parser.parse_args(argv)
     for path in (args.lines, args.knowledge):
         if not path.exists():
             parser.exit(2, f"{path}: no such file or directory\n")
-    return run(args.lines, args.knowledge, args.semantic, args.show, args.decisions)
+    return run(args.lines, args.knowledge, args.semantic, args.show)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.accuracy import load_index, meaning_for
 from bot.core.answers import Answer
-from bot.core.engine import Answerer, decider_for
+from bot.core.engine import Answerer
 from bot.core.rendering import CLI_COMMANDS, Renderer
 
 
@@ -66,12 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, nargs="+", required=True,
                         help="labelled questions (.jsonl) or chat lines (one per line)")
     parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL")
-    parser.add_argument("--decisions", choices=("rules", "learned"), default="rules")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     index = load_index(args.knowledge)
     meaning = meaning_for(index, args.semantic) if args.semantic else None
-    records = outcomes(Answerer(index, meaning, decider_for(args.decisions)), read_questions(args.questions))
+    records = outcomes(Answerer(index, meaning), read_questions(args.questions))
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     print(f"{len(records)} outcomes written to {args.out}")
 

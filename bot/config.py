@@ -32,7 +32,6 @@ from bot.config_values import (
     Count,
     DashboardAddress,
     DatabaseUrl,
-    Decisions,
     Flag,
     FolderPath,
     Fraction,
@@ -169,9 +168,6 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     #: Where the index is kept between runs: "auto", "off" or a file path (see ``services.snapshot_path``).
     index_snapshot: Text = "auto"
-    #: How the answer engine decides: "rules" (hand-written, the default) or "learned" (weights fitted
-    #: on the project's labelled data; see the README's "How questions are matched").
-    decisions: Decisions = "rules"
     discord: DiscordSettings = DiscordSettings()
     semantic: SemanticSettings = SemanticSettings()
     usage: UsageSettings = UsageSettings()

@@ -177,8 +177,6 @@ def _finite(value: float) -> float:
 
 
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-#: The answer engine's decision steps (``bot.core.engine.decider_for``).
-DECISIONS: Final = ("rules", "learned")
 
 Text = Annotated[str, Strict(), Allowed("text (in quotes)")]
 OptionalText = Annotated[Annotated[str, Strict()] | None, BeforeValidator(_empty_is_none), Allowed("text (in quotes)")]
@@ -187,7 +185,6 @@ DatabaseUrl = Annotated[str, Strict(), AfterValidator(_database_url), Allowed("a
 ZoneName = Annotated[str, Strict(), AfterValidator(_zone_name), Allowed("a time zone name (in quotes)")]
 LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper),
                      Allowed(f"one of {', '.join(LOG_LEVELS)}")]
-Decisions = Annotated[Literal["rules", "learned"], Allowed(f"one of {', '.join(DECISIONS)}")]
 Seconds = Annotated[float, Strict(), AllowInfNan(False), Ge(0), AfterValidator(_finite),
                     Allowed("a number of seconds ≥ 0")]
 PositiveSeconds = Annotated[float, Strict(), AllowInfNan(False), Gt(0), AfterValidator(_finite),

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.core.answers import Answer
 from bot.core.change_feed import ChangeFeed, Wakeup
 from bot.core.changes import KNOWLEDGE_AUTHOR
-from bot.core.engine import Answerer, MatchParams, MeaningSearch, TopicIndex, decider_for
+from bot.core.engine import Answerer, MatchParams, MeaningSearch, TopicIndex
 from bot.core.importing import import_folder, record_files
 from bot.core.index_loading import open_index, write_snapshot
 from bot.core.index_updates import IndexUpdater, MeaningUpdater
@@ -274,7 +274,7 @@ async def build_services(settings: Settings, *, seed_knowledge: bool | None = No
     # would otherwise pause an answer for hundreds of milliseconds at 100,000 topics.
     gc.collect()
     gc.freeze()
-    return Services(**parts, index=index, answerer=Answerer(index, meaning, decider_for(settings.decisions)),
+    return Services(**parts, index=index, answerer=Answerer(index, meaning),
                     renderer=Renderer(),
                     index_updater=updater, meaning=meaning)
 

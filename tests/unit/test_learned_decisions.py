@@ -1,5 +1,5 @@
 """The learned decision step: its weights are what the trainer writes, its features fit its weights,
-and it decides sensibly on the project's records (``[topicbot] decisions = "learned"``)."""
+and it decides sensibly on the project's records (the default decision step)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from benchmarks import train_decisions
-from bot.config import ConfigError, load_settings
 from bot.core.engine import Answerer, TopicIndex, read
 from bot.core.engine.attributes import attribute_evidence, rest_shares
 from bot.core.engine.decision_model import WEIGHTS, DecisionModel, DecisionModelError, shipped_model
@@ -86,15 +85,6 @@ def test_probabilities_order_the_candidates(answerer: Answerer) -> None:
         rank(answerer.index, read("waymo driverless rides"), None), None))
     chances = model.topic.probabilities(rows)
     assert chances.shape == (len(rows),) and ((chances >= 0) & (chances <= 1)).all()
-
-
-def test_the_setting_names_the_step(tmp_path: Path) -> None:
-    config = tmp_path / "c.toml"
-    config.write_text('[topicbot]\ndecisions = "learned"\n', encoding="utf-8")
-    assert load_settings(config, environ={}).decisions == "learned"
-    config.write_text('[topicbot]\ndecisions = "magic"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="decisions must be one of rules, learned"):
-        load_settings(config, environ={})
 
 
 def test_a_word_that_says_what_the_topic_is_names_an_attribute_only_directly(answerer: Answerer) -> None:

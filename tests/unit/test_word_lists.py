@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from bot.core.engine import Answerer, read
-from bot.core.engine.attributes import match_attribute
+from bot.core.engine.attributes import attribute_evidence
 from bot.core.engine.lexicon import (
     ASPECT_WORDS,
     ATTRIBUTE_CUES,
@@ -75,8 +75,9 @@ def test_a_synonym_counts_where_the_record_uses_another_word_of_its_group() -> N
 ])
 def test_attribute_cues_point_at_attribute_names_in_any_inflection(question: str, attribute: str) -> None:
     skyleaf = next(t for t in sample_topics() if t.title == "Skyleaf")
-    match = match_attribute(read(question).words, skyleaf)
-    assert match is not None and match.attribute.name == attribute
+    evidence = attribute_evidence(read(question).words, skyleaf)
+    strongest = max(evidence, key=lambda e: e.direct + e.cue)
+    assert strongest.cue > 0.0 and strongest.attribute.name == attribute
 
 
 @pytest.mark.parametrize(("question", "cue"), [

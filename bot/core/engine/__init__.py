@@ -5,9 +5,10 @@ The pipeline (``answering.Answerer``):
 * ``reading``: **read** the raw question once into a ``Query`` (normalised words, intent cue, dates,
   list filter, "X vs Y" parts); word lists it relies on come from ``words/`` via ``lexicon``.
 * ``ranking``: **rank** a ``Query`` into a ``Ranking`` of candidate topics with their ``TopicScore``.
-* ``deciding``: **decide** the ``Outcome`` (``outcomes``: pick, choice, listing, miss, chatter); every
-  acceptance rule and threshold is there. ``learned_deciding`` is the same step learned from data
-  (``features``, ``decision_model``, weights in ``decisions/``), opt-in with ``decisions = "learned"``.
+* ``learned_deciding``: **decide** the ``Outcome`` (``outcomes``: pick, choice, listing, miss,
+  chatter) by small logistic models learned from the project's labelled data (``features``,
+  ``decision_model``, weights and thresholds in ``decisions/``, fitted by ``python -m
+  benchmarks.train_decisions``).
 * ``answering``: build the ``Answer`` front ends render; ``explaining`` its debug view.
 
 The index and its scoring:
@@ -30,10 +31,8 @@ from bot.core.engine.answering import (
     DecisionStep,
     MeaningSearch,
     answer_to_json,
-    decider_for,
     is_filtered_list,
 )
-from bot.core.engine.deciding import MeaningCalibration, RuleDecider
 from bot.core.engine.explaining import format_explanation
 from bot.core.engine.index import TopicIndex
 from bot.core.engine.learned_deciding import LearnedDecider
@@ -46,14 +45,11 @@ __all__ = [
     "DecisionStep",
     "LearnedDecider",
     "MatchParams",
-    "MeaningCalibration",
     "MeaningSearch",
     "Query",
-    "RuleDecider",
     "StoreMark",
     "TopicIndex",
     "answer_to_json",
-    "decider_for",
     "format_explanation",
     "is_filtered_list",
     "load_snapshot",

@@ -4,8 +4,9 @@ A free-text question goes through four named steps, each handing typed data to t
 
 1. **read** (``reading.read``): the raw text, read once into a ``Query``.
 2. **rank** (``ranking.rank``): the ``Ranking`` of the topics that explain it, topics included.
-3. **decide** (``deciding.decide``): one ``Outcome`` (``Pick``, ``Choice``, ``Listing``, ``Miss``,
-   ``Chatter``), every acceptance rule and threshold in that one module.
+3. **decide** (``learned_deciding.LearnedDecider``): one ``Outcome`` (``Pick``, ``Choice``,
+   ``Listing``, ``Miss``, ``Chatter``) from small models learned from the project's labelled data,
+   their weights and thresholds shipped in ``decisions/``.
 4. **build**: the outcome as the ``Answer`` front ends render (``bot.core.rendering``), with its
    ``Explanation`` as a debug view made from the same numbers.
 """
@@ -21,17 +22,16 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.answers import Answer, DateRange, Explanation, Intent
-from bot.core.engine.deciding import SUGGESTIONS, RuleDecider
 from bot.core.engine.features import Meaning
 from bot.core.engine.index import TopicIndex
-from bot.core.engine.learned_deciding import shipped_decider
+from bot.core.engine.learned_deciding import SUGGESTIONS, shipped_decider
 from bot.core.engine.outcomes import Chatter, Choice, Listing, Miss, Outcome, Pick
 from bot.core.engine.ranking import Ranking, rank
 from bot.core.engine.reading import Query, read
 from bot.core.engine.related import RelatedTopics
 from bot.core.engine.timelines import timeline_events
 from bot.core.errors import TopicNotFoundError
-from bot.core.model import Attribute, Topic
+from bot.core.model import Topic
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,12 @@ class MeaningSearch(Protocol):
 
     def embed_text(self, text: str) -> npt.NDArray[np.float32]: ...
 
-    def attribute_by_meaning(self, question: str, attribute_names: Sequence[str],
-                             min_cosine: float = 0.0) -> tuple[str, float] | None: ...
-
     def vector(self, title: str, guild_id: int | None = None) -> npt.NDArray[np.float32] | None: ...
 
 
 class QuestionMeaning:
-    """The semantic signal bound to one question and guild (the ``MeaningSignal`` of both decision
-    steps); the question is embedded when a step first asks."""
+    """The semantic signal bound to one question and guild (``learned_deciding.LearnedMeaningSignal``);
+    the question is embedded when the decision step first asks."""
 
     def __init__(self, meaning: MeaningSearch, index: TopicIndex, query: Query, guild_id: int | None) -> None:
         self._meaning = meaning
@@ -66,10 +63,6 @@ class QuestionMeaning:
         if self._vector is None:
             self._vector = self._meaning.embed_text(self._query.text)
         return self._vector
-
-    def attribute(self, topic: Topic, min_cosine: float) -> Attribute | None:
-        hit = self._meaning.attribute_by_meaning(self._query.text, [a.name for a in topic.attributes], min_cosine)
-        return None if hit is None else topic.attribute(hit[0])
 
     def topics(self, k: int) -> list[tuple[Topic, float]]:
         guild_id = self._guild_id
@@ -123,18 +116,10 @@ class QuestionMeaning:
 
 
 class DecisionStep(Protocol):
-    """The engine's third step: ``deciding.RuleDecider`` (default) or ``learned_deciding.LearnedDecider``."""
+    """The engine's third step: ``learned_deciding.LearnedDecider`` with the shipped weights, unless
+    a test or benchmark passes other weights."""
 
     def decide(self, ranking: Ranking, meaning: QuestionMeaning | None = None) -> Outcome: ...
-
-
-def decider_for(name: str) -> DecisionStep:
-    """The decision step named in the settings (``[topicbot] decisions``): "rules" or "learned"."""
-    if name == "learned":
-        return shipped_decider()
-    if name == "rules":
-        return RuleDecider()
-    raise ValueError(f"decisions must be 'rules' or 'learned', got {name!r}")
 
 
 class Answerer:
@@ -144,7 +129,7 @@ class Answerer:
                  decider: DecisionStep | None = None) -> None:
         self.index = index
         self.meaning = meaning
-        self.decider = decider if decider is not None else RuleDecider()
+        self.decider = decider if decider is not None else shipped_decider()
         self.related = RelatedTopics(index, meaning)
 
     # --- the free-text path ----------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""Choosing the attribute a question asks for, once its topic is known.
+"""What a question's words say for each attribute of a topic: evidence the attribute model weighs.
 
 The question's words, minus the topic's own name words, are matched against each attribute name:
 a word equal to a name word (same stem, a shared prefix, or a typo at ``fuzz.ratio`` ≥ 80) counts
 1.0; a question word whose cue list (``lexicon.ATTRIBUTE_CUES``: "who runs" → CEO, leadership …)
-contains a name word counts 0.6. Generic name words ("key", "main", "other") count a third. When no
-name matches, the attribute values are tried: the IDF-free share of the remaining words found in a
-value, which finds "how much coolant do the reactors need" → Cooling through its value.
+contains a name word counts 0.6. Generic name words ("key", "main", "other") count a third. The
+share of the question's distinctive words found in each value is evidence too ("how much coolant do
+the reactors need" → Cooling). Which attribute is asked, if any, the learned attribute and intent
+models decide (``learned_deciding``), with the meaning of each "name: value" line when the semantic
+signal is on.
 """
 
 from __future__ import annotations
@@ -24,24 +26,9 @@ from bot.core.model import Attribute, Topic
 DIRECT_WEIGHT: Final = 1.0
 CUE_WEIGHT: Final = 0.6
 GENERIC_FACTOR: Final = 1 / 3
-#: An attribute is chosen by name when its matched mass reaches this (one direct word or one cue).
-NAME_THRESHOLD: Final = 0.6
 #: Question words are weak cues ("who" may ask for a CEO, a founder, a judge …).
 WEAK_CUE_WEIGHT: Final = 0.3
-#: Tie-break between names matched equally: a little credit per question word found in the value.
-VALUE_TIE_BREAK: Final = 0.05
-#: By value: the share of the remaining content words found in one value, and the lead it needs.
-VALUE_THRESHOLD: Final = 0.5
 TYPO_CUTOFF: Final = 80.0
-
-
-@dataclass(frozen=True)
-class AttributeMatch:
-    attribute: Attribute
-    score: float
-    by: str  # "name" or "value"
-    direct: bool  # a question word matched the name itself, not only through a cue
-    words: frozenset[str] = frozenset()  # stems of the question words that matched directly
 
 
 @lru_cache(maxsize=65536)
@@ -50,44 +37,6 @@ def _word_matches(word: str, name_word: str) -> bool:
     if a == b or (len(a) >= 4 and len(b) >= 4 and prefix_related(a, b) and min(len(a), len(b)) >= 5):
         return True
     return len(word) >= 4 and fuzz.ratio(word, name_word) >= TYPO_CUTOFF
-
-
-def match_attribute(question_words: Sequence[str], topic: Topic) -> AttributeMatch | None:
-    """The attribute of ``topic`` the question (its normalised words) asks for, or ``None`` when it names none."""
-    if not topic.attributes:
-        return None
-    name_words = {w for name in (topic.title, *topic.all_aliases) for w in words(name)}
-    name_stems = {stem(w) for w in name_words}
-    q_words = [w for w in question_words
-               if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
-    content = [w for w in q_words if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
-    # An intent word may still name one of this record's attributes ("definition" → Definition).
-    askable = [w for w in q_words if w not in FUNCTION_WORDS]
-    best: AttributeMatch | None = None
-    for attribute in topic.attributes:
-        attr_words = [w for w in words(attribute.name) if w not in FUNCTION_WORDS]
-        mass = 0.0
-        direct = False
-        hits: set[str] = set()
-        for word in q_words:
-            hit = 0.0
-            for name_word in attr_words:
-                factor = GENERIC_FACTOR if name_word in GENERIC_NAME_WORDS else 1.0
-                if word in askable and _word_matches(word, name_word):
-                    hit = max(hit, DIRECT_WEIGHT * factor)
-                    direct = direct or factor == 1.0
-                    hits.add(stem(word))
-                elif stem(name_word) in _cue_stems(word):
-                    cue = WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT
-                    hit = max(hit, cue * factor)
-            mass += hit
-        if mass >= NAME_THRESHOLD:
-            mass += VALUE_TIE_BREAK * len({stem(w) for w in content} & set(stems(attribute.value)))
-        if mass >= NAME_THRESHOLD and (best is None or mass > best.score):
-            best = AttributeMatch(attribute, mass, "name", direct, frozenset(hits))
-    if best is not None:
-        return best
-    return _match_by_value(content, topic)
 
 
 @dataclass(frozen=True)
@@ -201,19 +150,3 @@ def _cue_stems(word: str) -> frozenset[str]:
 def _typo_of_any(word: str, name_words: Set[str]) -> bool:
     return len(word) >= 4 and any(fuzz.ratio(word, n) >= TYPO_CUTOFF for n in name_words)
 
-
-def _match_by_value(content: list[str], topic: Topic) -> AttributeMatch | None:
-    """Match by words that are distinctive of one value: words the description, summary and title
-    also use describe the topic as a whole ("self-driving cars" for Waymo), not one attribute."""
-    wanted = {stem(w) for w in content} - general_stems(topic)
-    if not wanted:
-        return None
-    scored = sorted(
-        ((len(wanted & set(stems(a.value))) / len(wanted), a) for a in topic.attributes),
-        key=lambda pair: -pair[0],
-    )
-    top_score, top = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if top_score >= VALUE_THRESHOLD and top_score > runner_up:
-        return AttributeMatch(top, top_score, "value", False)
-    return None

@@ -1,7 +1,8 @@
-"""The engine's third step, **decide**, by decisions learned from data (``[topicbot] decisions = "learned"``).
+"""The engine's third step, **decide**: decisions learned from the project's labelled data.
 
-The default step is ``deciding`` (hand-written rules). This one is opt-in until it is better on every
-measure (see the README's section on learned decisions for the figures of both).
+No hand-written acceptance rule or threshold is left: what the models below do not decide, the
+ranker's features (``features``) describe and the models weigh (see the README's section on
+learned decisions for the figures).
 
 1. A list question ("which topics do you have", "list the energy topics") is a ``Listing``; a
    message with nothing to look up is ``Chatter``.
