@@ -203,6 +203,23 @@ def test_top_k_breaks_ties_at_the_cut_like_a_stable_sort_of_the_tiebreak(
     assert top_k(candidates, scores, k, tiebreak).tolist() == sorted(order[:k])
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**16), st.integers(1, 40), st.sampled_from([0.0, 0.6, 0.99]))
+def test_top_k_of_many_candidates_is_what_sorting_them_all_gives(seed: int, k: int, tied: float) -> None:
+    """Thousands of candidates, a share of them tied on one value (a common word), as a large index
+    gives: the cheap cut at a share of the best value and the one partition of the keys pick what a
+    full sort by value, hash and position picks."""
+    rng = np.random.default_rng(seed)
+    size = 3_000
+    scores = rng.choice(np.array([0.1, 0.5, 1.0, 2.5, 7.0], dtype=np.float32), size)
+    scores[rng.random(size) < tied] = np.float32(0.5)
+    candidates = np.sort(rng.choice(50_000, size, replace=False)).astype(np.int32)
+    tiebreak = rng.integers(0, 2**32, 50_000, dtype=np.uint64).astype(np.uint32)
+    tiebreak[candidates[::7]] = 12345  # some equal hashes as well
+    order = sorted(range(size), key=lambda i: (-scores[i], tiebreak[candidates[i]], i))
+    assert top_k(candidates, scores, k, tiebreak).tolist() == sorted(candidates[order[:k]].tolist())
+
+
 def test_a_snapshot_reads_its_topics_from_the_file_or_without_positioned_reads_from_memory(
         monkeypatch: pytest.MonkeyPatch) -> None:
     topics = sample_topics()

@@ -245,24 +245,30 @@ def _index(values: array[int], value: int) -> int:
 
 def top_k(candidates: SlotArray, values: npt.NDArray[np.float32] | npt.NDArray[np.int64], k: int,
           tiebreak: npt.NDArray[np.uint32]) -> SlotArray:
-    """The ``k`` candidates with the highest values, ties at the cut broken by ``tiebreak`` (a hash
-    of each one's name), so the choice does not depend on the order topics were added in."""
+    """The ``k`` candidates with the highest values (all ≥ 0), ties at the cut broken by ``tiebreak``
+    (a hash of each one's name: the smaller wins; then position), so the choice does not depend on the order topics
+    were added in.
+
+    Each candidate gets one 64-bit key, its value's bits above its inverted tiebreak, and the keys are
+    partitioned once: partitioning the values themselves is slow when thousands tie (a question word
+    most topics mention gives them all the same value: 8.6 ms against 1.4 ms for 100,000 candidates).
+    Candidates below a share of the best value are dropped first whenever at least ``k`` remain,
+    which cannot drop one of the ``k`` best.
+    """
     if len(candidates) <= k:
         return candidates
-    cut = np.partition(values, len(values) - k)[len(values) - k]
-    above = candidates[values > cut]
-    level = candidates[values == cut]
-    need = k - len(above)
-    chosen = level[_smallest(tiebreak[level], need)]
-    return np.sort(np.concatenate((above, chosen)))
-
-
-def _smallest(keys: npt.NDArray[np.uint32], need: int) -> npt.NDArray[np.intp]:
-    """Positions of the ``need`` smallest keys, equal keys by position: the first ``need`` of a stable
-    argsort, found in linear time (thousands of topics can tie on a common word's evidence)."""
-    if need >= len(keys):
-        return np.arange(len(keys))
-    kth = np.partition(keys, need - 1)[need - 1]
-    below = np.flatnonzero(keys < kth)
-    at = np.flatnonzero(keys == kth)[: need - len(below)]
-    return np.concatenate((below, at))
+    if len(candidates) > 8 * k:
+        best = values.max()
+        for share in (0.5, 0.25):
+            kept = values >= best * share
+            if np.count_nonzero(kept) >= k:
+                candidates, values = candidates[kept], values[kept]
+                break
+        if len(candidates) <= k:
+            return np.sort(candidates)
+    bits = values.view(np.uint32) if values.dtype == np.float32 else values
+    keys = (bits.astype(np.uint64) << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - tiebreak[candidates].astype(np.uint64))
+    cut = np.partition(keys, len(keys) - k)[len(keys) - k]
+    above = candidates[keys > cut]
+    level = candidates[keys == cut]  # the same value and hash: by position, as a stable sort would
+    return np.sort(np.concatenate((above, level[: k - len(above)])))
