@@ -23,6 +23,7 @@ benchmarks.train_decisions``; none is written here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -189,7 +190,7 @@ def candidate_rows(query: Query, candidates: list[Candidate],
 
 def _asks_attribute(query: Query, topic: Topic) -> float:
     """The most the question's words (beside the topic's names) say for one of its attributes."""
-    return max((e.direct + e.cue for e in attribute_evidence(query.words, topic)), default=0.0)
+    return max((e.direct + e.cue for e in attribute_evidence(query.words, topic, values=False)), default=0.0)
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
@@ -252,9 +253,14 @@ def _spelled(spoken: str, topic: Topic) -> float:
     """How nearly the question's content words spell one of the topic's names (1: exactly)."""
     if not spoken:
         return 0.0
-    edits = min(Levenshtein.distance(spoken, " ".join(content_words(name)))
-                for name in (topic.title, *topic.all_aliases))
+    edits = min(Levenshtein.distance(spoken, _spelling(name)) for name in (topic.title, *topic.all_aliases))
     return max(0.0, 1.0 - edits / len(spoken))
+
+
+@lru_cache(maxsize=65536)
+def _spelling(name: str) -> str:
+    """A name's content words, as a question that spells it would have them."""
+    return " ".join(content_words(name))
 
 
 def _own_words(topic: Topic) -> set[str]:
