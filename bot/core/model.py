@@ -7,10 +7,11 @@ the Discord modals all read them from this table.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Final
+from typing import Final, TypeVar
 
 from bot.core.aliases import derive_aliases
 from bot.core.errors import FieldTooLongError
@@ -66,8 +67,31 @@ def check_title_key(title: str) -> None:
                                 measure="characters long once case-folded and normalised for comparison")
 
 
+_R = TypeVar("_R", bound="_Restorable")
+
+
+class _Restorable:
+    """Pickles a slotted dataclass as its class and field values, restored without ``__init__``
+    (``Topic`` would derive its aliases again) and without the generic slots ``__setstate__``, which
+    looks the fields up again for every object: the index unpickles a few topics per question."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[type, tuple[object, ...]]]:
+        names: tuple[str, ...] = self.__slots__
+        return _restore, (type(self), tuple(getattr(self, name) for name in names))
+
+
+def _restore(cls: type[_R], values: tuple[object, ...]) -> _R:
+    restored = object.__new__(cls)
+    names: tuple[str, ...] = cls.__slots__
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(restored, name, value)
+    return restored
+
+
 @dataclass(frozen=True, slots=True)
-class Attribute:
+class Attribute(_Restorable):
     """One extracted attribute: a name and its value (e.g. ``CEO`` → ``Sam Altman``)."""
 
     name: str
@@ -75,7 +99,7 @@ class Attribute:
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineEvent:
+class TimelineEvent(_Restorable):
     """A dated event with the source it came from (``None`` when the record names none)."""
 
     text: str
@@ -84,7 +108,7 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class BackgroundSection:
+class BackgroundSection(_Restorable):
     """A related background section: a heading and one paragraph."""
 
     heading: str
@@ -92,7 +116,7 @@ class BackgroundSection:
 
 
 @dataclass(frozen=True, slots=True)
-class WebResult:
+class WebResult(_Restorable):
     """A web search result. ``url`` is the link given on its own line; snippets may hold more links."""
 
     title: str
@@ -110,7 +134,7 @@ class WebResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(_Restorable):
     """A tracked topic: one research record.
 
     ``aliases`` holds the names moderators added; ``derived_aliases`` those recovered from the

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 _NON_WORD_RE: Final = re.compile(r"[^0-9a-z]+")
@@ -24,13 +25,20 @@ PREFIX_LEN: Final = 5
 def normalize(text: str) -> str:
     """Casefold, drop accents, invisible characters, possessives and apostrophes, join dotted
     letters ("a.g.i." → "agi"), and turn other punctuation into spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    # Format characters (zero-width spaces and joiners, bidi controls) are invisible: "Way\u200bmo" is "waymo".
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
+    folded = text.casefold()
+    if not folded.isascii():  # ASCII has no accents to drop, nothing to decompose and no format characters
+        folded = _without_marks(folded)
     folded = _POSSESSIVE_RE.sub(r"\1", folded)
     folded = _APOSTROPHE_RE.sub("", folded)
     folded = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return _NON_WORD_RE.sub(" ", folded).strip()
+
+
+def _without_marks(folded: str) -> str:
+    """Accents dropped (NFKD, combining marks removed) and format characters removed: zero-width
+    spaces and joiners, bidi controls are invisible ("Way\u200bmo" is "waymo")."""
+    folded = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
 
 
 def words(text: str) -> list[str]:
@@ -38,8 +46,10 @@ def words(text: str) -> list[str]:
     return normalize(text).split()
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A rough stem: plural, -ing, -ed, -er and a final -e removed (``word`` is already normalised)."""
+    """A rough stem: plural, -ing, -ed, -er and a final -e removed (``word`` is already normalised).
+    Remembered: the same few thousand words are stemmed over and over (each candidate's texts)."""
     if len(word) <= 3 or word.isdigit():
         return word
     base = word
