@@ -28,9 +28,10 @@ def normalize(text: str) -> str:
     folded = text.casefold()
     if not folded.isascii():  # ASCII has no accents to drop, nothing to decompose and no format characters
         folded = _without_marks(folded)
-    folded = _POSSESSIVE_RE.sub(r"\1", folded)
-    folded = _APOSTROPHE_RE.sub("", folded)
-    folded = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
+    if "'" in folded or "’" in folded:
+        folded = _APOSTROPHE_RE.sub("", _POSSESSIVE_RE.sub(r"\1", folded))
+    if "." in folded:
+        folded = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return _NON_WORD_RE.sub(" ", folded).strip()
 
 
