@@ -125,7 +125,7 @@ def measure_random(count: int, dimensions: int, questions: int = 200) -> None:
     started = time.perf_counter()
     index.upsert_many((_synthetic_topic(n, when), n % 10 or None) for n in range(count))
     print(f"{count} random {dimensions}-d vectors indexed in {time.perf_counter() - started:.1f} s "
-          f"(random embedder; matrix {index.matrix.nbytes / 2**20:.0f} MB), peak RSS {peak_rss_mb():.0f} MB")
+          f"(random embedder; vectors {index.nbytes / 2**20:.0f} MB in memory), peak RSS {peak_rss_mb():.0f} MB")
     probes: list[Any] = [RandomEmbedder(dimensions).embed([f"question {n}"])[0] for n in range(questions)]
     for name, allowed in (("no filter", None), ("guild filter", lambda key: key[0] in (None, 3))):
         timings = []

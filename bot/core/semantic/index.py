@@ -1,9 +1,14 @@
-"""``SemanticIndex``: one unit vector per topic, kept in one contiguous float32 matrix, searched by cosine.
+"""``SemanticIndex``: one unit vector per topic, kept compactly (int8 codes and a scale per row), searched by cosine.
 
 Keys are the matching index's: ``(guild_id or None, casefolded title)``. A topic's vector is the
 normalised mean of the vectors of its text parts (``topic_text_parts``), so a long summary cannot
 drown its title. Vectors come from the ``VectorCache`` when the topic's text (hashed with the model
 id) was embedded before; only new or changed topics reach the model.
+
+The vectors are held as ``compact`` keeps them: one byte per component and one float32 scale per
+topic, a quarter of float32's memory (100,000 topics of the bundled 256-dimension model: 26 MB, not
+102 MB). ``search`` turns ``_SEARCH_ROWS`` rows at a time back into float32 for the product with the
+question: a block small enough to stay in the CPU cache, so a search is no slower than over float32.
 
 numpy is imported inside the methods: ``import bot.core.semantic`` works without the extra.
 """
@@ -16,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from bot.core.model import Topic
+from bot.core.semantic.compact import decode, dequantize, encode
 from bot.core.semantic.embedders import Embedder, SemanticUnavailableError, unit_rows
 from bot.core.semantic.topic_text import content_hash, topic_text_parts
 from bot.core.semantic.vector_cache import MemoryVectorCache, VectorCache
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from bot.core.semantic.compact import CodeMatrix
     from bot.core.semantic.embedders import FloatMatrix
 
     ByteMatrix = npt.NDArray[np.uint8]
@@ -40,6 +47,10 @@ _UPSERT_CHUNK: Final = 2_000
 _EMBED_BATCH: Final = 256
 #: Remembered question and attribute-name vectors (a question is often asked of several methods).
 _TEXT_CACHE_SIZE: Final = 4096
+#: Rows turned back into float32 at a time by ``search`` (1 MB at 256 dimensions: it stays in the CPU
+#: cache, and a product this size runs on one thread; 2,048 rows made OpenBLAS start threads, which
+#: on a busy two-core machine cost tens of milliseconds).
+_SEARCH_ROWS: Final = 1024
 #: Bytes of a content hash (sha256).
 _DIGEST_BYTES: Final = 32
 
@@ -67,7 +78,9 @@ class SemanticIndex:
         self._embedder = embedder
         self._cache: VectorCache = cache if cache is not None else MemoryVectorCache()
         self._model_id = embedder.model_id
-        self._matrix: FloatMatrix = np.zeros((_INITIAL_ROWS, embedder.dimensions), dtype=np.float32)
+        self._dimensions = embedder.dimensions
+        self._codes: CodeMatrix = np.zeros((_INITIAL_ROWS, embedder.dimensions), dtype=np.int8)
+        self._scales: FloatMatrix = np.zeros(_INITIAL_ROWS, dtype=np.float32)
         self._keys: list[Key] = []
         #: Each row's content hash as 32 raw bytes (a hex ``str`` per topic was 11 MB at 100k topics).
         self._digests: ByteMatrix = np.zeros((_INITIAL_ROWS, _DIGEST_BYTES), dtype=np.uint8)
@@ -84,7 +97,7 @@ class SemanticIndex:
 
     @property
     def dimensions(self) -> int:
-        return int(self._matrix.shape[1])
+        return self._dimensions
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -97,16 +110,27 @@ class SemanticIndex:
         return iter(list(self._keys))
 
     def vector(self, title: str, guild_id: int | None = None) -> FloatMatrix | None:
-        """The stored unit vector of one topic (a copy), or ``None``."""
+        """The stored unit vector of one topic (float32, made from its compact form), or ``None``."""
         row = self._rows.get(_key(title, guild_id))
-        return None if row is None else self._matrix[row].copy()
+        return None if row is None else self._row(row)
 
     @property
     def matrix(self) -> FloatMatrix:
-        """A read-only view of the vectors, one row per key in iteration order."""
-        view = self._matrix[: len(self._keys)]
-        view.flags.writeable = False
-        return view
+        """The vectors as float32, one row per key in iteration order: a read-only copy made on each
+        call, four times the index's own memory (for tests and tools, not for the bot's questions)."""
+        count = len(self._keys)
+        matrix = dequantize(self._codes[:count], self._scales[:count])
+        matrix.flags.writeable = False
+        return matrix
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the vectors and their content hashes take in memory (the rows made room for included)."""
+        return int(self._codes.nbytes + self._scales.nbytes + self._digests.nbytes)
+
+    def _row(self, row: int) -> FloatMatrix:
+        vector: FloatMatrix = self._codes[row].astype(self._np.float32) * self._scales[row]
+        return vector
 
     # -- changes ----------------------------------------------------------------------------------
 
@@ -117,16 +141,18 @@ class SemanticIndex:
     def reserve(self, rows: int) -> None:
         """Make room for ``rows`` topics at once (a start-up that knows how many are coming), instead of
         growing the matrix by doubling."""
-        if rows > len(self._matrix):
+        if rows > len(self._scales):
             self._grow(rows)
 
     def _grow(self, rows: int) -> None:
         count = len(self._keys)
-        grown = self._np.zeros((rows, self.dimensions), dtype=self._np.float32)
-        grown[:count] = self._matrix[:count]
+        codes = self._np.zeros((rows, self.dimensions), dtype=self._np.int8)
+        codes[:count] = self._codes[:count]
+        scales = self._np.zeros(rows, dtype=self._np.float32)
+        scales[:count] = self._scales[:count]
         digests = self._np.zeros((rows, _DIGEST_BYTES), dtype=self._np.uint8)
         digests[:count] = self._digests[:count]
-        self._matrix, self._digests = grown, digests
+        self._codes, self._scales, self._digests = codes, scales, digests
 
     def upsert_many(self, entries: Iterable[tuple[Topic, int | None]]) -> int:
         """Add or replace many topics with batched embedding (start-up, imports), ``_UPSERT_CHUNK`` at a
@@ -161,13 +187,14 @@ class SemanticIndex:
         for start in range(0, len(missing), _EMBED_BATCH):
             batch = missing[start : start + _EMBED_BATCH]
             for digest, vector in zip(batch, self._embed_topics([parts_by_hash[d] for d in batch]), strict=True):
-                fresh[digest] = vector.tobytes()
+                fresh[digest] = encode(vector)
         if fresh:
             self._cache.put_many(self._model_id, fresh)
             self.embedded_topics += len(fresh)
         vectors = {**cached, **fresh}
         for key, (_, digest) in pending.items():
-            self._store(key, digest, self._np.frombuffer(vectors[digest], dtype=self._np.float32))
+            codes, scale = decode(vectors[digest], self.dimensions)
+            self._store(key, digest, codes, scale)
         return len(fresh)
 
     def remove(self, title: str, guild_id: int | None = None) -> bool:
@@ -179,25 +206,25 @@ class SemanticIndex:
         last = len(self._keys) - 1
         if row != last:
             moved = self._keys[last]
-            self._matrix[row] = self._matrix[last]
+            self._codes[row] = self._codes[last]
+            self._scales[row] = self._scales[last]
             self._keys[row] = moved
             self._digests[row] = self._digests[last]
             self._rows[moved] = row
         self._keys.pop()
         return True
 
-    def _store(self, key: Key, digest: str, vector: FloatMatrix) -> None:
-        if len(vector) != self.dimensions:
-            raise ValueError(f"a cached vector has {len(vector)} dimensions, the model {self.dimensions}")
+    def _store(self, key: Key, digest: str, codes: CodeMatrix, scale: float) -> None:
         row = self._rows.get(key)
         if row is None:
             row = len(self._keys)
-            if row == len(self._matrix):
-                self._grow(2 * len(self._matrix))
+            if row == len(self._scales):
+                self._grow(2 * len(self._scales))
             self._keys.append(key)
             self._rows[key] = row
         self._digests[row] = self._np.frombuffer(bytes.fromhex(digest), dtype=self._np.uint8)
-        self._matrix[row] = vector
+        self._codes[row] = codes
+        self._scales[row] = scale
 
     def _embed_topics(self, topics_parts: Sequence[tuple[str, ...]]) -> FloatMatrix:
         """One unit vector per topic: the normalised mean of its parts' unit vectors."""
@@ -244,7 +271,7 @@ class SemanticIndex:
         count = len(self._keys)
         if k <= 0 or count == 0:
             return []
-        scores = self._matrix[:count] @ vector
+        scores = self._scores(vector, count)
         found: list[tuple[Key, float]] = []
         asked: set[int] = set()
         window = min(count, max(4 * k, 64) if allowed is not None else k)
@@ -267,12 +294,27 @@ class SemanticIndex:
                 return found
             window = min(count, window * 8)
 
+    def _scores(self, vector: FloatMatrix, count: int) -> FloatMatrix:
+        """Cosines of ``vector`` with the first ``count`` rows: each block of codes turned into float32
+        in one reused buffer, multiplied by the vector, then every row by its scale."""
+        np = self._np
+        query = np.asarray(vector, dtype=np.float32)
+        scores: FloatMatrix = np.empty(count, dtype=np.float32)
+        block = np.empty((min(count, _SEARCH_ROWS), self.dimensions), dtype=np.float32)
+        for start in range(0, count, _SEARCH_ROWS):
+            stop = min(count, start + _SEARCH_ROWS)
+            rows = block[: stop - start]
+            rows[...] = self._codes[start:stop]
+            np.matmul(rows, query, out=scores[start:stop])
+        scores *= self._scales[:count]
+        return scores
+
     def similarity(self, text: str, title: str, guild_id: int | None = None) -> float | None:
         """Cosine between ``text`` and one topic, or ``None`` when the topic is not indexed."""
         row = self._rows.get(_key(title, guild_id))
         if row is None:
             return None
-        return float(self._matrix[row] @ self.embed_text(text))
+        return float(self._row(row) @ self.embed_text(text))
 
     def attribute_by_meaning(
         self, question: str, attribute_names: Sequence[str], min_cosine: float = 0.0
