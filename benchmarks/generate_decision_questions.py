@@ -30,6 +30,8 @@ from bot.core.record_format import parse_record
 SUMMARY = ("what is {t}", "tell me about {t}", "{t}?", "explain {t} to me", "eli5 {t}", "whats the deal with {t}",
            "can you give me a rundown on {t}", "i keep hearing about {t}, what is it", "{t} summary pls",
            "anyone know what {t} actually is")
+MISSPELT = ("{t}", "{t}", "tell me about {t}", "what is {t}", "{t}?", "info on {t}")
+MISSPELT_STYLE = "generated-misspelt"
 DESCRIBED = ("what's that {d} thing", "tell me about the {d} one", "you know the {d}? what is it",
              "info on the {d}", "what do you have on {d}")
 TIMELINE = ("what happened with {t}", "{t} news", "latest on {t}", "history of {t}", "any updates on {t}",
@@ -119,6 +121,26 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1:]
 
 
+def _misspellings(name: str, rng: random.Random) -> list[str]:
+    """The name with one slip of the keyboard each: a letter left out, two swapped, one doubled, one
+    replaced (names of four letters or fewer are left alone: a slip makes another word of them)."""
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    if len(letters) < 5:
+        return []
+    out: list[str] = []
+    for slip in ("drop", "swap", "double", "replace"):
+        i = rng.choice(letters[1:-1])
+        if slip == "drop":
+            out.append(name[:i] + name[i + 1:])
+        elif slip == "swap" and name[i + 1:i + 2].isalpha():
+            out.append(name[:i] + name[i + 1] + name[i] + name[i + 2:])
+        elif slip == "double":
+            out.append(name[:i] + name[i] + name[i:])
+        elif slip == "replace":
+            out.append(name[:i] + rng.choice("aeiourstnl".replace(name[i], "")) + name[i + 1:])
+    return [m for m in dict.fromkeys(out) if m != name]
+
+
 def _description_words(topic: Topic, rng: random.Random) -> str | None:
     own = {w.casefold() for n in (topic.title, *topic.all_aliases) for w in re.findall(r"\w+", n)}
     words = [w.casefold() for w in re.findall(r"[A-Za-z][a-z]+", topic.description)
@@ -148,6 +170,12 @@ def generate(topic: Topic, rng: random.Random) -> Iterator[dict[str, Any]]:
     t = topic.title
     for template in rng.sample(SUMMARY, 4):
         yield _q(template.format(t=rng.choice(names)), t, "summary", "generated")
+    # A misspelt whole name is that topic, even beside look-alike names ("bater satelite" is Bater
+    # Satellite, not a choice with Bater Aerospace). These teach the choice only (``train_decisions``).
+    # Their own generator, seeded by the title, so the other questions stay as they were.
+    slips = random.Random(f"misspelt {t}")
+    for misspelt in _misspellings(t.casefold(), slips):
+        yield _q(slips.choice(MISSPELT).format(t=misspelt), t, "summary", MISSPELT_STYLE)
     described = _description_words(topic, rng)
     if described:
         for template in rng.sample(DESCRIBED, 2):

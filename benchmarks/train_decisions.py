@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.generate_decision_questions import generate, generate_across
+from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
 from bot.core.engine.attributes import attribute_evidence
@@ -233,6 +233,8 @@ def intent_matrix(features: Features, attribute_model: DecisionModel
                   ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
     x, y, groups, weights = [], [], [], []
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
+        if features.questions[n].get("style") == MISSPELT_STYLE:
+            continue  # misspelt names teach the choice only
         asked = query.without_words(own_words(topic))
         attribute, chance = best_attribute(query, topic, meaning, attribute_model)
         x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
@@ -258,12 +260,15 @@ def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> De
     return DecisionModel(blank, choice, blank, intents, attribute, thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
 
 
-def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False) -> Matrix:
+def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False,
+                trained: npt.NDArray[np.bool_] | None = None) -> Matrix:
+    """Each row's probability from a model fitted on the other folds (only on the ``trained`` rows)."""
     predicted = np.zeros(len(y))
+    usable = np.ones(len(y), dtype=np.bool_) if trained is None else trained
     for fold in range(FOLDS):
         held = groups == fold
-        if held.any() and (~held).any():
-            predicted[held] = fit(x[~held], y[~held], balanced=balanced).probabilities(x[held])
+        if held.any() and (~held & usable).any():
+            predicted[held] = fit(x[~held & usable], y[~held & usable], balanced=balanced).probabilities(x[held])
     return predicted
 
 
@@ -277,23 +282,31 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
         indexes.append(index)
         meanings.append(_meaning(index, topics) if meaning else (lambda query: None))
         questions += training_questions(topics, world, len(indexes) - 1)
+    # The misspelt names last, so that every other question keeps its fold.
+    questions = ([q for q in questions if q.get("style") != MISSPELT_STYLE]
+                 + [q for q in questions if q.get("style") == MISSPELT_STYLE])
     features = extract(indexes, questions, meanings)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
 
     attribute = named(fit(ax, ay), ATTRIBUTE_FEATURES)
-    topic_oof = out_of_fold(tx, ty, tgroups)
+    # Misspelt whole names (every world's) teach only whether to offer a choice and whom: the topic
+    # model, and so the answer threshold the chat budget sets, is fitted without them; their rows are
+    # predicted out of fold like every other.
+    misspelt = np.array([questions[n].get("style") == MISSPELT_STYLE for n in tquestion])
+    topic_oof = out_of_fold(tx, ty, tgroups, trained=~misspelt)
     per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
     answer = _answer_threshold(per_question, questions, chat_budget)
     # Whether to offer a choice, and whom, is learned from the project's world only: the training-only
     # records are look-alike groups made for ambiguity, far more often ambiguous than what a bot is asked.
-    home = np.array([questions[n].get("world", 0) == 0 for n in tquestion])
+    home = np.array([questions[n].get("world", 0) == 0 for n in tquestion]) | misspelt
     in_choice = _choice_members(features)
     member_model = named(fit(tx[home], in_choice[home]), CANDIDATE_FEATURES)
     member_oof = np.zeros(len(in_choice))
     member_oof[home] = out_of_fold(tx[home], in_choice[home], tgroups[home])
     cx, cy, cgroups, members, cquestion = _pairs(features, tx, topic_oof, member_oof, tquestion)
-    chome = np.array([questions[n].get("world", 0) == 0 for n in cquestion])
+    chome = np.array([questions[n].get("world", 0) == 0 or questions[n].get("style") == MISSPELT_STYLE
+                      for n in cquestion])
     choice_model = named(fit(cx[chome], cy[chome]), CHOICE_FEATURES)
     choice_oof = np.zeros(len(cy))
     choice_oof[chome] = out_of_fold(cx[chome], cy[chome], cgroups[chome])
@@ -311,7 +324,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
             intent_oof[held] = [model.softmax(row) for row in ix[held]]
     attribute_threshold = _attribute_threshold(intent_oof, iy, ix)
     thresholds = Thresholds(answer, choice, member, attribute_threshold)
-    final = DecisionModel(named(fit(tx, ty), CANDIDATE_FEATURES), choice_model, member_model,
+    final = DecisionModel(named(fit(tx[~misspelt], ty[~misspelt]), CANDIDATE_FEATURES), choice_model, member_model,
                           fit_intents(ix, iy, iweight), attribute, thresholds, meaning)
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,

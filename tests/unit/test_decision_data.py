@@ -146,3 +146,28 @@ def test_the_generator_names_a_missing_folder_and_a_bad_record(tmp_path: Path) -
     with pytest.raises(SystemExit, match=r"bad\.txt: line 3"):
         generate_decision_questions.main([str(tmp_path), "--out", str(tmp_path / "out.jsonl")])
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_misspelt_names_are_one_slip_away_and_leave_the_other_questions_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each generated misspelling is one edit (a letter dropped, doubled or replaced, two swapped) from
+    the title; a short name gets none; and the other generated questions are the same whether or not
+    misspellings are made (they draw on their own seeded generator)."""
+    import random
+
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    from benchmarks import generate_decision_questions
+    from benchmarks.generate_decision_questions import MISSPELT_STYLE, _misspellings, generate
+
+    for name in ("bater satellite", "nuclear fusion", "tesla robotaxi"):
+        slips = _misspellings(name, random.Random(name))
+        assert slips and all(OSA.distance(name, s) == 1 and s != name for s in slips)
+        assert Levenshtein.distance(name, slips[0]) == 1  # the first leaves a letter out
+    assert _misspellings("doge", random.Random(0)) == []
+    topic = parse_record(next((Path(__file__).parent.parent / "data" / "records").glob("*.txt")).read_text())
+    rows = list(generate(topic, random.Random(7)))
+    assert any(r["style"] == MISSPELT_STYLE and r["topic"] == topic.title for r in rows)
+    rest = [r for r in rows if r["style"] != MISSPELT_STYLE]
+    monkeypatch.setattr(generate_decision_questions, "_misspellings", lambda name, rng: [])
+    assert rest == list(generate(topic, random.Random(7)))
