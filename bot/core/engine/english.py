@@ -14,6 +14,7 @@ import json
 import logging
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from typing import Final
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,11 @@ def _ranks() -> dict[str, int]:
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as error:
         log.warning("no English word frequencies (%s): everyday words are not recognised", error)
         return {}
-    ranked = sorted(counts, key=lambda word: (-counts[word], word))
-    return {word: i for i, word in enumerate(ranked[:EVERYDAY_RANK], start=1) if word.isalpha()}
+    # Most used first, ties by word: sorted by word, then stably by count (two sorts in C, a third of
+    # the time of one sort by a Python key: this runs at every start).
+    ranked = sorted(counts.items())
+    ranked.sort(key=itemgetter(1), reverse=True)
+    return {word: i for i, (word, _) in enumerate(ranked[:EVERYDAY_RANK], start=1) if word.isalpha()}
 
 
 def load() -> None:
