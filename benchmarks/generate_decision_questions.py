@@ -113,31 +113,38 @@ NEAR_MISS = ("i spilled {w} all over the floor", "my friend won't stop talking a
              "is {w} a real word", "my teacher loves the word {w}")
 
 
-def _typo(name: str, rng: random.Random) -> str:
-    letters = [i for i, c in enumerate(name) if c.isalpha()]
-    if len(letters) < 5:
-        return name
+#: Slips of the keyboard, each at one letter inside a name: left out, swapped with the next, doubled, replaced.
+_SLIPS = ("drop", "swap", "double", "replace")
+
+
+def _letters(name: str) -> list[int]:
+    return [i for i, c in enumerate(name) if c.isalpha()]
+
+
+def _slip(name: str, letters: list[int], slip: str, rng: random.Random) -> str:
+    """``name`` with one ``slip`` at a letter inside it (unchanged when a swap has no letter to swap with)."""
     i = rng.choice(letters[1:-1])
-    return name[:i] + name[i + 1:]
+    if slip == "drop":
+        return name[:i] + name[i + 1:]
+    if slip == "swap":
+        return name[:i] + name[i + 1] + name[i] + name[i + 2:] if name[i + 1:i + 2].isalpha() else name
+    if slip == "double":
+        return name[:i] + name[i] + name[i:]
+    return name[:i] + rng.choice("aeiourstnl".replace(name[i], "")) + name[i + 1:]
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    letters = _letters(name)
+    return name if len(letters) < 5 else _slip(name, letters, "drop", rng)
 
 
 def _misspellings(name: str, rng: random.Random) -> list[str]:
-    """The name with one slip of the keyboard each: a letter left out, two swapped, one doubled, one
-    replaced (names of four letters or fewer are left alone: a slip makes another word of them)."""
-    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    """The name with one slip of the keyboard each (``_SLIPS``); names of four letters or fewer are
+    left alone: a slip makes another word of them."""
+    letters = _letters(name)
     if len(letters) < 5:
         return []
-    out: list[str] = []
-    for slip in ("drop", "swap", "double", "replace"):
-        i = rng.choice(letters[1:-1])
-        if slip == "drop":
-            out.append(name[:i] + name[i + 1:])
-        elif slip == "swap" and name[i + 1:i + 2].isalpha():
-            out.append(name[:i] + name[i + 1] + name[i] + name[i + 2:])
-        elif slip == "double":
-            out.append(name[:i] + name[i] + name[i:])
-        elif slip == "replace":
-            out.append(name[:i] + rng.choice("aeiourstnl".replace(name[i], "")) + name[i + 1:])
+    out = [_slip(name, letters, slip, rng) for slip in _SLIPS]
     return [m for m in dict.fromkeys(out) if m != name]
 
 
