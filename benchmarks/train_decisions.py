@@ -293,20 +293,22 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     # Misspelt whole names (every world's) teach only whether to offer a choice and whom: the topic
     # model, and so the answer threshold the chat budget sets, is fitted without them; their rows are
     # predicted out of fold like every other.
-    misspelt = np.array([questions[n].get("style") == MISSPELT_STYLE for n in tquestion])
+    is_misspelt = np.array([q.get("style") == MISSPELT_STYLE for q in questions])
+    misspelt = is_misspelt[tquestion]
     topic_oof = out_of_fold(tx, ty, tgroups, trained=~misspelt)
     per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
     answer = _answer_threshold(per_question, questions, chat_budget)
-    # Whether to offer a choice, and whom, is learned from the project's world only: the training-only
-    # records are look-alike groups made for ambiguity, far more often ambiguous than what a bot is asked.
-    home = np.array([questions[n].get("world", 0) == 0 for n in tquestion]) | misspelt
+    # Whether to offer a choice, and whom, is learned from the project's world and the misspelt names
+    # only: the training-only records are look-alike groups made for ambiguity, far more often
+    # ambiguous than what a bot is asked.
+    teaches_choice = is_misspelt | np.array([q.get("world", 0) == 0 for q in questions])
+    home = teaches_choice[tquestion]
     in_choice = _choice_members(features)
     member_model = named(fit(tx[home], in_choice[home]), CANDIDATE_FEATURES)
     member_oof = np.zeros(len(in_choice))
     member_oof[home] = out_of_fold(tx[home], in_choice[home], tgroups[home])
     cx, cy, cgroups, members, cquestion = _pairs(features, tx, topic_oof, member_oof, tquestion)
-    chome = np.array([questions[n].get("world", 0) == 0 or questions[n].get("style") == MISSPELT_STYLE
-                      for n in cquestion])
+    chome = teaches_choice[cquestion]
     choice_model = named(fit(cx[chome], cy[chome]), CHOICE_FEATURES)
     choice_oof = np.zeros(len(cy))
     choice_oof[chome] = out_of_fold(cx[chome], cy[chome], cgroups[chome])
