@@ -29,6 +29,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from benchmarks.command_line import UsageError, run_reporting_usage
 from benchmarks.figures import latency
 from benchmarks.stores import records_dir
 from bot.core.engine import Answerer, TopicIndex
@@ -43,9 +44,6 @@ RECORD_BYTES = 2_000_000
 TEXT_CHARS = 3_990
 SEED = 22
 
-
-class UsageError(Exception):
-    """A mistake in the command line: one line, exit 2."""
 
 
 def huge_topic(words: Sequence[str], base: Topic, rng: random.Random) -> Topic:
@@ -151,11 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-questions", type=int, default=500, help="questions asked (default 500)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds without and with the record (default 3)")
     args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except UsageError as error:
-        print(f"{parser.prog}: {error}", file=sys.stderr)
-        return 2
+    return run_reporting_usage(parser, run, args)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy.engine import make_url
 
+from benchmarks.command_line import UsageError, run_reporting_usage
 from benchmarks.figures import current_rss_mb, latency, peak_rss_mb
 from benchmarks.labels import Label, abstained, is_off_topic, label_titles, read_labels, topic_ok
 from benchmarks.stores import fresh_postgres, records_dir
@@ -77,9 +78,6 @@ SCAN_CUTOFF = 61
 PLACEHOLDER = "{n}"
 Result = dict[str, Any]
 
-
-class UsageError(Exception):
-    """A mistake in the command line or the named folders; reported as one line."""
 
 
 @dataclass(frozen=True)
@@ -516,11 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.corpus:
         parser.error("--corpus DIR is required")
-    try:
-        return run(args)
-    except UsageError as error:
-        print(f"{parser.prog}: {error}", file=sys.stderr)
-        return 2
+    return run_reporting_usage(parser, run, args)
 
 
 if __name__ == "__main__":
