@@ -5,7 +5,9 @@ Reads the project's records (``tests/data/records``) and the training-only recor
 questions (``tests/data/questions.jsonl``, ``questions.fresh.jsonl``), the hand-written training
 questions (``benchmarks/data/decisions/questions.train.jsonl`` and, about the training-only records,
 ``records.questions.jsonl``) and chat lines (``chat.train.txt``, ``chat.extra.txt``), and questions
-generated from every record (``benchmarks.generate_decision_questions``, seeded). The held-out files
+generated from every record (``benchmarks.generate_decision_questions``, seeded), and made-up
+look-alike names with their questions (``benchmarks.lookalike_names``, seeded; they teach only whom a
+choice offers). The held-out files
 (``questions.heldout.jsonl``, ``questions.blind.jsonl``) are never read. For every question it
 computes the engine's own features (``bot.core.engine.features``) and fits three L2-regularised
 logistic models by Newton's method in numpy (deterministic; no training library): topic, intent (one
@@ -35,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from benchmarks import lookalike_names
 from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
@@ -165,6 +168,16 @@ def training_questions(topics: Sequence[Topic], world: World = WORLDS[0], number
     return [{**label, "world": number} for label in found]
 
 
+#: The label's key marking a question about the look-alike names (``lookalike_names``).
+LOOKALIKE = "lookalike"
+
+
+def teaches_choice_only(label: dict[str, Any]) -> bool:
+    """Misspelt names teach only whether to offer a choice and whom; the look-alike names' questions
+    only whom (``train``)."""
+    return label.get("style") == MISSPELT_STYLE or bool(label.get(LOOKALIKE))
+
+
 def question_weight(label: dict[str, Any]) -> float:
     """How much a question weighs in fitting: one written by a person counts ``WRITTEN_WEIGHT`` times
     one generated from a record's fields (templates say the same few things many times over)."""
@@ -192,7 +205,9 @@ class Features:
 def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
             meanings: Sequence[Any]) -> Features:
     """Every question's features, ranked against the index of its world (``label["world"]``)."""
-    titles = sorted({q["topic"] for q in questions if q.get("topic")})
+    # The look-alike names' topics after the others, so that adding them moves no other topic's fold.
+    titles = sorted({q["topic"] for q in questions if q.get("topic") and not teaches_choice_only(q)})
+    titles += sorted({q["topic"] for q in questions if q.get("topic")} - set(titles))
     fold_of_topic = {title: i % FOLDS for i, title in enumerate(titles)}
     rng = random.Random(SEED)
     topic_rows, attribute_rows = Rows(), Rows()
@@ -233,8 +248,8 @@ def intent_matrix(features: Features, attribute_model: DecisionModel
                   ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
     x, y, groups, weights = [], [], [], []
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
-        if features.questions[n].get("style") == MISSPELT_STYLE:
-            continue  # misspelt names teach the choice only
+        if teaches_choice_only(features.questions[n]):
+            continue  # misspelt and look-alike names teach only about choices
         asked = query.without_words(own_words(topic))
         attribute, chance = best_attribute(query, topic, meaning, attribute_model)
         x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
@@ -282,27 +297,35 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
         indexes.append(index)
         meanings.append(_meaning(index, topics) if meaning else (lambda query: None))
         questions += training_questions(topics, world, len(indexes) - 1)
-    # The misspelt names last, so that every other question keeps its fold.
+    # The misspelt names last, then the look-alike names, so that every other question keeps its fold.
     questions = ([q for q in questions if q.get("style") != MISSPELT_STYLE]
                  + [q for q in questions if q.get("style") == MISSPELT_STYLE])
+    lookalikes = lookalike_names.records()
+    index = TopicIndex((t, None) for t in lookalikes)
+    indexes.append(index)
+    meanings.append(_meaning(index, lookalikes) if meaning else (lambda query: None))
+    questions += [{**q, "world": len(indexes) - 1, LOOKALIKE: True} for q in lookalike_names.questions(lookalikes)]
     features = extract(indexes, questions, meanings)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
 
     attribute = named(fit(ax, ay), ATTRIBUTE_FEATURES)
-    # Misspelt whole names (every world's) teach only whether to offer a choice and whom: the topic
+    # Misspelt whole names (every world's) and the look-alike names teach only about choices: the topic
     # model, and so the answer threshold the chat budget sets, is fitted without them; their rows are
     # predicted out of fold like every other.
-    is_misspelt = np.array([q.get("style") == MISSPELT_STYLE for q in questions])
-    misspelt = is_misspelt[tquestion]
+    choice_only = np.array([teaches_choice_only(q) for q in questions])
+    misspelt = choice_only[tquestion]
     topic_oof = out_of_fold(tx, ty, tgroups, trained=~misspelt)
     per_question = _best_per_question(topic_oof, ty, tquestion, len(questions))
     answer = _answer_threshold(per_question, questions, chat_budget)
-    # Whether to offer a choice, and whom, is learned from the project's world and the misspelt names
-    # only: the training-only records are look-alike groups made for ambiguity, far more often
-    # ambiguous than what a bot is asked.
-    teaches_choice = is_misspelt | np.array([q.get("world", 0) == 0 for q in questions])
-    home = teaches_choice[tquestion]
+    # Whom a choice offers is learned from the project's world, the misspelt names and the look-alike
+    # names; whether to offer one from the first two only, and its thresholds from the project's
+    # world: the training-only records are look-alike groups made for ambiguity, far more often
+    # ambiguous than what a bot is asked, and the look-alike names' easy choices (a shared surname)
+    # would outvote the project's few hard ones.
+    teaches_member = choice_only | np.array([q.get("world", 0) == 0 for q in questions])
+    teaches_choice = teaches_member & ~np.array([bool(q.get(LOOKALIKE)) for q in questions])
+    home = teaches_member[tquestion]
     in_choice = _choice_members(features)
     member_model = named(fit(tx[home], in_choice[home]), CANDIDATE_FEATURES)
     member_oof = np.zeros(len(in_choice))
@@ -448,7 +471,8 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
             attribute_question: list[int]) -> None:
     name = "with meaning" if meaning else "lexical"
     chat = [c for (c, _), q in zip(best, questions, strict=True) if q.get("style") == "chat"]
-    answerable = [(c, ok) for (c, ok), q in zip(best, questions, strict=True) if q.get("topic")]
+    answerable = [(c, ok) for (c, ok), q in zip(best, questions, strict=True)
+                  if q.get("topic") and not q.get(LOOKALIKE)]
     print(f"== {name}: {len(questions)} questions ({len(answerable)} about a topic, {len(chat)} chat lines)")
     print(f"answer threshold {answer:.3f} (chat budget {budget:.1%}); cross-validated by topic, {FOLDS} folds")
     print("threshold  precision  recall  chat answered")
