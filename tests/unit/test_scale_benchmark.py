@@ -61,6 +61,22 @@ def test_reports_each_size_with_the_questions_about_its_records(corpus: Path, tm
     assert table[2].startswith("| 10 | ") and table[3].startswith(f"| {len(RECORDS)} | ")
 
 
+def test_an_alias_several_topics_share_is_read_from_the_titles_file(tmp_path: Path) -> None:
+    titles = tmp_path / "titles.tsv"
+    titles.write_text("Belra AI\tBELR\nBelra Motors\tBELR|BMOT\nAiko Marsh\tMarsh\nDana Marsh\tMarsh\n"
+                      "Quil\t\n", encoding="utf-8")
+    shared = scale.shared_names(titles)
+    assert shared == {"belr": {"Belra AI", "Belra Motors"}, "marsh": {"Aiko Marsh", "Dana Marsh"}}
+    assert scale.names_several({"q": "tell me about BELR", "topic": "Belra Motors"}, shared)
+    assert scale.names_several({"q": "what's Marsh?", "topic": "Dana Marsh"}, shared)
+    # Its own alias, a name no other topic goes by, or a shared alias that is not this topic's.
+    assert not scale.names_several({"q": "tell me about BMOT", "topic": "Belra Motors"}, shared)
+    assert not scale.names_several({"q": "belramotors", "topic": "Belra Motors"}, shared)
+    assert not scale.names_several({"q": "marsh", "topic": "Quil"}, shared)
+    assert not scale.names_several({"q": "tell me about Dana Marsh", "topic": "Dana Marsh"}, shared)
+    assert scale.shared_names(tmp_path / "missing.tsv") == {}
+
+
 def test_reuses_a_kept_store_and_caps_the_questions(corpus: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "store-{n}.db")
     assert scale.main(["--corpus", str(corpus), "--n", "5", "--store", store, "--max-questions", "1",
