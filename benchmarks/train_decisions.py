@@ -63,6 +63,7 @@ from bot.core.engine.learned_deciding import (
     own_words,
 )
 from bot.core.engine.ranking import rank
+from bot.core.engine.reading import Query
 from bot.core.model import Topic
 from bot.core.record_format import parse_record
 
@@ -253,10 +254,23 @@ def intent_matrix(features: Features, attribute_model: DecisionModel
         asked = query.without_words(own_words(topic))
         attribute, chance = best_attribute(query, topic, meaning, attribute_model)
         x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
-        y.append(INTENTS.index(features.questions[n]["intent"]))
+        y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning)))
         groups.append(fold)
         weights.append(question_weight(features.questions[n]))
     return np.array(x), np.array(y), np.array(groups), np.array(weights)
+
+
+def taught_intent(intent: str, query: Query, topic: Topic, meaning: LearnedMeaningSignal | None) -> str:
+    """The intent a question teaches: its label, except that without the semantic signal an attribute
+    asked only by meaning ("who's the boss at Nvidia" in words no attribute name, cue or value holds)
+    teaches the summary. Without meaning nothing tells which attribute such a question wants, and
+    the model learning "an attribute" from it answers other questions with leftover words ("the
+    company that makes chatgpt") with whichever attribute the prior favours; the summary is the
+    answer that holds what is known."""
+    if intent != "attribute" or meaning is not None:
+        return intent
+    evidence = attribute_evidence(query.words, topic)
+    return intent if any(e.direct + e.cue + e.value > 0 for e in evidence) else "summary"
 
 
 def fit_intents(x: Matrix, y: Matrix, weight: Matrix | None = None) -> Logistic:
