@@ -32,7 +32,7 @@ def _answerer() -> Answerer:
 @pytest.mark.parametrize(("question", "title"), [
     ("terwenlen enrgy", "Terwenlen Energy"),  # one slip from one name, several letters from the other
     # the same words, in this name's order
-    pytest.param("harbour lantern festival", "Harbour Lantern Festival", marks=LEARNED_MISS),
+    ("harbour lantern festival", "Harbour Lantern Festival"),
     # a title as written beats a longer name whose alias it also is
     pytest.param("tell me about quil", "Quil", marks=LEARNED_MISS),
 ])

@@ -33,6 +33,7 @@ CANDIDATE_FEATURES: Final = (
     "explained", "proper", "defined", "top", "gap_to_best", "lead", "names_less", "outexplained", "spelled",
     "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical", "asks_attribute",
     "no_evidence", "log_score", "explained_rarest", "explained_numbers", "unexplained_rarest", "unexplained_share",
+    "spelled_behind",
 )
 #: The best two candidates: is the question about one of them, or about both equally?
 CHOICE_FEATURES: Final = (
@@ -118,10 +119,11 @@ def evidence_features(content: Sequence[tuple[str, str]], score: TopicScore | No
 
 def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
                        meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float,
-                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0)) -> list[float]:
+                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0), spelled_behind: float = 0.0) -> list[float]:
     """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone); ``asks_attribute``
     is the most the question's words say for one of its attributes (``attributes.attribute_evidence``);
-    ``evidence``: the candidate's ``evidence_features``."""
+    ``evidence``: the candidate's ``evidence_features``; ``spelled_behind``: how much less nearly the
+    question spells this candidate's names than the best-spelt candidate's (0 for that one)."""
     score = scores[i]
     others = [s.score for j, s in enumerate(scores) if j != i and s is not None]
     best = max([s.score for s in scores if s is not None], default=0.0)
@@ -147,7 +149,7 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
     nothing = float(score is not None and not score.explained)
     log_score = math.log1p(score.score) / math.log(101.0) if score is not None else 0.0
     return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute, nothing, log_score,
-            *evidence]
+            *evidence, spelled_behind]
 
 
 @dataclass(frozen=True)

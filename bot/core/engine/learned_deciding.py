@@ -183,8 +183,10 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
     spoken = " ".join(query.content_words)
     content = [(w, stem(w)) for w in query.content_words]
-    return [candidate_features(asked, scores, i, meanings, _spelled(spoken, c.topic), _asks_attribute(query, c.topic),
-                               evidence_features(content, c.score))
+    spelled = [_spelled(spoken, c.topic) for c in candidates]
+    best_spelled = max(spelled, default=0.0)
+    return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.topic),
+                               evidence_features(content, c.score), best_spelled - spelled[i])
             for i, c in enumerate(candidates)]
 
 
