@@ -649,20 +649,32 @@ class TopicIndex:
     def rank_slots(self, query: Query, guild_id: int | None, limit: int,
                    breadth: int | None = None) -> list[Ranked]:
         """``rank``, each score with the topic it belongs to."""
-        tokens = self.question_tokens(query.words)
-        if not tokens:
+        found = self.evidence(query)
+        if found is None:
             return []
-        whole = self._whole_name_typos(query.words)
-        all_words = set(query.words) | {t.word for t in tokens}
-        all_words |= {w for t in tokens for w, _ in t.fuzzy}
-        evidence = Evidence(tokens, all_words, sum(t.idf for t in tokens), QuestionStats(self), query.capitals,
-                            self._params)
+        evidence, whole = found
         scored: list[Ranked] = []
-        for slot in self.candidates(tokens, whole, guild_id, breadth):
+        for slot in self.candidates(evidence.tokens, whole, guild_id, breadth):
             packed = self._document(slot)
             scored.append(Ranked(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)), self, slot))
         scored.sort(key=lambda r: (-r.score.score, r.score.title.casefold()))
         return scored[:limit]
+
+    def evidence(self, query: Query) -> tuple[Evidence, dict[int, float]] | None:
+        """``query`` ready to be scored against candidates (``score_topic``), with the slots of the names
+        it misspells as a whole (``_whole_name_typos``); ``None`` when it has no word to match."""
+        tokens = self.question_tokens(query.words)
+        if not tokens:
+            return None
+        whole = self._whole_name_typos(query.words)
+        all_words = set(query.words) | {t.word for t in tokens}
+        all_words |= {w for t in tokens for w, _ in t.fuzzy}
+        return Evidence(tokens, all_words, sum(t.idf for t in tokens), QuestionStats(self), query.capitals,
+                        self._params), whole
+
+    def document_at(self, slot: int) -> PackedDocument:
+        """What the ranker reads of the topic in ``slot``."""
+        return self._document(slot)
 
     def topic_at(self, slot: int) -> Topic:
         """The topic in ``slot`` (one a ranking returned)."""

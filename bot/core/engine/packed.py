@@ -27,6 +27,7 @@ from __future__ import annotations
 import struct
 from array import array
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import accumulate
 from typing import Final, NamedTuple
 
@@ -61,6 +62,12 @@ def _contains(values: memoryview[int], value: int) -> bool:
     return i < len(values) and int(values[i]) == value
 
 
+@lru_cache(maxsize=64)
+def _word_ids(n_words: int) -> struct.Struct:
+    """The layout of one name's word ids and key ids."""
+    return struct.Struct(f"={2 * n_words}I")
+
+
 def _pack_names(title: str, names: tuple[NameWords, ...], vocabulary: Vocabulary) -> bytes:
     encoded = title.encode()
     out = [_TEXT_LENGTH.pack(len(encoded)), encoded]
@@ -76,11 +83,12 @@ def _pack_names(title: str, names: tuple[NameWords, ...], vocabulary: Vocabulary
 class PackedDocument:
     """A ``TopicDocument`` as sorted word ids (see the module docstring)."""
 
-    __slots__ = ("_blob", "_names", "_views", "_vocabulary")
+    __slots__ = ("_blob", "_id_of", "_names", "_views", "_vocabulary")
 
     def __init__(self, blob: bytes | memoryview, vocabulary: Vocabulary) -> None:
         self._blob = blob
         self._vocabulary = vocabulary
+        self._id_of = vocabulary.id_lookup
         self._views: _Views | None = None
         self._names: tuple[NameWords, ...] | None = None
 
@@ -141,7 +149,7 @@ class PackedDocument:
         """The topic's title and aliases as ``NameWords`` (those with content words)."""
         if self._names is None:
             at, count, _ = self._names_at()
-            blob, word = self._blob, self._vocabulary.word
+            blob, word = self._blob, self._vocabulary.words.__getitem__
             (length,) = _TEXT_LENGTH.unpack_from(blob, at)
             at += _TEXT_LENGTH.size + length
             names: list[NameWords] = []
@@ -150,10 +158,10 @@ class PackedDocument:
                 at += _NAME_HEAD.size
                 text = bytes(blob[at:at + length]).decode()
                 at += length
-                ids = struct.unpack_from(f"={2 * n_words}I", blob, at)
+                ids = _word_ids(n_words).unpack_from(blob, at)
                 at += 8 * n_words
-                names.append(NameWords(text, tuple(word(i) for i in ids[:n_words]), bool(flags & _IS_TITLE),
-                                       bool(flags & _EXACT), tuple(word(i) for i in ids[n_words:])))
+                names.append(NameWords(text, tuple(map(word, ids[:n_words])), bool(flags & _IS_TITLE),
+                                       bool(flags & _EXACT), tuple(map(word, ids[n_words:]))))
             self._names = tuple(names)
         return self._names
 
@@ -170,10 +178,11 @@ class PackedDocument:
         return self._views
 
     def _position(self, key: str) -> int:
-        word_id = self._vocabulary.id(key)
+        """Where ``key`` is among the evidence word ids, or -1."""
+        word_id = self._id_of(key)
         if word_id is None:
             return -1
-        ids = self._unpack().ids
+        ids = (self._views or self._unpack()).ids
         i = bisect_left(ids, word_id)
         return i if i < len(ids) and ids[i] == word_id else -1
 
@@ -183,44 +192,51 @@ class PackedDocument:
         i = self._position(key)
         if i < 0:
             return 0.0, None
-        views = self._unpack()
-        return self._vocabulary.weight(views.weights[i]), FIELDS[views.codes[i] & _FIELD_MASK]
+        views = self._views or self._unpack()
+        return self._vocabulary.weights[views.weights[i]], FIELDS[views.codes[i] & _FIELD_MASK]
 
     def text_evidence_of(self, key: str) -> float:
         i = self._position(key)
-        return 0.0 if i < 0 else self._vocabulary.weight(self._unpack().text[i])
+        return 0.0 if i < 0 else self._vocabulary.weights[(self._views or self._unpack()).text[i]]
 
     def prefix_evidence_of(self, pkey: str) -> list[tuple[str, float]]:
-        prefix_id = self._vocabulary.id(pkey)
+        prefix_id = self._id_of(pkey)
         if prefix_id is None:
             return []
+        views = self._views or self._unpack()
+        ids, codes = views.ids, views.weights
+        n = len(ids)
+        words, weights = self._vocabulary.words, self._vocabulary.weights
         out: list[tuple[str, float]] = []
         for word_id in self._vocabulary.prefix_group(prefix_id):
-            stem_ = self._vocabulary.word(word_id)
-            weight = self.evidence_of(stem_)[0]
-            if weight > 0.0:
-                out.append((stem_, weight))
+            i = bisect_left(ids, word_id)
+            if i < n and ids[i] == word_id:
+                weight = weights[codes[i]]
+                if weight > 0.0:
+                    out.append((words[word_id], weight))
         return out
 
     def has_phrase(self, first: str, second: str) -> bool:
-        a, b = self._vocabulary.id(first), self._vocabulary.id(second)
-        return a is not None and b is not None and _contains(self._unpack().phrases, (a << 32) | b)
+        a, b = self._id_of(first), self._id_of(second)
+        return a is not None and b is not None and _contains((self._views or self._unpack()).phrases, (a << 32) | b)
 
     def is_proper(self, word: str) -> bool:
-        word_id = self._vocabulary.id(word)
-        return word_id is not None and _contains(self._unpack().proper, word_id)
+        word_id = self._id_of(word)
+        return word_id is not None and _contains((self._views or self._unpack()).proper, word_id)
+
+    def _flags(self, key: str) -> int:
+        """The field code and flags of ``key`` (0 when the record does not have it)."""
+        i = self._position(key)
+        return 0 if i < 0 else (self._views or self._unpack()).codes[i]
 
     def is_acronym(self, key: str) -> bool:
-        i = self._position(key)
-        return i >= 0 and bool(self._unpack().codes[i] & _ACRONYM)
+        return bool(self._flags(key) & _ACRONYM)
 
     def is_defining(self, key: str) -> bool:
-        i = self._position(key)
-        return i >= 0 and bool(self._unpack().codes[i] & _DEFINING)
+        return bool(self._flags(key) & _DEFINING)
 
     def has_lowercase(self, key: str) -> bool:
-        i = self._position(key)
-        return i >= 0 and bool(self._unpack().codes[i] & _LOWERCASE)
+        return bool(self._flags(key) & _LOWERCASE)
 
     # --- what the index reads when it adds or drops the topic -------------------------------------
 

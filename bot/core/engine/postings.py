@@ -10,6 +10,7 @@ changing one topic touches only its words' lists, and ``compact`` folds them in.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
@@ -80,6 +81,21 @@ class Vocabulary:
 
     def word(self, word_id: int) -> str:
         return self._words[word_id]
+
+    @property
+    def id_lookup(self) -> Callable[[str], int | None]:
+        """``id`` as the dict's own lookup: the same answer without a Python call per word (for hot loops)."""
+        return self._ids.get
+
+    @property
+    def words(self) -> list[str]:
+        """Every interned word by id (``word``), for reading many ids at once; not to be changed."""
+        return self._words
+
+    @property
+    def weights(self) -> list[float]:
+        """Every evidence weight by code (``weight``), for reading many codes at once; not to be changed."""
+        return self._weights
 
 
 class Postings:

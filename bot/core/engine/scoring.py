@@ -32,7 +32,9 @@ Generalising past the records' own wording, each with the reason it is general:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Final, Protocol
 
 from bot.core.engine import english
@@ -98,6 +100,16 @@ class QuestionStats:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class TokenFacts:
+    """What scoring reads of one question token for every candidate, worked out once per question."""
+
+    token: QuestionToken
+    everyday: bool  # ``is_everyday(token.word)``
+    plain_word: bool  # everyday and not written in capitals: a record may use it only as a name
+    prefix: str  # ``prefix_key(token.stem)``, "" for a word too short to have one
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One question, ready to be scored against candidates."""
@@ -108,6 +120,20 @@ class Evidence:
     stats: CorpusStats
     capitals: frozenset[str]  # words the question wrote in capitals ("NEAR"), normalised
     params: MatchParams  # the index's tuning (``TopicIndex(params=...)``), never a module default
+    # What every candidate's scoring reads of the question, derived from the above once (``__post_init__``).
+    facts: tuple[TokenFacts, ...] = dataclasses.field(init=False)
+    weights_beside_a_name: tuple[float, ...] = dataclasses.field(init=False)  # ``QuestionToken.weight_beside_a_name``
+    token_keys: frozenset[str] = dataclasses.field(init=False)  # every key of every token
+    #: ``says_name_word`` by (name word, whether the name is exact), as candidates ask it (see ``name_hits_of``).
+    name_words_said: dict[tuple[str, bool], bool] = dataclasses.field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        facts = tuple(TokenFacts(t, is_everyday(t.word), is_everyday(t.word) and t.word not in self.capitals,
+                                 prefix_key(t.stem) or "") for t in self.tokens)
+        object.__setattr__(self, "facts", facts)
+        object.__setattr__(self, "weights_beside_a_name", tuple(t.weight_beside_a_name for t in self.tokens))
+        object.__setattr__(self, "token_keys", frozenset(k for t in self.tokens for k in t.keys))
+        object.__setattr__(self, "name_words_said", {})
 
 
 def says_name_word(name: NameWords, word: str, question: Evidence) -> bool:
@@ -131,13 +157,32 @@ def surface_forms_agree(asked: str, written: str) -> bool:
 def usable_names(doc: DocumentView, question: Evidence) -> tuple[NameWords, ...]:
     """The topic's names the question can be saying: not a short acronym that spells an everyday
     word unless the question writes it in capitals ("NEAR", not "pizza near me")."""
-    return tuple(n for n in doc.names
+    names = doc.names
+    if not any(n.exact for n in names):
+        return names
+    return tuple(n for n in names
                  if not (n.exact and any(is_everyday(w) and w not in question.capitals for w in n.words)))
 
 
 def name_hits_of(names: tuple[NameWords, ...], question: Evidence) -> dict[str, float]:
-    """Name word → how surely the question says it (1.0 as written, a typo's ratio, a synonym's factor)."""
-    hits = {w: 1.0 for n in names for w in n.words if says_name_word(n, w, question)}
+    """Name word → how surely the question says it (1.0 as written, a typo's ratio, a synonym's factor).
+
+    Whether the question says a name word depends only on the word and on whether the name is a short
+    acronym (its key follows from both: ``word_key``), so it is remembered for the question's other
+    candidates (``Evidence.name_words_said``); a key no token has is said only as written."""
+    said = question.name_words_said
+    all_words, token_keys = question.all_words, question.token_keys
+    hits: dict[str, float] = {}
+    for name in names:
+        exact = name.exact
+        for word, key in zip(name.words, name.keys, strict=True):
+            if word not in all_words and key not in token_keys:
+                continue  # said neither as written nor by a token's key
+            found = said.get((word, exact))
+            if found is None:
+                found = said[word, exact] = says_name_word(name, word, question)
+            if found:
+                hits[word] = 1.0
     for token in question.tokens:
         for name_word, ratio in token.fuzzy:
             if any(name_word in n.words for n in names):
@@ -150,79 +195,93 @@ def name_hits_of(names: tuple[NameWords, ...], question: Evidence) -> dict[str, 
 
 def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
                question: Evidence) -> tuple[float, frozenset[str]]:
-    """The IDF-weighted share of the topic's best-covered name that the question says, and its stems."""
+    """The IDF-weighted share of the topic's best-covered name that the question says, and its stems.
+
+    A name none of whose words is a hit, and no two adjacent words of which the question runs
+    together, covers nothing: it is passed over without weighing its words."""
     idf = question.stats.idf
+    all_words = question.all_words
     best = 0.0
     best_words: frozenset[str] = frozenset()
     for name in names:
-        weights = [idf(name.key(w)) for w in name.words]
-        matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(name.words, weights, strict=True))
-        for a, b in zip(name.words, name.words[1:], strict=False):
-            if a + b in question.all_words and hits.get(a, 0.0) == 0.0 and hits.get(b, 0.0) == 0.0:
-                matched += idf(name.key(a)) + idf(name.key(b))
+        words, keys = name.words, name.keys
+        pairs = [i for i in range(len(words) - 1) if words[i] + words[i + 1] in all_words]
+        if not pairs and not any(w in hits for w in words):
+            continue
+        weights = [idf(k) for k in keys]
+        matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(words, weights, strict=True))
+        for i in pairs:
+            if hits.get(words[i], 0.0) == 0.0 and hits.get(words[i + 1], 0.0) == 0.0:
+                matched += weights[i] + weights[i + 1]
         cover = min(1.0, matched / sum(weights))
         if cover > best:
-            best, best_words = cover, frozenset(name.key(w) for w in name.words)
+            best, best_words = cover, frozenset(keys)
     return best, best_words
 
 
-def word_evidence(doc: DocumentView, token: QuestionToken, names: tuple[NameWords, ...], hits: dict[str, float],
+def hit_keys_of(names: tuple[NameWords, ...], hits: dict[str, float]) -> set[str]:
+    """The keys of the name words the question says (a token names the topic when one of its keys is here)."""
+    return {k for n in names for w, k in zip(n.words, n.keys, strict=True) if hits.get(w, 0.0) > 0.0}
+
+
+def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], hit_keys: set[str],
                   said_in_full: set[str], cover: float, question: Evidence) -> tuple[float, str | None]:
-    """How much the topic explains one question word, and through which field."""
-    stats = question.stats
-    weight, field = max((doc.evidence_of(k) for k in token.keys), key=lambda e: e[0])
-    not_the_name = weight > 0.0 and written_only_as_a_name(doc, token, names, hits, question)
+    """How much the topic explains one question word, and through which field (``hit_keys``: see
+    ``hit_keys_of``)."""
+    token, params = facts.token, question.params
+    keys = token.keys
+    if len(keys) == 1:
+        weight, field = doc.evidence_of(keys[0])
+    else:
+        weight, field = max((doc.evidence_of(k) for k in keys), key=itemgetter(0))
+    named = any(k in hit_keys for k in keys)  # a name word the question says has the token's key
+    not_the_name = weight > 0.0 and facts.plain_word and written_only_as_a_name(doc, token, named)
     if not_the_name:
         weight, field = 0.0, None
-    if field in ("title", "alias") and not any(
-            hits.get(w, 0.0) > 0.0 for n in names for w, k in zip(n.words, n.keys, strict=True)
-            if k in token.keys):
+    if field in ("title", "alias") and not named:
         # The name shares only a stem or an acronym's letters with an everyday word: the word counts
         # where the record's prose uses it, not as the name.
-        weight, field = max(doc.text_evidence_of(k) for k in token.keys), "text"
+        weight, field = max(doc.text_evidence_of(k) for k in keys), "text"
         if weight == 0.0:
             field = None
     if weight == 0.0:
-        pkey = prefix_key(token.stem)
-        related = [w for s, w in doc.prefix_evidence_of(pkey or "") if prefix_related(s, token.stem)]
+        related = [w for s, w in doc.prefix_evidence_of(facts.prefix) if prefix_related(s, token.stem)]
         if related:
-            weight, field = question.params.prefix_factor * max(related), "prefix"
+            weight, field = params.prefix_factor * max(related), "prefix"
     if token.part is not None:
         part_weight, part_field = doc.evidence_of(token.part)
-        if weight < question.params.prefix_factor * part_weight:
+        if weight < params.prefix_factor * part_weight:
             # "chipmaking" holds a word of the CHIPS Act's name: it names the topic in part.
             named_part = part_field in ("title", "alias")
-            weight, field = question.params.prefix_factor * part_weight, "compound name" if named_part else "compound"
+            weight, field = params.prefix_factor * part_weight, "compound name" if named_part else "compound"
     if token.synonyms:
-        synonym = question.params.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
+        synonym = params.synonym_factor * max(text_or_partial_name(doc, x) for x in token.synonyms)
         if synonym > weight:
             weight, field = synonym, "synonym" if weight == 0.0 else field
-    if not not_the_name and weight < question.params.unique_name_weight and any(
-            doc.is_acronym(k) and stats.evidence_count(k) == 1
-                                                  for k in token.keys):
-        weight, field = question.params.unique_name_weight, "unique acronym"
-    fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
-    if fuzzy > weight:
-        weight, field = fuzzy, "typo"
-    if field in ("title", "alias") and not any(k in said_in_full for k in token.keys):
+    if not not_the_name and weight < params.unique_name_weight and any(
+            doc.is_acronym(k) and question.stats.evidence_count(k) == 1 for k in keys):
+        weight, field = params.unique_name_weight, "unique acronym"
+    if token.fuzzy:
+        fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
+        if fuzzy > weight:
+            weight, field = fuzzy, "typo"
+    if field in ("title", "alias") and not any(k in said_in_full for k in keys):
         # A word of a longer name alone ("google" of Google Gemini) says less than the name.
         partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * cover
-        other = max(doc.text_evidence_of(k) for k in token.keys)
+        other = max(doc.text_evidence_of(k) for k in keys)
         weight = 1.0 - (1.0 - partial) * (1.0 - other)
     return weight, field
 
 
-def written_only_as_a_name(doc: DocumentView, token: QuestionToken, names: tuple[NameWords, ...],
-                           hits: dict[str, float], question: Evidence) -> bool:
-    """The asker's everyday word ("movie", "love") is, in this record, only a name or an acronym
-    ("Movi", "LOVE"): the record never writes it in lower case, and either writes it in capitals or
-    as a name spelt otherwise. A name the record writes as the asker did ("apple" / "Apple"), or a
-    name of the topic the question says ("chips act"), still counts."""
-    if not is_everyday(token.word) or token.word in question.capitals:
-        return False
+def written_only_as_a_name(doc: DocumentView, token: QuestionToken, named: bool) -> bool:
+    """The asker's everyday word ("movie", "love"), not written in capitals (``TokenFacts.plain_word``),
+    is, in this record, only a name or an acronym ("Movi", "LOVE"): the record never writes it in lower
+    case, and either writes it in capitals or as a name spelt otherwise. A name the record writes as
+    the asker did ("apple" / "Apple"), or a name of the topic the question says (``named``: "chips
+    act"), still counts."""
     if any(doc.has_lowercase(k) for k in token.keys):
         return False
-    if any(hits.get(w, 0.0) > 0.0 for n in names for w, k in zip(n.words, n.keys, strict=True) if k in token.keys):
+    if named:
         return False
     if any(doc.is_acronym(k) for k in token.keys):
         return True
@@ -240,11 +299,12 @@ def _common_word_of_a_name(match: tuple[QuestionToken, float, str | None], cover
             and english.is_common(token.word))
 
 
-def _named_coverage(tokens: list[QuestionToken], evidence: list[tuple[float, str | None]]) -> float:
+def _named_coverage(question: Evidence, evidence: list[tuple[float, str | None]]) -> float:
     """``coverage`` with everyday words discounted as filler (``QuestionToken.weight_beside_a_name``),
     except an unexplained word right after a name: that is the head of another subject the name only
     qualifies ("starship troopers", "tesla coil")."""
-    weights = [t.weight_beside_a_name for t in tokens]
+    tokens = question.tokens
+    weights = list(question.weights_beside_a_name)
     for i in range(1, len(tokens)):
         if evidence[i - 1][1] in _NAME_FIELDS and evidence[i][0] == 0.0:
             weights[i] = tokens[i].idf
@@ -258,14 +318,15 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     hits = name_hits_of(names, question)
     cover, name_words = name_cover(names, hits, question)
     said_in_full = full_names(names, hits)
-    evidence = [word_evidence(doc, token, names, hits, said_in_full, cover, question) for token in tokens]
+    hit_keys = hit_keys_of(names, hits)
+    evidence = [word_evidence(doc, facts, hits, hit_keys, said_in_full, cover, question) for facts in question.facts]
     for i in range(len(tokens) - 1):
         if doc.has_phrase(tokens[i].stem, tokens[i + 1].stem):
             for j in (i, i + 1):
                 if evidence[j][0] < PHRASE_WEIGHT:
                     evidence[j] = (PHRASE_WEIGHT, "phrase")
     coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / question.total
-    named_coverage = _named_coverage(tokens, evidence)
+    named_coverage = _named_coverage(question, evidence)
     if whole_name > max(coverage, cover):  # the whole question is a misspelt name
         coverage = cover = named_coverage = whole_name
     best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
@@ -274,28 +335,28 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     score = 100.0 * coverage * (1.0 - question.params.name_bonus + bonus)
     # A synonym adds to the coverage but is not the record explaining the asker's own word: it
     # neither makes one shared word more than a lone mention nor makes a topic outexplain another.
-    matched = [(token, weight, field) for token, (weight, field) in zip(tokens, evidence, strict=True)
+    matched = [(facts, weight, field) for facts, (weight, field) in zip(question.facts, evidence, strict=True)
                if weight and field != "synonym"]
     lone_common = whole_name == 0.0 and len(matched) == 1 and (
-        is_common_mention(doc, *matched[0], alone=len(tokens) == 1)
-        or _common_word_of_a_name(matched[0], cover, name_words))
+        is_common_mention(doc, matched[0][0].token, matched[0][1], matched[0][2], alone=len(tokens) == 1)
+        or _common_word_of_a_name((matched[0][0].token, matched[0][1], matched[0][2]), cover, name_words))
     # Only words of a longer name, each an everyday word the question may mean as such, next to an
     # everyday word no less telling that the topic does not explain ("near" of Near Aerospace in
     # "best pizza near me"): the question is about something else.
-    matched_tokens = {id(token) for token, _, _ in matched}
-    unexplained = [t for t in tokens if id(t) not in matched_tokens and is_everyday(t.word)]
+    matched_tokens = {id(facts) for facts, _, _ in matched}
+    unexplained = [f.token for f in question.facts if id(f) not in matched_tokens and f.everyday]
     everyday_part_of_name = bool(matched) and whole_name == 0.0 and all(
-        field in ("title", "alias") and is_everyday(token.word) and not any(k in said_in_full for k in token.keys)
-        and any(t.idf >= token.idf for t in unexplained)
-        for token, _, field in matched)
-    explained = frozenset(token.stem for token, _, _ in matched)
+        field in ("title", "alias") and facts.everyday and not any(k in said_in_full for k in facts.token.keys)
+        and any(t.idf >= facts.token.idf for t in unexplained)
+        for facts, _, field in matched)
+    explained = frozenset(facts.token.stem for facts, _, _ in matched)
     if 0.0 < whole_name >= coverage:  # the whole question is this misspelt name: it explains every word
         explained = frozenset(token.stem for token in tokens)
-    written_as_names = frozenset(token.stem for token, _, _ in matched
-                                 if doc.is_proper(token.word) or any(doc.is_acronym(k) for k in token.keys))
+    written_as_names = frozenset(facts.token.stem for facts, _, _ in matched
+                                 if doc.is_proper(facts.token.word) or any(doc.is_acronym(k) for k in facts.token.keys))
     defined_by = frozenset(s for s in explained if doc.is_defining(s))
     everyday_only = whole_name == 0.0 and not written_as_names and bool(matched) and all(
-        is_everyday(token.word) and field not in _NAME_FIELDS for token, _, field in matched)
+        facts.everyday and field not in _NAME_FIELDS for facts, _, field in matched)
     return TopicScore(title, round(score, 2), coverage, cover, evidence[best_i][1], tokens[best_i].word,
                       name_words, lone_common or everyday_part_of_name, explained, defined_by,
                       written_as_names, everyday_only, max(coverage, named_coverage))

@@ -132,7 +132,7 @@ def compact_name(name: str) -> str:
 
 def full_names(names: Iterable[NameWords], name_hits: dict[str, float]) -> set[str]:
     """Words of the topic's names that the question mentions in full."""
-    return {n.key(w) for n in names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for w in n.words}
+    return {k for n in names if all(name_hits.get(x, 0.0) > 0.0 for x in n.words) for k in n.keys}
 
 
 def name_vocabulary(doc: DocumentView) -> set[str]:
