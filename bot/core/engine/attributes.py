@@ -69,23 +69,45 @@ def attribute_evidence(question_words: Sequence[str], topic: Topic, values: bool
     wanted = {stem(w) for w in content} - general_stems(topic) if values else set()
     found: list[AttributeEvidence] = []
     for attribute in topic.attributes:
-        direct = cue = specific = 0.0
-        for word in q_words:
-            best_direct = best_cue = 0.0
-            cues = _cue_stems(word)
-            for name_word, name_stem, factor in _name_parts(attribute.name):
-                if word in askable and _word_matches(word, name_word):
-                    best_direct = max(best_direct, DIRECT_WEIGHT * factor)
-                elif name_stem in cues:
-                    best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
-            if best_direct:
-                direct += best_direct
-                specific += 0.0 if stem(word) in defining else best_direct
-            else:
-                cue += best_cue
+        direct, cue, specific = _name_evidence(q_words, askable, attribute.name, defining)
         value = len(wanted & _stems_of(attribute.value)) / len(wanted) if wanted else 0.0
         found.append(AttributeEvidence(attribute, direct, cue, value, specific))
     return found
+
+
+def asks_attribute(question_words: Sequence[str], title: str, aliases: tuple[str, ...],
+                   attribute_names: Sequence[str]) -> float:
+    """The most the question's words say for one attribute of a topic with these names and attribute
+    names: the largest ``direct + cue`` of ``attribute_evidence(..., values=False)``, from the names alone."""
+    q_words = _beside(question_words, title, aliases)
+    if not q_words:
+        return 0.0
+    askable = {w for w in q_words if w not in FUNCTION_WORDS}
+    masses = []
+    for name in attribute_names:
+        direct, cue, _ = _name_evidence(q_words, askable, name, frozenset())
+        masses.append(direct + cue)
+    return max(masses, default=0.0)
+
+
+def _name_evidence(q_words: Sequence[str], askable: Set[str], name: str,
+                   defining: Set[str]) -> tuple[float, float, float]:
+    """``direct``, ``cue`` and ``specific`` of one attribute name (see ``AttributeEvidence``)."""
+    direct = cue = specific = 0.0
+    for word in q_words:
+        best_direct = best_cue = 0.0
+        cues = _cue_stems(word)
+        for name_word, name_stem, factor in _name_parts(name):
+            if word in askable and _word_matches(word, name_word):
+                best_direct = max(best_direct, DIRECT_WEIGHT * factor)
+            elif name_stem in cues:
+                best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
+        if best_direct:
+            direct += best_direct
+            specific += 0.0 if stem(word) in defining else best_direct
+        else:
+            cue += best_cue
+    return direct, cue, specific
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +119,11 @@ def _name_parts(name: str) -> tuple[tuple[str, str, float], ...]:
 
 def beside_names(question_words: Sequence[str], topic: Topic) -> list[str]:
     """The question's words that are none of the topic's name words (by stem, or a typo of one)."""
-    name_words, name_stems = _topic_names(topic.title, topic.all_aliases)
+    return _beside(question_words, topic.title, topic.all_aliases)
+
+
+def _beside(question_words: Sequence[str], title: str, aliases: tuple[str, ...]) -> list[str]:
+    name_words, name_stems = _topic_names(title, aliases)
     return [w for w in question_words
             if w not in name_words and stem(w) not in name_stems and not _typo_of_any(w, name_words)]
 

@@ -3,7 +3,9 @@
 Topics are global (``guild_id=None``) or belong to one guild; a guild sees the global topics plus
 its own, minus the global ones it hid. Each topic has a slot; what the ranker reads of it is its
 ``PackedDocument`` (sorted word ids, about a kilobyte) and the topic itself is kept as a compressed
-pickle, unpacked on demand (a few hundred recently used topics stay ready). Both are byte strings
+pickle, unpacked on demand (a few hundred recently used topics stay ready); what the decision step
+reads of every candidate, its names and attribute names (``ranking.TopicHead``), is kept apart, so
+only the topic answered about is unpacked whole. All three are byte strings
 by slot (``Blobs``) which, in an index loaded from its snapshot, stay in the snapshot file and are
 read when asked for (``snapshot``). The postings are a few flat arrays (``Postings``). Updating one
 topic touches only that topic's postings; a bulk build and a snapshot compact them.
@@ -41,7 +43,7 @@ from bot.core.engine.names import LetterBuckets, NameTrigrams, WholeNames
 from bot.core.engine.packed import PackedDocument
 from bot.core.engine.params import MatchParams
 from bot.core.engine.postings import Postings, Vocabulary, top_k, writable
-from bot.core.engine.ranking import Ranked
+from bot.core.engine.ranking import Ranked, TopicHead
 from bot.core.engine.reading import Query, plain_query
 from bot.core.engine.related_lists import RelatedLists
 from bot.core.engine.scoring import Evidence, QuestionStats, score_topic
@@ -94,6 +96,7 @@ class TopicIndex:
         self._keys: list[Key | None] = []
         self._documents = Blobs(in_file=True)  # each slot's ``PackedDocument``
         self._compressed = Blobs(in_file=True)  # each slot's topic, compressed (see ``_compress``)
+        self._heads = Blobs(in_file=True)  # each slot's ``TopicHead``, pickled as a tuple (see ``head_at``)
         self._owner: npt.NDArray[np.int64] = np.full(64, _FREE, dtype=np.int64)
         self._tiebreak: npt.NDArray[np.uint32] = np.zeros(64, dtype=np.uint32)
         self._guild_slots: dict[int, set[int]] = {}
@@ -119,6 +122,7 @@ class TopicIndex:
         state["_trigrams"] = self._trigrams.compacted()
         state["_documents"] = self._documents.compacted(live)
         state["_compressed"] = self._compressed.compacted(live)
+        state["_heads"] = self._heads.compacted(live)
         state["_cache"] = OrderedDict()
         state["_compound_cache"] = {}
         state["_titles_cache"] = {}
@@ -144,6 +148,7 @@ class TopicIndex:
         self._trigrams.compact()
         self._documents = self._documents.compacted(live)
         self._compressed = self._compressed.compacted(live)
+        self._heads = self._heads.compacted(live)
 
     def _live_slots(self) -> npt.NDArray[np.bool_]:
         live: npt.NDArray[np.bool_] = self._owner[: len(self._keys)] != _FREE
@@ -168,6 +173,9 @@ class TopicIndex:
         self._keys.append(key)
         self._documents.add(slot, bytes(packed.blob))
         self._compressed.add(slot, self._compress(topic))
+        head = TopicHead.of(topic)
+        self._heads.add(slot, pickle.dumps((head.title, head.aliases, head.attribute_names),
+                                           protocol=pickle.HIGHEST_PROTOCOL))
         self._slot_of[key] = slot
         if slot >= len(self._owner):
             self._owner = np.concatenate((self._owner, np.full(len(self._owner), _FREE, dtype=np.int64)))
@@ -240,6 +248,7 @@ class TopicIndex:
         self._keys[slot] = None
         self._documents.remove(slot)
         self._compressed.remove(slot)
+        self._heads.remove(slot)
         self._owner[slot] = _FREE
         self._cache.pop(slot, None)
         if key[0] is not None:
@@ -675,6 +684,11 @@ class TopicIndex:
     def document_at(self, slot: int) -> PackedDocument:
         """What the ranker reads of the topic in ``slot``."""
         return self._document(slot)
+
+    def head_at(self, slot: int) -> TopicHead:
+        """The names and attribute names of the topic in ``slot`` (without unpacking the topic)."""
+        title, aliases, attribute_names = pickle.loads(self._heads.get(slot))  # noqa: S301 - our own bytes
+        return TopicHead(title, aliases, attribute_names)
 
     def topic_at(self, slot: int) -> Topic:
         """The topic in ``slot`` (one a ranking returned)."""

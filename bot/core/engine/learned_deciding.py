@@ -30,7 +30,13 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.answers import Intent
-from bot.core.engine.attributes import AttributeEvidence, attribute_evidence, beside_names, rest_shares
+from bot.core.engine.attributes import (
+    AttributeEvidence,
+    asks_attribute,
+    attribute_evidence,
+    beside_names,
+    rest_shares,
+)
 from bot.core.engine.decision_model import DecisionModel, shipped_model
 from bot.core.engine.features import (
     INTENTS,
@@ -44,7 +50,7 @@ from bot.core.engine.features import (
     query_features,
 )
 from bot.core.engine.outcomes import Chatter, Choice, ChoiceReason, Listing, Miss, Outcome, Pick
-from bot.core.engine.ranking import Ranking
+from bot.core.engine.ranking import Ranked, Ranking, TopicHead
 from bot.core.engine.reading import Query, content_words
 from bot.core.engine.tokens import normalize, stem
 from bot.core.engine.topic_scores import TopicScore
@@ -83,8 +89,13 @@ class LearnedMeaningSignal(Protocol):
 
 @dataclass(frozen=True)
 class Candidate:
-    topic: Topic
+    head: TopicHead  # its names and attribute names: all the features read of a candidate
     score: TopicScore | None  # ``None``: found by meaning alone
+    source: Ranked | Topic  # the ranker's candidate (its topic unpacked when first asked for), or the topic
+
+    @property
+    def topic(self) -> Topic:
+        return self.source.topic if isinstance(self.source, Ranked) else self.source
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ class LearnedDecider:
                 if len(close) >= 2:
                     return _choice(query, close, runner_up, "close scores", chances[0])
         if chances[0] < limits.answer:
-            suggested = tuple(c.topic.title for c, p in zip(ranked, chances, strict=True)
+            suggested = tuple(c.head.title for c, p in zip(ranked, chances, strict=True)
                               if p >= limits.answer / 2)[:SUGGESTIONS]
             return Miss(scores[0], runner_up, suggested, round(1.0 - chances[0], 3))
         return self._pick(query, ranked[0].topic, scores[0], runner_up, chances, meaning, model)
@@ -183,16 +194,16 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
     spoken = " ".join(query.content_words)
     content = [(w, stem(w)) for w in query.content_words]
-    spelled = [_spelled(spoken, c.topic) for c in candidates]
+    spelled = [_spelled(spoken, c.head) for c in candidates]
     best_spelled = max(spelled, default=0.0)
-    return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.topic),
+    return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.head),
                                evidence_features(content, c.score), best_spelled - spelled[i])
             for i, c in enumerate(candidates)]
 
 
-def _asks_attribute(query: Query, topic: Topic) -> float:
+def _asks_attribute(query: Query, head: TopicHead) -> float:
     """The most the question's words (beside the topic's names) say for one of its attributes."""
-    return max((e.direct + e.cue for e in attribute_evidence(query.words, topic, values=False)), default=0.0)
+    return asks_attribute(query.words, head.title, head.aliases, head.attribute_names)
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
@@ -230,10 +241,10 @@ def beside(query: Query, topic: Topic) -> str:
 
 def candidates_of(ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[Candidate]:
     """The candidates weighed for a question: the ranker's best and, with meaning, the closest in meaning."""
-    found = [Candidate(r.topic, r.score) for r in ranking.ranked[:LEXICAL_CANDIDATES]]
+    found = [Candidate(r.head, r.score, r) for r in ranking.ranked[:LEXICAL_CANDIDATES]]
     if meaning is not None:
-        titles = {c.topic.title for c in found}
-        found += [Candidate(topic, None) for topic, _ in meaning.topics(MEANING_CANDIDATES)
+        titles = {c.head.title for c in found}
+        found += [Candidate(TopicHead.of(topic), None, topic) for topic, _ in meaning.topics(MEANING_CANDIDATES)
                   if topic.title not in titles]
     return found
 
@@ -242,7 +253,7 @@ def _as_score(candidate: Candidate, chance: float) -> TopicScore:
     """The ranker's score of a candidate, or for one found by meaning alone, its probability as one."""
     if candidate.score is not None:
         return candidate.score
-    return TopicScore(candidate.topic.title, round(100.0 * chance, 2), 0.0, 0.0, "meaning", None)
+    return TopicScore(candidate.head.title, round(100.0 * chance, 2), 0.0, 0.0, "meaning", None)
 
 
 def _choice(query: Query, close: list[TopicScore], runner_up: TopicScore | None, reason: ChoiceReason,
@@ -251,11 +262,11 @@ def _choice(query: Query, close: list[TopicScore], runner_up: TopicScore | None,
     return Choice(tuple(close[:MAX_CANDIDATES]), intent, query.date_range, runner_up, round(0.5 * chance, 3), reason)
 
 
-def _spelled(spoken: str, topic: Topic) -> float:
+def _spelled(spoken: str, head: TopicHead) -> float:
     """How nearly the question's content words spell one of the topic's names (1: exactly)."""
     if not spoken:
         return 0.0
-    edits = min(Levenshtein.distance(spoken, _spelling(name)) for name in (topic.title, *topic.all_aliases))
+    edits = min(Levenshtein.distance(spoken, _spelling(name)) for name in (head.title, *head.aliases))
     return max(0.0, 1.0 - edits / len(spoken))
 
 

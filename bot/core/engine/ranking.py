@@ -22,16 +22,31 @@ RANKED: int = 10
 VERSUS_RANKED: int = 2
 
 
-class Ranked:
-    """One candidate: its score and its topic (unpacked from the index on first use)."""
+@dataclass(frozen=True, slots=True)
+class TopicHead:
+    """What the decision step reads of every candidate it weighs: the topic's names and its attributes'
+    names, kept by the index beside each topic so that only the topic answered about is unpacked whole."""
 
-    __slots__ = ("_index", "_slot", "_topic", "score")
+    title: str
+    aliases: tuple[str, ...]  # ``Topic.all_aliases``
+    attribute_names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, topic: Topic) -> TopicHead:
+        return cls(topic.title, topic.all_aliases, tuple(a.name for a in topic.attributes))
+
+
+class Ranked:
+    """One candidate: its score, its ``TopicHead`` and its topic (each read from the index on first use)."""
+
+    __slots__ = ("_head", "_index", "_slot", "_topic", "score")
 
     def __init__(self, score: TopicScore, index: TopicIndex, slot: int) -> None:
         self.score = score
         self._index = index
         self._slot = slot
         self._topic: Topic | None = None
+        self._head: TopicHead | None = None
 
     @property
     def title(self) -> str:
@@ -42,6 +57,12 @@ class Ranked:
         if self._topic is None:
             self._topic = self._index.topic_at(self._slot)
         return self._topic
+
+    @property
+    def head(self) -> TopicHead:
+        if self._head is None:
+            self._head = self._index.head_at(self._slot)
+        return self._head
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ fingerprint is a hash of the tuning parameters and of the source of every module
 the index holds, so an upgrade that changes how topics are indexed never answers from an index
 built the old way.
 
-The bulk of the index, its packed documents and compressed topics (``Region``s of ``blobs.Blobs``),
+The bulk of the index, its packed documents, compressed topics and topic heads (``Region``s of ``blobs.Blobs``),
 is written after the index's pickle (each referred to by a persistent id), then their table and a
 trailer. Loading leaves them in the file, open, and reads one blob when it is asked for: they are
 then in the system's file cache, not in this process's memory (see ``blobs``).
@@ -44,7 +44,7 @@ from bot.core.engine.params import MatchParams
 log = logging.getLogger(__name__)
 
 #: Bumped whenever what a ``TopicIndex`` holds changes shape.
-FORMAT: Final = 8
+FORMAT: Final = 9
 _TRAILER: Final = struct.Struct("<QQ")  # where the region table starts, how many regions
 _ENTRY: Final = struct.Struct("<QQ")  # offset and length of one region
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
