@@ -83,7 +83,7 @@ def _pack_names(title: str, names: tuple[NameWords, ...], vocabulary: Vocabulary
 class PackedDocument:
     """A ``TopicDocument`` as sorted word ids (see the module docstring)."""
 
-    __slots__ = ("_blob", "_id_of", "_names", "_views", "_vocabulary")
+    __slots__ = ("_blob", "_id_of", "_names", "_positions", "_views", "_vocabulary")
 
     def __init__(self, blob: bytes | memoryview, vocabulary: Vocabulary) -> None:
         self._blob = blob
@@ -91,6 +91,7 @@ class PackedDocument:
         self._id_of = vocabulary.id_lookup
         self._views: _Views | None = None
         self._names: tuple[NameWords, ...] | None = None
+        self._positions: dict[str, int] = {}  # ``_position`` of each key asked (a word is asked several things)
 
     @classmethod
     def pack(cls, title: str, doc: TopicDocument, vocabulary: Vocabulary) -> PackedDocument:
@@ -178,7 +179,13 @@ class PackedDocument:
         return self._views
 
     def _position(self, key: str) -> int:
-        """Where ``key`` is among the evidence word ids, or -1."""
+        """Where ``key`` is among the evidence word ids, or -1 (remembered)."""
+        found = self._positions.get(key)
+        if found is None:
+            found = self._positions[key] = self._find(key)
+        return found
+
+    def _find(self, key: str) -> int:
         word_id = self._id_of(key)
         if word_id is None:
             return -1

@@ -205,8 +205,8 @@ def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
     best_words: frozenset[str] = frozenset()
     for name in names:
         words, keys = name.words, name.keys
-        pairs = [i for i in range(len(words) - 1) if words[i] + words[i + 1] in all_words]
-        if not pairs and not any(w in hits for w in words):
+        pairs = [i for i in range(len(words) - 1) if words[i] + words[i + 1] in all_words] if len(words) > 1 else []
+        if not pairs and hits.keys().isdisjoint(words):
             continue
         weights = [idf(k) for k in keys]
         matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(words, weights, strict=True))
@@ -234,7 +234,7 @@ def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], 
         weight, field = doc.evidence_of(keys[0])
     else:
         weight, field = max((doc.evidence_of(k) for k in keys), key=itemgetter(0))
-    named = any(k in hit_keys for k in keys)  # a name word the question says has the token's key
+    named = not hit_keys.isdisjoint(keys)  # a name word the question says has the token's key
     not_the_name = weight > 0.0 and facts.plain_word and written_only_as_a_name(doc, token, named)
     if not_the_name:
         weight, field = 0.0, None
@@ -265,7 +265,7 @@ def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], 
         fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
         if fuzzy > weight:
             weight, field = fuzzy, "typo"
-    if field in ("title", "alias") and not any(k in said_in_full for k in keys):
+    if field in ("title", "alias") and said_in_full.isdisjoint(keys):
         # A word of a longer name alone ("google" of Google Gemini) says less than the name.
         partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * cover
         other = max(doc.text_evidence_of(k) for k in keys)
@@ -346,7 +346,7 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     matched_tokens = {id(facts) for facts, _, _ in matched}
     unexplained = [f.token for f in question.facts if id(f) not in matched_tokens and f.everyday]
     everyday_part_of_name = bool(matched) and whole_name == 0.0 and all(
-        field in ("title", "alias") and facts.everyday and not any(k in said_in_full for k in facts.token.keys)
+        field in ("title", "alias") and facts.everyday and said_in_full.isdisjoint(facts.token.keys)
         and any(t.idf >= facts.token.idf for t in unexplained)
         for facts, _, field in matched)
     explained = frozenset(facts.token.stem for facts, _, _ in matched)
