@@ -73,6 +73,8 @@ _COMMON_STEMS: Final = frozenset(stem(w) for w in COMMON_WORDS)
 _ZDICT_SIZE: Final = 32 * 1024
 #: The posting tables (``Postings``) of a ``TopicIndex``, by attribute name.
 _TABLES: Final = ("_evidence", "_name_words", "_exact_words", "_described")
+#: Visible masks kept (by guild: see ``TopicIndex._visible_mask``).
+_MASKS_KEPT: Final = 64
 #: Added to a whole-name typo's candidate sum so it is always scored.
 _MUST_SCORE: Final = 1e6
 
@@ -105,6 +107,7 @@ class TopicIndex:
         self._zdict: bytes | None = None
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
+        self._masks: dict[int | None, npt.NDArray[np.bool_]] = {}  # ``_visible_mask`` by guild, until a change
         #: The "see also" lists, filled by ``related.RelatedTopics`` and saved with the snapshot.
         self.related_lists = RelatedLists()
         for topic, guild_id in entries:
@@ -126,6 +129,7 @@ class TopicIndex:
         state["_cache"] = OrderedDict()
         state["_compound_cache"] = {}
         state["_titles_cache"] = {}
+        state["_masks"] = {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -232,11 +236,13 @@ class TopicIndex:
         """Hide a global topic from one guild."""
         self._hidden.setdefault(guild_id, set()).add(title.casefold())
         self._titles_cache.clear()
+        self._masks.clear()
         self.related_lists.scope_changed(guild_id)
 
     def unhide(self, guild_id: int, title: str) -> None:
         self._hidden.get(guild_id, set()).discard(title.casefold())
         self._titles_cache.clear()
+        self._masks.clear()
         self.related_lists.scope_changed(guild_id)
 
     def _drop(self, key: Key) -> bool:
@@ -260,6 +266,7 @@ class TopicIndex:
     def _changed(self) -> None:
         self._compound_cache.clear()
         self._titles_cache.clear()
+        self._masks.clear()
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -314,6 +321,17 @@ class TopicIndex:
         return owner == guild_id
 
     def _visible_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
+        """Whether each slot is visible in ``guild_id`` (remembered until the topics or what the guild
+        hides change; read-only)."""
+        mask = self._masks.get(guild_id)
+        if mask is None:
+            if len(self._masks) >= _MASKS_KEPT:
+                self._masks.clear()
+            mask = self._masks[guild_id] = self._compute_visible_mask(guild_id)
+            mask.flags.writeable = False
+        return mask
+
+    def _compute_visible_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
         owner = self._owner[: len(self._keys)]
         if guild_id is None:
             mask: npt.NDArray[np.bool_] = owner == _GLOBAL

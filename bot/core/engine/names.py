@@ -149,14 +149,15 @@ class NameTrigrams:
         out._names = self._names.compacted(alive)
         return out
 
-    def _candidates(self, query: str) -> list[int]:
-        """Name ids worth scoring: all of them in a small index, else those sharing most trigrams.
-        The last query's are remembered (a miss looks the same text up with two scorers)."""
+    def _candidates(self, query: str) -> dict[int, tuple[str, str | None]]:
+        """Name ids worth scoring, with their names (``_name``): all of them in a small index, else those
+        sharing most trigrams. The last query's are remembered (a miss looks the same text up with two
+        scorers); not to be changed."""
         key = (query, self._count, self._live)
-        recent: tuple[tuple[str, int, int], list[int]] | None = self.__dict__.get("_recent")
+        recent: tuple[tuple[str, int, int], dict[int, tuple[str, str | None]]] | None = self.__dict__.get("_recent")
         if recent is not None and recent[0] == key:
             return recent[1]
-        found = self._find_candidates(query)
+        found = {i: self._name(i) for i in self._find_candidates(query)}
         self.__dict__["_recent"] = (key, found)
         return found
 
@@ -182,7 +183,7 @@ class NameTrigrams:
         """``search`` for text already normalised (``tokens.normalize``)."""
         if not query:
             return []
-        names = {i: self._name(i) for i in self._candidates(query)}
+        names = self._candidates(query)
         choices = {i: normal for i, (normal, _) in names.items()}
         hits = process.extract(query, choices, scorer=scorer, processor=None, score_cutoff=cutoff,
                                limit=None)
