@@ -116,9 +116,13 @@ class Renderer:
         # Record text is literal: every template passes it through ``md`` (see bot.core.markdown).
         self.env.filters["md"] = escape_markdown
         self.env.globals["commands"] = commands
+        self._templates: dict[str, jinja2.Template] = {}
 
     def _render(self, name: str, **context: object) -> str:
-        return self.env.get_template(f"{name}.md.j2").render(**context).strip()
+        template = self._templates.get(name)
+        if template is None:  # loaded once: the templates ship with the package and do not change
+            template = self._templates[name] = self.env.get_template(f"{name}.md.j2")
+        return template.render(**context).strip()
 
     def render(self, answer: Answer) -> Reply:
         topic = answer.topic

@@ -22,6 +22,7 @@ def test_a_remembered_visible_mask_is_the_one_computed_afresh(operations: list[t
     for operation, title, guild in operations:
         for asked in (None, 1, 2):
             assert np.array_equal(index._visible_mask(asked), index._compute_visible_mask(asked))
+            assert np.array_equal(index._hidden_mask(asked), ~index._compute_visible_mask(asked))
         if operation == "upsert":
             index.upsert(make_topic(title, f"About {title.lower()} and kelp."), guild)
         elif operation == "remove":

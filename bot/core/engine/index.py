@@ -107,7 +107,7 @@ class TopicIndex:
         self._zdict: bytes | None = None
         self._compound_cache: dict[str, str | None] = {}
         self._titles_cache: dict[int | None, list[str]] = {}
-        self._masks: dict[int | None, npt.NDArray[np.bool_]] = {}  # ``_visible_mask`` by guild, until a change
+        self._masks: dict[int | None, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = {}  # ``_masks_of``
         #: The "see also" lists, filled by ``related.RelatedTopics`` and saved with the snapshot.
         self.related_lists = RelatedLists()
         for topic, guild_id in entries:
@@ -321,15 +321,25 @@ class TopicIndex:
         return owner == guild_id
 
     def _visible_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
-        """Whether each slot is visible in ``guild_id`` (remembered until the topics or what the guild
-        hides change; read-only)."""
-        mask = self._masks.get(guild_id)
-        if mask is None:
+        """Whether each slot is visible in ``guild_id`` (read-only; see ``_masks_of``)."""
+        return self._masks_of(guild_id)[0]
+
+    def _hidden_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
+        """``~_visible_mask(guild_id)`` (read-only; see ``_masks_of``)."""
+        return self._masks_of(guild_id)[1]
+
+    def _masks_of(self, guild_id: int | None) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """The visible and the hidden slots of ``guild_id``, remembered until the topics or what the guild
+        hides change."""
+        masks = self._masks.get(guild_id)
+        if masks is None:
             if len(self._masks) >= _MASKS_KEPT:
                 self._masks.clear()
-            mask = self._masks[guild_id] = self._compute_visible_mask(guild_id)
-            mask.flags.writeable = False
-        return mask
+            visible = self._compute_visible_mask(guild_id)
+            hidden = ~visible
+            visible.flags.writeable = hidden.flags.writeable = False
+            masks = self._masks[guild_id] = (visible, hidden)
+        return masks
 
     def _compute_visible_mask(self, guild_id: int | None) -> npt.NDArray[np.bool_]:
         owner = self._owner[: len(self._keys)]
@@ -640,9 +650,10 @@ class TopicIndex:
         fewer than ``max_scored``)."""
         size = len(self._keys)
         total = np.zeros(size, dtype=np.float32)
+        best = np.empty(size, dtype=np.float32)
         word_id = self._vocabulary.id
         for token in tokens:
-            best = np.zeros(size, dtype=np.float32)
+            best.fill(0.0)
             sources: list[tuple[Postings, int | None, float]] = [
                 *((self._evidence, word_id(k), 1.0) for k in token.keys),
                 (self._name_words, word_id(token.word), 1.0),
@@ -658,10 +669,10 @@ class TopicIndex:
                 slots, weights = table.get(found)
                 if len(slots):
                     best[slots] = np.maximum(best[slots], weights * factor)
-            total += best * token.idf
+            total += np.multiply(best, token.idf, out=best)
         for slot in whole:
             total[slot] += _MUST_SCORE
-        total[~self._visible_mask(guild_id)] = 0.0
+        total[self._hidden_mask(guild_id)] = 0.0
         hit = np.flatnonzero(total > 0.0).astype(np.int32)
         most = self._params.max_scored if most is None else min(most, self._params.max_scored)
         return [int(s) for s in top_k(hit, total[hit], most, self._tiebreak)]
