@@ -87,6 +87,11 @@ class QuestionStats:
             found = self._idf[stem_] = self._stats.idf(stem_)
         return found
 
+    def idfs(self, stems: tuple[str, ...]) -> list[float]:
+        """``idf`` of each of ``stems`` (without a call per stem once it is known)."""
+        known = self._idf
+        return [known[s] if s in known else self.idf(s) for s in stems]
+
     def evidence_count(self, key: str) -> int:
         found = self._evidence_count.get(key)
         if found is None:
@@ -117,7 +122,7 @@ class Evidence:
     tokens: list[QuestionToken]
     all_words: set[str]  # every word of the question, and the name words its typos stand for
     total: float  # the sum of the tokens' IDF
-    stats: CorpusStats
+    stats: QuestionStats
     capitals: frozenset[str]  # words the question wrote in capitals ("NEAR"), normalised
     params: MatchParams  # the index's tuning (``TopicIndex(params=...)``), never a module default
     # What every candidate's scoring reads of the question, derived from the above once (``__post_init__``).
@@ -199,7 +204,7 @@ def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
 
     A name none of whose words is a hit, and no two adjacent words of which the question runs
     together, covers nothing: it is passed over without weighing its words."""
-    idf = question.stats.idf
+    idfs = question.stats.idfs
     all_words = question.all_words
     best = 0.0
     best_words: frozenset[str] = frozenset()
@@ -208,7 +213,7 @@ def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
         pairs = [i for i in range(len(words) - 1) if words[i] + words[i + 1] in all_words] if len(words) > 1 else []
         if not pairs and hits.keys().isdisjoint(words):
             continue
-        weights = [idf(k) for k in keys]
+        weights = idfs(keys)
         matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(words, weights, strict=True))
         for i in pairs:
             if hits.get(words[i], 0.0) == 0.0 and hits.get(words[i + 1], 0.0) == 0.0:
