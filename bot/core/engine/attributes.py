@@ -79,15 +79,18 @@ def asks_attribute(question_words: Sequence[str], title: str, aliases: tuple[str
                    attribute_names: Sequence[str]) -> float:
     """The most the question's words say for one attribute of a topic with these names and attribute
     names: the largest ``direct + cue`` of ``attribute_evidence(..., values=False)``, from the names alone."""
-    q_words = _beside(question_words, title, aliases)
+    q_words = tuple(_beside(question_words, title, aliases))
     if not q_words:
         return 0.0
-    askable = {w for w in q_words if w not in FUNCTION_WORDS}
-    masses = []
-    for name in attribute_names:
-        direct, cue, _ = _name_evidence(q_words, askable, name, frozenset())
-        masses.append(direct + cue)
-    return max(masses, default=0.0)
+    return max((_name_mass(q_words, name) for name in attribute_names), default=0.0)
+
+
+@lru_cache(maxsize=8192)
+def _name_mass(q_words: tuple[str, ...], name: str) -> float:
+    """``direct + cue`` of one attribute name for these question words (remembered: the candidates of a
+    question share most attribute names, "CEO", "Founded" ...)."""
+    direct, cue, _ = _name_evidence(q_words, {w for w in q_words if w not in FUNCTION_WORDS}, name, frozenset())
+    return direct + cue
 
 
 def _name_evidence(q_words: Sequence[str], askable: Set[str], name: str,
