@@ -113,6 +113,7 @@ class TokenFacts:
     everyday: bool  # ``is_everyday(token.word)``
     plain_word: bool  # everyday and not written in capitals: a record may use it only as a name
     prefix: str  # ``prefix_key(token.stem)``, "" for a word too short to have one
+    unique_keys: tuple[str, ...]  # its keys that only one record uses (an acronym of those names that record)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ class Evidence:
 
     def __post_init__(self) -> None:
         facts = tuple(TokenFacts(t, is_everyday(t.word), is_everyday(t.word) and t.word not in self.capitals,
-                                 prefix_key(t.stem) or "") for t in self.tokens)
+                                 prefix_key(t.stem) or "",
+                                 tuple(k for k in t.keys if self.stats.evidence_count(k) == 1)) for t in self.tokens)
         object.__setattr__(self, "facts", facts)
         object.__setattr__(self, "weights_beside_a_name", tuple(t.weight_beside_a_name for t in self.tokens))
         object.__setattr__(self, "token_keys", frozenset(k for t in self.tokens for k in t.keys))
@@ -246,7 +248,7 @@ def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], 
     if field in ("title", "alias") and not named:
         # The name shares only a stem or an acronym's letters with an everyday word: the word counts
         # where the record's prose uses it, not as the name.
-        weight, field = max(doc.text_evidence_of(k) for k in keys), "text"
+        weight, field = _text_evidence(doc, keys), "text"
         if weight == 0.0:
             field = None
     if weight == 0.0:
@@ -264,7 +266,7 @@ def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], 
         if synonym > weight:
             weight, field = synonym, "synonym" if weight == 0.0 else field
     if not not_the_name and weight < params.unique_name_weight and any(
-            doc.is_acronym(k) and question.stats.evidence_count(k) == 1 for k in keys):
+            doc.is_acronym(k) for k in facts.unique_keys):
         weight, field = params.unique_name_weight, "unique acronym"
     if token.fuzzy:
         fuzzy = max((r for w, r in token.fuzzy if w in hits), default=0.0)
@@ -273,9 +275,14 @@ def word_evidence(doc: DocumentView, facts: TokenFacts, hits: dict[str, float], 
     if field in ("title", "alias") and said_in_full.isdisjoint(keys):
         # A word of a longer name alone ("google" of Google Gemini) says less than the name.
         partial = PARTIAL_NAME_BASE + (1.0 - PARTIAL_NAME_BASE) * cover
-        other = max(doc.text_evidence_of(k) for k in keys)
+        other = _text_evidence(doc, keys)
         weight = 1.0 - (1.0 - partial) * (1.0 - other)
     return weight, field
+
+
+def _text_evidence(doc: DocumentView, keys: tuple[str, ...]) -> float:
+    """The most evidence outside the names that the record has for one of ``keys``."""
+    return doc.text_evidence_of(keys[0]) if len(keys) == 1 else max(doc.text_evidence_of(k) for k in keys)
 
 
 def written_only_as_a_name(doc: DocumentView, token: QuestionToken, named: bool) -> bool:
@@ -316,6 +323,16 @@ def _named_coverage(question: Evidence, evidence: list[tuple[float, str | None]]
     return sum(wt * w for wt, (w, _) in zip(weights, evidence, strict=True)) / sum(weights)
 
 
+def _most_telling(tokens: list[QuestionToken], evidence: list[tuple[float, str | None]]) -> int:
+    """The first token with the most IDF × evidence (what ``max`` over their positions gives)."""
+    best_i, best = 0, tokens[0].idf * evidence[0][0]
+    for i in range(1, len(tokens)):
+        value = tokens[i].idf * evidence[i][0]
+        if value > best:
+            best_i, best = i, value
+    return best_i
+
+
 def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: float = 0.0) -> TopicScore:
     """Score one topic against a question (see the module docstring)."""
     tokens, stats = question.tokens, question.stats
@@ -334,7 +351,7 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
     named_coverage = _named_coverage(question, evidence)
     if whole_name > max(coverage, cover):  # the whole question is a misspelt name
         coverage = cover = named_coverage = whole_name
-    best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
+    best_i = _most_telling(tokens, evidence)
     distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)
     bonus = question.params.name_bonus * cover if cover > question.params.most_of_name and distinctive else 0.0
     score = 100.0 * coverage * (1.0 - question.params.name_bonus + bonus)
