@@ -16,18 +16,18 @@ Layout (native byte order)::
     uint32   proper words, sorted
     uint32   exact words, sorted
     uint8    field code | flags               (same order as the evidence ids)
-    names    the topic's title (uint16 length, UTF-8), then per ``NameWords``: uint8 flags, uint16
-             number of words, uint16 length and UTF-8 text, uint32 word ids, uint32 key ids
+    names    the topic's title (uint16 length, UTF-8), then the fields of each ``NameWords`` (text,
+             words, is_title, exact, keys) as one pickled tuple of tuples: read back in one call
 
 The stems under a prefix key are kept once for all documents (``Vocabulary.prefix_group``).
 """
 
 from __future__ import annotations
 
+import pickle
 import struct
 from array import array
 from bisect import bisect_left
-from functools import lru_cache
 from itertools import accumulate
 from typing import Final, NamedTuple
 
@@ -42,9 +42,6 @@ _LOWERCASE: Final = 64
 _FIELD_MASK: Final = 15
 _HEADER: Final = struct.Struct("=6I")
 _TEXT_LENGTH: Final = struct.Struct("=H")
-_NAME_HEAD: Final = struct.Struct("=BHH")
-_IS_TITLE: Final = 1
-_EXACT: Final = 2
 
 
 class _Views(NamedTuple):
@@ -62,22 +59,13 @@ def _contains(values: memoryview[int], value: int) -> bool:
     return i < len(values) and int(values[i]) == value
 
 
-@lru_cache(maxsize=64)
-def _word_ids(n_words: int) -> struct.Struct:
-    """The layout of one name's word ids and key ids."""
-    return struct.Struct(f"={2 * n_words}I")
-
-
 def _pack_names(title: str, names: tuple[NameWords, ...], vocabulary: Vocabulary) -> bytes:
+    for name in names:  # every name word and key has an id, as the index expects
+        for word in (*name.words, *name.keys):
+            vocabulary.intern(word)
     encoded = title.encode()
-    out = [_TEXT_LENGTH.pack(len(encoded)), encoded]
-    for name in names:
-        text = name.text.encode()
-        flags = (_IS_TITLE if name.is_title else 0) | (_EXACT if name.exact else 0)
-        out += [_NAME_HEAD.pack(flags, len(name.words), len(text)), text,
-                array("I", (vocabulary.intern(w) for w in name.words)).tobytes(),
-                array("I", (vocabulary.intern(k) for k in name.keys)).tobytes()]
-    return b"".join(out)
+    fields = tuple((n.text, n.words, n.is_title, n.exact, n.keys) for n in names)
+    return b"".join((_TEXT_LENGTH.pack(len(encoded)), encoded, pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 class PackedDocument:
@@ -149,21 +137,10 @@ class PackedDocument:
     def names(self) -> tuple[NameWords, ...]:
         """The topic's title and aliases as ``NameWords`` (those with content words)."""
         if self._names is None:
-            at, count, _ = self._names_at()
-            blob, word = self._blob, self._vocabulary.words.__getitem__
-            (length,) = _TEXT_LENGTH.unpack_from(blob, at)
-            at += _TEXT_LENGTH.size + length
-            names: list[NameWords] = []
-            for _ in range(count):
-                flags, n_words, length = _NAME_HEAD.unpack_from(blob, at)
-                at += _NAME_HEAD.size
-                text = bytes(blob[at:at + length]).decode()
-                at += length
-                ids = _word_ids(n_words).unpack_from(blob, at)
-                at += 8 * n_words
-                names.append(NameWords(text, tuple(map(word, ids[:n_words])), bool(flags & _IS_TITLE),
-                                       bool(flags & _EXACT), tuple(map(word, ids[n_words:]))))
-            self._names = tuple(names)
+            at, _, size = self._names_at()
+            (length,) = _TEXT_LENGTH.unpack_from(self._blob, at)
+            fields = pickle.loads(self._blob[at + _TEXT_LENGTH.size + length:at + size])  # noqa: S301 - our own bytes
+            self._names = tuple(NameWords(*name) for name in fields)
         return self._names
 
     def _unpack(self) -> _Views:
