@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, mul
 from typing import Final, Protocol
 
 from bot.core.engine import english
@@ -216,7 +217,7 @@ def name_cover(names: tuple[NameWords, ...], hits: dict[str, float],
         if not pairs and hits.keys().isdisjoint(words):
             continue
         weights = idfs(keys)
-        matched = sum(wt * hits.get(w, 0.0) for w, wt in zip(words, weights, strict=True))
+        matched = sum(map(mul, weights, map(hits.get, words, repeat(0.0))))  # weight × hit, word by word
         for i in pairs:
             if hits.get(words[i], 0.0) == 0.0 and hits.get(words[i + 1], 0.0) == 0.0:
                 matched += weights[i] + weights[i + 1]
