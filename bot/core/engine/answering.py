@@ -30,6 +30,7 @@ from bot.core.engine.ranking import Ranking, rank
 from bot.core.engine.reading import Query, read
 from bot.core.engine.related import RelatedTopics
 from bot.core.engine.timelines import timeline_events
+from bot.core.engine.topic_lines import TopicLines, lines_of_each
 from bot.core.errors import TopicNotFoundError
 from bot.core.model import Topic
 
@@ -43,6 +44,10 @@ class MeaningSearch(Protocol):
                ) -> list[tuple[tuple[int | None, str], float]]: ...
 
     def embed_text(self, text: str) -> npt.NDArray[np.float32]: ...
+
+    def embed_lines(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The unit vectors of a group of texts, one row each, as ``embed_text`` gives them (``topic_lines``)."""
+        ...
 
     def vector(self, title: str, guild_id: int | None = None) -> npt.NDArray[np.float32] | None: ...
 
@@ -80,39 +85,35 @@ class QuestionMeaning:
         hits = self._meaning.search(self._query.text, k=k, allowed=visible)
         return [(found[folded], cosine) for (_, folded), cosine in hits if folded in found]
 
-    def _cosine(self, text: str) -> float:
-        return float(self._meaning.embed_text(text) @ self._question) if text.strip() else 0.0
+    def _asked(self, rest: str) -> npt.NDArray[np.float32] | None:
+        """The vector of ``rest`` (the question without the topic's names); ``None`` when nothing is left."""
+        return self._meaning.embed_text(rest) if rest.strip() else None
 
-    def closeness(self, topic: Topic) -> Meaning:
+    def closeness(self, topics: Sequence[Topic]) -> list[Meaning]:
+        lines = lines_of_each(self._meaning, topics, self._question)
+        return [Meaning(self._whole(topic), found.title, max([*found.attributes, *found.events], default=0.0))
+                for topic, found in zip(topics, lines, strict=True)]
+
+    def _whole(self, topic: Topic) -> float:
+        """The question's cosine with the topic's own vector (its guild's, else the shared one)."""
         vector = self._meaning.vector(topic.title, self._guild_id)
         if vector is None:
             vector = self._meaning.vector(topic.title)
-        whole = float(vector @ self._question) if vector is not None else 0.0
-        parts = [self._cosine(f"{a.name}: {a.value}") for a in topic.attributes]
-        parts += [self._cosine(e.text) for e in topic.timeline]
-        return Meaning(whole, self._cosine(topic.title), max(parts, default=0.0))
-
-    def _cosines(self, rest: str, texts: Sequence[str]) -> list[float]:
-        """Cosines of ``rest`` (the question without the topic's names) with ``texts``; 0 when nothing is left."""
-        if not rest.strip():
-            return [0.0] * len(texts)
-        asked = self._meaning.embed_text(rest)
-        return [float(self._meaning.embed_text(t) @ asked) if t.strip() else 0.0 for t in texts]
+        return float(vector @ self._question) if vector is not None else 0.0
 
     def attribute_cosines(self, topic: Topic, rest: str) -> list[tuple[float, float, float, float]]:
-        lines = [f"{a.name}: {a.value}" for a in topic.attributes]
-        beside_line = self._cosines(rest, lines)
-        beside_value = self._cosines(rest, [a.value for a in topic.attributes])
-        return [(self._cosine(line), self._cosine(a.name), by_line, by_value)
-                for line, a, by_line, by_value in zip(lines, topic.attributes, beside_line, beside_value, strict=True)]
+        texts, asked = TopicLines(topic, self._meaning), self._asked(rest)
+        question, beside = texts.lines(self._question), texts.lines(asked)
+        names, values = texts.details(self._question).names, texts.details(asked).values
+        return list(zip(question.attributes, names, beside.attributes, values, strict=True))
 
     def intent_cosines(self, topic: Topic, rest: str) -> tuple[float, ...]:
-        lines = [f"{a.name}: {a.value}" for a in topic.attributes]
-        events = [e.text for e in topic.timeline]
-        return (max((self._cosine(t) for t in lines), default=0.0), max((self._cosine(t) for t in events), default=0.0),
-                self._cosine(topic.summary), max(self._cosines(rest, lines), default=0.0),
-                max(self._cosines(rest, events), default=0.0),
-                *self._cosines(rest, [topic.summary, topic.description]))
+        texts, asked = TopicLines(topic, self._meaning), self._asked(rest)
+        question, beside = texts.lines(self._question), texts.lines(asked)
+        details = texts.details(asked)
+        return (max(question.attributes, default=0.0), max(question.events, default=0.0),
+                texts.details(self._question).summary, max(beside.attributes, default=0.0),
+                max(beside.events, default=0.0), details.summary, details.description)
 
 
 class DecisionStep(Protocol):

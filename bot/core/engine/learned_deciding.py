@@ -22,6 +22,7 @@ benchmarks.train_decisions``; none is written here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -71,8 +72,9 @@ class LearnedMeaningSignal(Protocol):
         """The ``k`` visible topics closest in meaning to the question, with their cosines, best first."""
         ...
 
-    def closeness(self, topic: Topic) -> Meaning:
-        """The question's cosines with the topic, its name and its closest attribute or timeline line."""
+    def closeness(self, topics: Sequence[Topic]) -> list[Meaning]:
+        """For each topic, the question's cosines with the topic, its name and its closest attribute or
+        timeline line (asked for all the candidates at once: their lines are embedded together)."""
         ...
 
     def attribute_cosines(self, topic: Topic, rest: str) -> list[tuple[float, float, float, float]]:
@@ -191,7 +193,7 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     """``features.candidate_features`` of each candidate."""
     asked = query_features(query)
     scores = [c.score for c in candidates]
-    meanings = None if meaning is None else [meaning.closeness(c.topic) for c in candidates]
+    meanings = None if meaning is None else meaning.closeness([c.topic for c in candidates])
     spoken = " ".join(query.content_words)
     content = [(w, stem(w)) for w in query.content_words]
     spelled = [_spelled(spoken, c.head) for c in candidates]

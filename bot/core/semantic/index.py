@@ -16,13 +16,13 @@ numpy is imported inside the methods: ``import bot.core.semantic`` works without
 from __future__ import annotations
 
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from bot.core.model import Topic
 from bot.core.semantic.compact import decode, dequantize, encode
 from bot.core.semantic.embedders import Embedder, SemanticUnavailableError, unit_rows
+from bot.core.semantic.text_vectors import DEFAULT_MAX_TEXTS, TextVectors
 from bot.core.semantic.topic_text import content_hash, topic_text_parts
 from bot.core.semantic.vector_cache import MemoryVectorCache, VectorCache
 
@@ -45,8 +45,6 @@ _INITIAL_ROWS: Final = 64
 _UPSERT_CHUNK: Final = 2_000
 #: Topics embedded per call to the model when many are added at once.
 _EMBED_BATCH: Final = 256
-#: Remembered question and attribute-name vectors (a question is often asked of several methods).
-_TEXT_CACHE_SIZE: Final = 4096
 #: Rows turned back into float32 at a time by ``search`` (1 MB at 256 dimensions: it stays in the CPU
 #: cache, and a product this size runs on one thread; 2,048 rows made OpenBLAS start threads, which
 #: on a busy two-core machine cost tens of milliseconds).
@@ -72,7 +70,8 @@ def _key(title: str, guild_id: int | None) -> Key:
 class SemanticIndex:
     """Topic vectors for meaning-based recall: ``upsert``/``remove`` as the topics change, ``search`` per question."""
 
-    def __init__(self, embedder: Embedder, cache: VectorCache | None = None) -> None:
+    def __init__(self, embedder: Embedder, cache: VectorCache | None = None,
+                 remembered_texts: int = DEFAULT_MAX_TEXTS) -> None:
         np = _numpy()
         self._np = np
         self._embedder = embedder
@@ -85,7 +84,8 @@ class SemanticIndex:
         #: Each row's content hash as 32 raw bytes (a hex ``str`` per topic was 11 MB at 100k topics).
         self._digests: ByteMatrix = np.zeros((_INITIAL_ROWS, _DIGEST_BYTES), dtype=np.uint8)
         self._rows: dict[Key, int] = {}
-        self._texts: OrderedDict[str, FloatMatrix] = OrderedDict()
+        #: Questions' and topics' lines' vectors (``text_vectors``): the last ``remembered_texts`` texts.
+        self.texts = TextVectors(embedder, remembered_texts)
         #: How many topics were sent to the model (not found in the cache) since this index was made.
         self.embedded_topics = 0
 
@@ -242,16 +242,12 @@ class SemanticIndex:
 
     def embed_text(self, text: str) -> FloatMatrix:
         """The unit vector of a question or a label (remembered for the last few thousand texts)."""
-        vector = self._texts.get(text)
-        if vector is None:
-            vector = self._embedder.embed([text])[0]
-            vector.flags.writeable = False
-            self._texts[text] = vector
-            if len(self._texts) > _TEXT_CACHE_SIZE:
-                self._texts.popitem(last=False)
-        else:
-            self._texts.move_to_end(text)
-        return vector
+        return self.texts.vector(text)
+
+    def embed_lines(self, texts: Sequence[str]) -> FloatMatrix:
+        """The unit vectors of a group of texts (a topic's lines), one row each, each as ``embed_text``
+        gives it: those not remembered are embedded in one call to the model (``TextVectors``)."""
+        return self.texts.vectors(texts)
 
     def search(
         self, text: str, k: int = 5, allowed: Callable[[Key], bool] | None = None
