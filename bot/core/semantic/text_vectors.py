@@ -11,7 +11,8 @@ The model embeds each text of a batch exactly as it embeds the text alone (model
 text's token vectors on its own; ``tests/unit/test_text_vectors.py`` checks it), so a row is the
 vector the text gets alone, bit for bit. Keyed by the text, a vector can never be stale: an edited
 topic's changed lines are other texts. At most ``max_texts`` vectors are kept (256 float32
-components: 1 KB each at the bundled model's size), the least recently used leaving first.
+components: 1 KB each at the bundled model's size), the least recently used leaving first: a memory
+the size of the one that kept question vectors before, whatever the number of topics.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from bot.core.semantic.embedders import Embedder
 if TYPE_CHECKING:
     from bot.core.semantic.embedders import FloatMatrix
 
-#: Texts remembered by default: about 10 MB at 256 dimensions (vectors, keys and bookkeeping; 4,096
-#: before, for questions and labels only), the lines of about 900 topics of a title, three attributes
-#: and five events (the generated corpora). At 20,000 topics, 1,000 questions met 31,685 different
-#: texts and sent 38,394 to the model with this bound (33,833 with twice as many, 43,856 with half).
-DEFAULT_MAX_TEXTS: Final = 8_192
+#: Texts remembered by default: about 5 MB at 256 dimensions (vectors, keys and bookkeeping), as many
+#: as the question vectors kept before, so the bot's memory is what it was (at 100,000 topics, 338 MB
+#: after a few hundred replies; twice as many texts made it 343 MB, against a ceiling of 350 MB).
+#: At 20,000 topics, 1,000 questions met 31,685 different texts and sent 43,856 to the model with
+#: this bound (38,394 with twice as many, 33,833 with four times): most are each topic's own lines.
+DEFAULT_MAX_TEXTS: Final = 4_096
 
 
 class TextVectors:
