@@ -121,16 +121,17 @@ def questions(topics: list[Topic]) -> Iterator[dict[str, Any]]:
     rng = random.Random(SEED)
     titles = [t.title for t in topics]
     alone = {t.casefold() for t in titles}
+    folded = [t.casefold() for t in titles]
     for title in titles:
         slips = [m for m in _misspellings(title.casefold(), rng) if m not in alone]  # a slip may spell another
         for misspelt in rng.sample(slips, min(2, len(slips))) if len(title) > 6 else []:
             asked = rng.choice(MISSPELT).format(t=misspelt)
             # The name a slip is nearest, or when it is as near several ("velmera": Velmara or
             # Velmora), a choice of them.
-            near = process.extract(misspelt, list(alone), scorer=Levenshtein.distance,
+            near = process.extract(misspelt, folded, scorer=Levenshtein.distance,
                                    score_cutoff=Levenshtein.distance(misspelt, title.casefold()), limit=None)
             nearest = min(distance for _, distance, _ in near)
-            meant = [t for t in titles if any(t.casefold() == n and d == nearest for n, d, _ in near)]
+            meant = [titles[i] for _, distance, i in sorted(near, key=lambda hit: hit[2]) if distance == nearest]
             if len(meant) > 1:
                 yield _ambiguous(asked, meant)
             else:
