@@ -49,8 +49,10 @@ from bot.core.engine.features import (
     CHOICE_FEATURES,
     INTENT_FEATURES,
     INTENTS,
+    LIST_FEATURES,
     attribute_features,
     choice_features,
+    list_features,
     query_features,
 )
 from bot.core.engine.learned_deciding import (
@@ -94,6 +96,8 @@ WORLDS = (World(DATA / "records", TUNING, CHAT),
 SEED = 20
 FOLDS = 5
 L2 = 1.0
+#: A message is answered with the list of topics from this probability of the listing model.
+LISTING_THRESHOLD = 0.5
 #: A question written by a person weighs this many generated ones (``question_weight``).
 WRITTEN_WEIGHT = 1.0
 
@@ -201,6 +205,7 @@ class Features:
     questions: list[dict[str, Any]]
     folds: list[int]
     candidate_titles: list[str]  # per topic row
+    listing: Rows  # one row per question: does it ask for the list of topics?
 
 
 def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
@@ -211,7 +216,7 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
     titles += sorted({q["topic"] for q in questions if q.get("topic")} - set(titles))
     fold_of_topic = {title: i % FOLDS for i, title in enumerate(titles)}
     rng = random.Random(SEED)
-    topic_rows, attribute_rows = Rows(), Rows()
+    topic_rows, attribute_rows, listing_rows = Rows(), Rows(), Rows()
     intent_inputs: list[tuple[int, int, Any]] = []
     pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
     folds: list[int] = []
@@ -220,11 +225,13 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
         fold = fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS))
         folds.append(fold)
         query = read(label["q"])
-        if query.intent_cue == "list" or query.is_empty or label["intent"] == "list":
-            continue
         index = indexes[label.get("world", 0)]
-        meaning: LearnedMeaningSignal | None = meanings[label.get("world", 0)](query)
         ranking = rank(index, query, None)
+        best = ranking.ranked[0].score if ranking.ranked else None
+        listing_rows.add(list_features(query, best), float(label["intent"] == "list"), fold, n)
+        if query.is_empty or label["intent"] == "list":
+            continue
+        meaning: LearnedMeaningSignal | None = meanings[label.get("world", 0)](query)
         candidates = candidates_of(ranking, meaning)
         wanted = wanted_titles(label)
         for row, candidate in zip(candidate_rows(query, candidates, meaning), candidates, strict=True):
@@ -242,7 +249,8 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
                                    float(item.attribute.name == label["attribute"]), fold, n)
         score = next((c.score for c in candidates if c.topic.title == topic.title and c.score is not None), None)
         intent_inputs.append((n, fold, (query, topic, bool(score and score.named), meaning)))
-    return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds, titles_of_rows)
+    return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds, titles_of_rows,
+                    listing_rows)
 
 
 def intent_matrix(features: Features, attribute_model: DecisionModel
@@ -286,7 +294,10 @@ def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> De
                        np.zeros((len(INTENTS), len(INTENT_FEATURES))))
     choice = Logistic(CHOICE_FEATURES, np.zeros(len(CHOICE_FEATURES)), np.ones(len(CHOICE_FEATURES)),
                       np.zeros(len(CHOICE_FEATURES)))
-    return DecisionModel(blank, choice, blank, intents, attribute, thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
+    listing = Logistic(LIST_FEATURES, np.zeros(len(LIST_FEATURES)), np.ones(len(LIST_FEATURES)),
+                       np.zeros(len(LIST_FEATURES)))
+    return DecisionModel(blank, choice, blank, intents, attribute, listing,
+                         thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
 
 
 def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False,
@@ -362,13 +373,17 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
             model = fit_intents(ix[~held], iy[~held], iweight[~held])
             intent_oof[held] = [model.softmax(row) for row in ix[held]]
     attribute_threshold = _attribute_threshold(intent_oof, iy, ix)
-    thresholds = Thresholds(answer, choice, member, attribute_threshold)
+    lx, ly, lgroups, lquestion = features.listing.arrays()
+    listing_oof = out_of_fold(lx, ly, lgroups)
+    thresholds = Thresholds(answer, choice, member, attribute_threshold, LISTING_THRESHOLD)
     final = DecisionModel(named(fit(tx[~misspelt], ty[~misspelt]), CANDIDATE_FEATURES), choice_model, member_model,
-                          fit_intents(ix, iy, iweight), attribute, thresholds, meaning)
+                          fit_intents(ix, iy, iweight), attribute, named(fit(lx, ly), LIST_FEATURES), thresholds,
+                          meaning)
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
         _report_choices((choice_oof * answered)[own], cy[own], [members[i] for i in own], choice, member)
+        _report_listing(listing_oof, ly, [questions[i] for i in lquestion])
     return final
 
 
@@ -436,15 +451,18 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
                        ) -> tuple[float, float]:
     """The choice model's threshold and the member probability a candidate of a choice needs: the pair
     that gets most questions right out of fold (a choice on an ambiguous question offering two
-    labelled candidates or more, no choice on the others)."""
+    labelled candidates or more, no choice on the others); at a tie the higher pair (fewer choices),
+    and a member needs at least 0.1: below it the fifty-odd ambiguous questions decide a threshold
+    that lets near-certain answers ("harbour lantern festival" against "Lantern Harbour Festival")
+    become choices."""
     best, best_right = (0.5, 0.1), -1.0
     for t in (0.0, *np.arange(0.2, 0.95, 0.05), 0.95, 0.97, 0.99):
-        for m in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        for m in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
             right = 0.0
             for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
                 chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
                 right += (chosen and sum(p >= m and ok for p, ok in offered) >= 2) if is_ambiguous else not chosen
-            if right > best_right:
+            if right >= best_right:  # at a tie the higher thresholds: fewer choices offered
                 best, best_right = (round(float(t), 2), m), right
     return best
 
@@ -464,6 +482,15 @@ def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[
     print(f"choice {threshold:.2f}, member {member:.2f}, out of fold (the project's records): {right} of {given} "
           f"ambiguous questions "
           f"given a choice; {wrong} of {len(ambiguous) - given} others given one")
+
+
+def _report_listing(chance: Matrix, listed: Matrix, questions: list[dict[str, Any]]) -> None:
+    chat = np.array([q.get("style") == "chat" for q in questions])
+    said = chance >= LISTING_THRESHOLD
+    right = int((said & (listed == 1)).sum())
+    print(f"list requests, out of fold: {right} of {int(listed.sum())} found, {int((said & (listed == 0)).sum())} "
+          f"other messages taken for one (of {int((listed == 0).sum())}; chat lines {int((said & chat).sum())} "
+          f"of {int(chat.sum())})")
 
 
 def _attribute_threshold(intent_oof: Matrix, intent: Matrix, x: Matrix) -> float:
@@ -498,6 +525,11 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
         print(f"  {t:7.4f}  {precision:9.1%}  {recall:6.1%}  {wrong_chat:12.1%}")
     intent_right = (intent_oof.argmax(axis=1) == iy).mean() if len(iy) else 0.0
     print(f"intent (given the right topic), out of fold: {intent_right:.1%} of {len(iy)}")
+    predicted = intent_oof.argmax(axis=1)
+    print("  labelled: predicted summary/attribute/timeline/sources; " + "  ".join(
+        f"{INTENTS[k]} {int((iy == k).sum())}: "
+        + "/".join(str(int(((iy == k) & (predicted == j)).sum())) for j in range(len(INTENTS)))
+        for k in range(len(INTENTS))))
     hits = 0
     by_question: dict[int, list[tuple[float, float]]] = {}
     for chance, right, n in zip(attribute_oof, ay, attribute_question, strict=True):

@@ -148,7 +148,7 @@ class Answerer:
     def outcome(self, query: Query, guild_id: int | None = None) -> Outcome:
         """Rank ``query`` and decide (the engine's second and third steps)."""
         meaning = None
-        if self.meaning is not None and not query.is_empty and query.intent_cue != "list":
+        if self.meaning is not None and not query.is_empty:
             meaning = QuestionMeaning(self.meaning, self.index, query, guild_id)
         return self.decider.decide(rank(self.index, query, guild_id), meaning)
 
@@ -190,8 +190,9 @@ class Answerer:
                           scores=_scores(explanation))
         if isinstance(outcome, Listing):
             if outcome.filter_words:
-                return self._listing(query.raw, " ".join(outcome.filter_words),
-                                     self.index.filter_by(outcome.filter_words, guild_id))
+                titles = self.index.filter_by(outcome.filter_words, guild_id)
+                if titles or not outcome.loose:
+                    return self._listing(query.raw, " ".join(outcome.filter_words), titles)
             return self.answer_list(guild_id=guild_id, question=query.raw)
         if isinstance(outcome, Miss):
             suggestions = list(outcome.suggested)

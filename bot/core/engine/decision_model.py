@@ -5,7 +5,8 @@
 * **choice**: the probability that the question fits the best two candidates alike (offer a choice);
 * **member**: the probability that a candidate belongs in such a choice (fitted on ambiguous questions);
 * **intent**: which of summary, attribute, timeline or sources is asked of a picked topic;
-* **attribute**: the probability that one attribute of the topic is the one asked for.
+* **attribute**: the probability that one attribute of the topic is the one asked for;
+* **listing**: the probability that the message asks which topics there are (all, or on a subject).
 
 Inference is plain numpy: features are standardised with the training set's mean and scale, then
 ``1 / (1 + exp(-w·x))`` (a softmax over the intents). The files are written by
@@ -24,10 +25,17 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.engine.features import ATTRIBUTE_FEATURES, CANDIDATE_FEATURES, CHOICE_FEATURES, INTENT_FEATURES, INTENTS
+from bot.core.engine.features import (
+    ATTRIBUTE_FEATURES,
+    CANDIDATE_FEATURES,
+    CHOICE_FEATURES,
+    INTENT_FEATURES,
+    INTENTS,
+    LIST_FEATURES,
+)
 
 FloatArray = npt.NDArray[np.float64]
-FORMAT: Final = 2
+FORMAT: Final = 3
 WEIGHTS: Final = resources.files("bot.core.engine") / "decisions"
 
 
@@ -84,6 +92,8 @@ class Thresholds:
     member: float
     #: An attribute is answered from this probability (else the summary).
     attribute: float
+    #: A message is answered with the list of topics from this probability of the listing model.
+    listing: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class DecisionModel:
     member: Logistic
     intent: Logistic
     attribute: Logistic
+    listing: Logistic
     thresholds: Thresholds
     meaning: bool  # fitted with the semantic features
 
@@ -101,10 +112,11 @@ class DecisionModel:
             "format": FORMAT, "meaning": self.meaning, "intents": list(INTENTS),
             "thresholds": {"answer": round(self.thresholds.answer, 6), "choice": round(self.thresholds.choice, 6),
                            "member": round(self.thresholds.member, 6),
-                           "attribute": round(self.thresholds.attribute, 6)},
+                           "attribute": round(self.thresholds.attribute, 6),
+                           "listing": round(self.thresholds.listing, 6)},
             "topic": self.topic.to_json(), "choice": self.choice.to_json(),
             "member": self.member.to_json(), "intent": self.intent.to_json(),
-            "attribute": self.attribute.to_json(),
+            "attribute": self.attribute.to_json(), "listing": self.listing.to_json(),
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -119,8 +131,9 @@ class DecisionModel:
                    Logistic.from_json(data["member"], CANDIDATE_FEATURES, "member"),
                    Logistic.from_json(data["intent"], INTENT_FEATURES, "intent"),
                    Logistic.from_json(data["attribute"], ATTRIBUTE_FEATURES, "attribute"),
+                   Logistic.from_json(data["listing"], LIST_FEATURES, "listing"),
                    Thresholds(float(limits["answer"]), float(limits["choice"]), float(limits["member"]),
-                              float(limits["attribute"])),
+                              float(limits["attribute"]), float(limits["listing"])),
                    bool(data["meaning"]))
 
 

@@ -19,8 +19,19 @@ from typing import Final
 
 from bot.core.engine import english
 from bot.core.engine.attributes import AttributeEvidence
-from bot.core.engine.lexicon import ASKING_WORDS, ASPECT_WORDS, PERSONAL_WORDS, REQUEST_WORDS
+from bot.core.engine.lexicon import (
+    ADDRESSEE_WORDS,
+    ASKING_WORDS,
+    ASPECT_WORDS,
+    COLLECTION_WORDS,
+    HOLDING_WORDS,
+    LISTING_VERBS,
+    PERSONAL_WORDS,
+    REQUEST_WORDS,
+    SWEEPING_WORDS,
+)
 from bot.core.engine.reading import Query
+from bot.core.engine.tokens import stem
 from bot.core.engine.topic_scores import TopicScore
 
 QUERY_FEATURES: Final = (
@@ -58,6 +69,16 @@ ATTRIBUTE_FEATURES: Final = (
     "meaning_on", "cos_line", "cos_name", "cos_top", "cos_gap", "attributes",
     "rest_line", "rest_value", "rest_top", "rest_gap", "rest_share",
 )
+
+#: Is the message asking which topics the bot holds (all, or those on a subject)?
+LIST_FEATURES: Final = (
+    "bias", "addressed", "holding", "collection", "listing_verb", "sweeping", "asks", "list_phrase",
+    "left", "nothing_left", "one_left", "best_score", "best_named", "best_coverage",
+    "addressed_holding", "collection_asked", "holding_nothing_left", "collection_nothing_left", "content_words",
+    "filter_phrase", "collection_filtered", "asks_holding", "asks_addressed_holding", "verb_collection",
+    "asks_collection_filtered",
+)
+_LIST_CLASSES: Final = (ADDRESSEE_WORDS, HOLDING_WORDS, COLLECTION_WORDS, LISTING_VERBS, SWEEPING_WORDS)
 
 #: English rank (1 = most used) from which a word counts as rare for ``rarest_word``.
 _RARE_RANK: Final = 20_000.0
@@ -237,4 +258,35 @@ def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], sco
         row1[at["spelled"]] - row2[at["spelled"]], row1[at["cos_topic"]] - row2[at["cos_topic"]],
         chances[2] if len(chances) > 2 else 0.0, math.log1p(close), float(asked[0] <= math.log1p(1)),
         float(exact),
+    ]
+
+
+def _in_class(word: str, words: frozenset[str]) -> bool:
+    return word in words or stem(word) in words
+
+
+def list_subject(query: Query) -> list[str]:
+    """The content words a list question leaves beside the words of asking for a list: what the list
+    is filtered by ("crypto" in "do you have anything on crypto"); empty for the whole catalogue."""
+    return [w for w in query.content_words if not any(_in_class(w, c) for c in _LIST_CLASSES)]
+
+
+def list_features(query: Query, best: TopicScore | None) -> list[float]:
+    """Features of a message as a request for the list of topics (``LIST_FEATURES``): who it
+    addresses, whether it speaks of holding or of a collection, what is left beside those words, and
+    how well the best-ranked topic explains it (``best``: ``None`` when no topic does)."""
+    words = query.words
+    addressed, holding, collection, verb, sweeping = (
+        float(any(_in_class(w, c) for w in words)) for c in _LIST_CLASSES)
+    asks = float(query.asks or bool(set(words) & ASKING_WORDS) or "any" in words)
+    left = len(list_subject(query))
+    nothing_left = float(left == 0)
+    return [
+        1.0, addressed, holding, collection, verb, sweeping, asks, float(query.intent_cue == "list"),
+        math.log1p(left), nothing_left, float(left == 1),
+        best.score / 100.0 if best else 0.0, float(best.named) if best else 0.0, best.coverage if best else 0.0,
+        addressed * holding, collection * max(asks, verb), holding * nothing_left, collection * nothing_left,
+        math.log1p(len(query.content_words)), float(bool(query.list_filter)),
+        collection * float(bool(query.list_filter)), asks * holding, asks * addressed * holding,
+        verb * max(collection, sweeping), asks * collection * float(bool(query.list_filter)),
     ]

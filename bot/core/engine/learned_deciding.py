@@ -4,8 +4,11 @@ No hand-written acceptance rule or threshold is left: what the models below do n
 ranker's features (``features``) describe and the models weigh (see the README's section on
 learned decisions for the figures).
 
-1. A list question ("which topics do you have", "list the energy topics") is a ``Listing``; a
-   message with nothing to look up is ``Chatter``.
+1. The listing model (``features.list_features``: whom the message addresses, words of holding,
+   of a collection, what is left beside them, how well the best-ranked topic explains it) finds a
+   request for the list of topics ("what subjects have you got", "do you have anything on crypto"):
+   a ``Listing``, filtered by what it names after "about" / "on" ..., else loosely by the words it
+   leaves (nothing matching them: every topic). A message with nothing to look up is ``Chatter``.
 2. The candidates are the ranker's best few, and with the semantic signal on, the topics closest in
    meaning too. ``features`` describes each; the topic model (``decision_model``) gives each the
    probability that it is the topic asked about.
@@ -48,6 +51,8 @@ from bot.core.engine.features import (
     choice_features,
     evidence_features,
     intent_features,
+    list_features,
+    list_subject,
     query_features,
 )
 from bot.core.engine.outcomes import Chatter, Choice, ChoiceReason, Listing, Miss, Outcome, Pick
@@ -109,13 +114,14 @@ class LearnedDecider:
 
     def decide(self, ranking: Ranking, meaning: LearnedMeaningSignal | None = None) -> Outcome:
         query = ranking.query
-        if query.intent_cue == "list":
-            return Listing(query.list_filter)
-        if query.is_empty:
-            return Chatter()
         model = self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
         if model is self.lexical:
             meaning = None
+        listing = self._listing(ranking, model)
+        if listing is not None:
+            return listing
+        if query.is_empty:
+            return Chatter()
         versus = self._versus(ranking)
         if versus is not None:
             return versus
@@ -153,6 +159,19 @@ class LearnedDecider:
         """The topic model's probability for each candidate."""
         rows = np.array(candidate_rows(query, candidates, meaning), dtype=np.float64)
         return model.topic.probabilities(rows)
+
+    @staticmethod
+    def _listing(ranking: Ranking, model: DecisionModel) -> Listing | None:
+        """A request for the list of topics, by the listing model: filtered by the words it names after
+        "about" / "on" ..., else by the words it leaves beside asking for a list (loosely)."""
+        query = ranking.query
+        best = ranking.ranked[0].score if ranking.ranked else None
+        row = np.array([list_features(query, best)], dtype=np.float64)
+        if float(model.listing.probabilities(row)[0]) < model.thresholds.listing:
+            return None
+        if query.list_filter:
+            return Listing(query.list_filter)
+        return Listing(tuple(list_subject(query)), loose=True)
 
     def _versus(self, ranking: Ranking) -> Choice | None:
         """"X vs Y": a choice when each part on its own would be answered with a different topic."""

@@ -51,6 +51,12 @@ PERSONAL_WORDS: Final = word_list("personal")
 REQUEST_WORDS: Final = word_list("request")
 QUESTION_WORDS: Final = word_list("question_words")
 GENERIC_NAME_WORDS: Final = word_list("generic_names")
+#: Word classes of the list model's features (``features.list_features``).
+COLLECTION_WORDS: Final = word_list("collection")
+HOLDING_WORDS: Final = word_list("holding")
+SWEEPING_WORDS: Final = word_list("sweeping")
+ADDRESSEE_WORDS: Final = word_list("addressee")
+LISTING_VERBS: Final = word_list("listing_verbs")
 SYNONYM_GROUPS: Final = tuple(frozenset(line.split()) for line in _lines("synonyms.txt"))
 
 

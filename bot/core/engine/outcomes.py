@@ -44,6 +44,7 @@ class Choice:
 @dataclass(frozen=True)
 class Listing:
     filter_words: tuple[str, ...]  # empty: every topic
+    loose: bool = False  # the filter is the words left beside asking for a list: matching nothing, list every topic
 
 
 @dataclass(frozen=True)

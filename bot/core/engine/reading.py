@@ -243,7 +243,7 @@ def read(raw: str) -> Query:
     date_range = parse_date_range(text)
     if date_range is not None and cue in (None, "summary"):
         cue = "timeline"
-    list_filter = _list_filter(lowered) if cue == "list" else ()
+    list_filter = _list_filter(lowered)
     versus = tuple(Query(part, part, tuple(part.split()), frozenset(), None, None) for part in _versus_parts(lowered))
     return Query(raw=raw, text=text, words=words, capitals=_capitals(text), intent_cue=cue,
                  date_range=date_range, list_filter=list_filter, versus=versus)
