@@ -96,6 +96,8 @@ WORLDS = (World(DATA / "records", TUNING, CHAT),
 SEED = 20
 FOLDS = 5
 L2 = 1.0
+#: Choice thresholds getting this many fewer questions right than the best still count as the best.
+CHOICE_SLACK = 1.0
 #: A message is answered with the list of topics from this probability of the listing model.
 LISTING_THRESHOLD = 0.5
 #: A question written by a person weighs this many generated ones (``question_weight``).
@@ -455,16 +457,19 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
     and a member needs at least 0.1: below it the fifty-odd ambiguous questions decide a threshold
     that lets near-certain answers ("harbour lantern festival" against "Lantern Harbour Festival")
     become choices."""
-    best, best_right = (0.5, 0.1), -1.0
+    found: list[tuple[float, float, float]] = []
     for t in (0.0, *np.arange(0.2, 0.95, 0.05), 0.95, 0.97, 0.99):
         for m in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
             right = 0.0
             for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
                 chosen = c >= t and sum(p >= m for p, _ in offered) >= 2
                 right += (chosen and sum(p >= m and ok for p, ok in offered) >= 2) if is_ambiguous else not chosen
-            if right >= best_right:  # at a tie the higher thresholds: fewer choices offered
-                best, best_right = (round(float(t), 2), m), right
-    return best
+            found.append((right, round(float(t), 2), m))
+    most = max(right for right, _, _ in found)
+    # Within one question of the best, the highest thresholds: fewer choices, and a pair that a small
+    # change of the training data does not move.
+    _, t, m = max((f for f in found if f[0] >= most - CHOICE_SLACK), key=lambda f: (f[1], f[2]))
+    return t, m
 
 
 def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]],
