@@ -1,6 +1,7 @@
 """What one topic contributes to the index is bounded, whatever its record holds (issue 22): a topic
-with thousands of timeline events is matched by its names and the bounded part of its texts, and
-questions about other topics rank as they did before it came."""
+with thousands of timeline events is matched by its names and the bounded part of its texts, a topic
+with hundreds of attributes brings the decision step the names of its first ones only, and questions
+about other topics rank and are answered as they were before it came."""
 
 from __future__ import annotations
 
@@ -9,9 +10,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.core.engine import TopicIndex
-from bot.core.engine.topic_documents import MAX_FIELD_CHARS, MAX_INDEXED_CHARS, MAX_INDEXED_ITEMS, build_document
-from bot.core.model import TimelineEvent, Topic
+import pytest
+
+from bot.core.answers import Answer
+from bot.core.engine import Answerer, TopicIndex, learned_deciding
+from bot.core.engine.ranking import TopicHead
+from bot.core.engine.topic_documents import (
+    MAX_FIELD_CHARS,
+    MAX_HEAD_ATTRIBUTES,
+    MAX_INDEXED_CHARS,
+    MAX_INDEXED_ITEMS,
+    build_document,
+)
+from bot.core.model import Attribute, TimelineEvent, Topic
 from bot.core.record_format import parse_record
 
 RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
@@ -72,3 +83,38 @@ def test_a_huge_topic_leaves_other_questions_as_they_were() -> None:
     assert index.rank(_made_up_word(19_999))[0].title == huge.title  # the latest event is
     assert index.get("Ledger Of Everything") is not None
     assert len(index.get("Ledger Of Everything").timeline) == 20_000  # type: ignore[union-attr]  # kept whole
+
+
+def _gist(answer: Answer) -> tuple[object, ...]:
+    return (answer.intent, answer.topic.title if answer.topic else None,
+            answer.attribute.name if answer.attribute else None, answer.candidates, answer.suggestions)
+
+
+def test_a_candidate_with_hundreds_of_attributes_brings_the_decision_step_only_the_first_names(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record of 499 attributes whose texts hold every question's words is a candidate for questions
+    about other topics; the decision step matches only ``MAX_HEAD_ATTRIBUTES`` of its attribute names
+    against each (not all 499), and those questions are answered as before it came."""
+    index = TopicIndex((t, None) for t in _records())
+    answerer = Answerer(index)
+    before = {q: _gist(answerer.answer(q)) for q in QUESTIONS}
+    said = " ".join(QUESTIONS)
+    attributes = tuple(Attribute(f"Measure {_made_up_word(i)}", f"Noted for {said}.") for i in range(499))
+    huge = replace(_huge(0), attributes=attributes, summary=f"Every note on {said}.")
+    index.upsert(huge)
+    slot = index._slot_of[(None, huge.title.casefold())]
+    assert index.head_at(slot) == TopicHead.of(huge)
+    assert index.head_at(slot).attribute_names == tuple(a.name for a in attributes[:MAX_HEAD_ATTRIBUTES])
+    assert index.get(huge.title).attributes == attributes  # type: ignore[union-attr]  # the record is kept whole
+    weighed: dict[str, int] = {}
+    asks = learned_deciding.asks_attribute
+
+    def counting(words: object, title: str, aliases: tuple[str, ...], names: tuple[str, ...]) -> float:
+        weighed[title] = max(weighed.get(title, 0), len(names))
+        return asks(words, title, aliases, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(learned_deciding, "asks_attribute", counting)
+    after = {q: _gist(answerer.answer(q)) for q in QUESTIONS}
+    assert after == before
+    assert weighed[huge.title] == MAX_HEAD_ATTRIBUTES  # a candidate, weighed by its first names only
+    assert max(weighed.values()) == MAX_HEAD_ATTRIBUTES

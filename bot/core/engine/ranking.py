@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.engine.reading import Query
+from bot.core.engine.topic_documents import MAX_HEAD_ATTRIBUTES
 from bot.core.engine.topic_scores import TopicScore
 from bot.core.model import Topic
 
@@ -25,7 +26,8 @@ VERSUS_RANKED: int = 2
 @dataclass(frozen=True, slots=True)
 class TopicHead:
     """What the decision step reads of every candidate it weighs: the topic's names and its attributes'
-    names, kept by the index beside each topic so that only the topic answered about is unpacked whole."""
+    names (at most ``MAX_HEAD_ATTRIBUTES``, the first ones), kept by the index beside each topic so that
+    only the topic answered about is unpacked whole."""
 
     title: str
     aliases: tuple[str, ...]  # ``Topic.all_aliases``
@@ -33,7 +35,8 @@ class TopicHead:
 
     @classmethod
     def of(cls, topic: Topic) -> TopicHead:
-        return cls(topic.title, topic.all_aliases, tuple(a.name for a in topic.attributes))
+        return cls(topic.title, topic.all_aliases,
+                   tuple(a.name for a in topic.attributes[:MAX_HEAD_ATTRIBUTES]))
 
 
 class Ranked:

@@ -50,8 +50,8 @@ _ENTRY: Final = struct.Struct("<QQ")  # offset and length of one region
 #: The sources (relative to ``bot/core``) that decide what an index holds and how it answers.
 _INDEX_SOURCES: Final = (
     *(f"engine/{name}.py" for name in ("index", "scoring", "packed", "postings", "names", "blobs", "snapshot",
-                                        "params", "related_lists", "related", "topic_documents", "topic_scores",
-                                        "tokens", "lexicon", "english")),
+                                        "params", "ranking", "related_lists", "related", "topic_documents",
+                                        "topic_scores", "tokens", "lexicon", "english")),
     "engine/words", "names.py", "aliases.py", "model.py")
 
 

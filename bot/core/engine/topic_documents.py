@@ -43,6 +43,12 @@ FIELD_WEIGHTS: Final = {
 MAX_INDEXED_ITEMS: Final = 200
 MAX_INDEXED_CHARS: Final = 8_000
 MAX_FIELD_CHARS: Final = 60_000
+#: What the decision step weighs of each candidate beside its names (``ranking.TopicHead``): the names
+#: of at most this many attributes, the first ones. Every candidate's attribute names are matched
+#: against the question (``attributes.asks_attribute``), so a record of 499 attributes that shares
+#: words with every topic cost each question it was a candidate for 499 name matches (the most of
+#: the 8 % it added to other topics' replies); the topic answered about is still read whole.
+MAX_HEAD_ATTRIBUTES: Final = 50
 #: Weight of a bigram found in the title, an alias or the description ("satellite internet").
 PHRASE_WEIGHT: Final = 0.9
 MIN_ACRONYM_LETTERS: Final = 3
