@@ -32,14 +32,17 @@ import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.figures import latency
 from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
 from bot.core.answers import Answer
-from bot.core.engine import Answerer, MeaningSearch, TopicIndex
+from bot.core.engine import Answerer, TopicIndex
 from bot.services import build_services
+
+if TYPE_CHECKING:
+    from bot.core.semantic import SemanticIndex
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 
@@ -108,7 +111,7 @@ def _expected(label: dict[str, Any]) -> str:
     return f"{label['topic']} [{label['intent']}{attr}]"
 
 
-def meaning_for(index: TopicIndex, model: str) -> MeaningSearch:
+def meaning_for(index: TopicIndex, model: str) -> SemanticIndex:
     """The semantic signal over the index's topics (``--semantic``), vectors kept in memory."""
     from bot.core.semantic import MemoryVectorCache, SemanticIndex, load_embedder
 

@@ -1,5 +1,5 @@
 """One record just under the size limits, and the latency of questions about *other* topics:
-``python -m benchmarks.huge_record --corpus DIR [--n 20000] [--max-questions 500]``.
+``python -m benchmarks.huge_record --corpus DIR [--n 20000] [--max-questions 500] [--semantic [MODEL]]``.
 
 Builds the index of the first N records of a ``gen_corpus.py`` folder in this process and asks the
 corpus's questions (``answer()``, and the whole reply: answer, "see also" and rendering) without and
@@ -9,8 +9,10 @@ written in the corpus's own words so that it shares words with every other topic
 the ranker). The two states alternate for ``--rounds`` rounds (the record added and removed again,
 as an edit would), so a change in the machine's load between them does not pass for the record's
 cost; each figure is the median over the rounds. A plain rapidfuzz ``extractOne`` scan over the
-titles is timed in the same run as the baseline. Prints the figures without and with the record,
-and with / without.
+titles is timed in the same run as the baseline. With ``--semantic`` the answers use the semantic
+signal too (a ``SemanticIndex`` of the same topics, the record added to and removed from it with the
+index, as ``benchmarks.accuracy`` builds it; ``bundled`` unless a model is named). Prints the figures
+without and with the record, and with / without.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from benchmarks.accuracy import meaning_for
 from benchmarks.command_line import UsageError, run_reporting_usage
 from benchmarks.figures import latency
 from benchmarks.stores import records_dir
@@ -109,20 +112,36 @@ def run(args: argparse.Namespace) -> int:
     index = TopicIndex((t, None) for t in topics)
     print(f"{len(topics):,} topics indexed in {time.perf_counter() - started:.1f} s; {len(questions)} questions",
           file=sys.stderr)
-    answerer, renderer = Answerer(index), Renderer()
+    meaning = None
+    if args.semantic:
+        started = time.perf_counter()
+        meaning = meaning_for(index, args.semantic)
+        print(f"semantic index ({args.semantic}) built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    answerer, renderer = Answerer(index, meaning), Renderer()
     huge = huge_topic(words, topics[0], rng)
     size = len(format_record(huge).encode())
+
+    def add() -> None:
+        index.upsert(huge)
+        if meaning is not None:
+            meaning.upsert(huge)
+
+    def remove() -> None:
+        index.remove(huge.title)
+        if meaning is not None:
+            meaning.remove(huge.title)
+
     started = time.perf_counter()
-    index.upsert(huge)
+    add()
     added_s = time.perf_counter() - started
     for q in questions:  # the "see also" lists of the answered topics, as a running bot has them
         answerer.with_related(answerer.answer(q))
     without: list[dict[str, float]] = []
     with_it: list[dict[str, float]] = []
     for _ in range(args.rounds):
-        index.remove(huge.title)
+        remove()
         without.append(_measure(answerer, renderer, questions))
-        index.upsert(huge)
+        add()
         with_it.append(_measure(answerer, renderer, questions))
     scan_ms: list[float] = []
     title_list = sorted(titles)
@@ -148,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20_000, help="records to index (default 20,000)")
     parser.add_argument("--max-questions", type=int, default=500, help="questions asked (default 500)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds without and with the record (default 3)")
+    parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
+                        help="answer with the semantic signal too (MODEL: a [semantic] model value, default bundled)")
     args = parser.parse_args(argv)
     return run_reporting_usage(parser, run, args)
 

@@ -44,6 +44,14 @@ def test_prints_the_figures_before_and_after(corpus: Path, capsys: pytest.Captur
     assert len(rows) == 6
 
 
+def test_prints_the_figures_with_the_semantic_signal(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("model2vec", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+    assert huge_record.main(["--corpus", str(corpus), "--n", "17", "--max-questions", "10", "--rounds", "1",
+                             "--semantic"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if line.startswith("| answer_") or line.startswith("| reply_")]) == 6
+
+
 def test_a_missing_corpus_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert huge_record.main(["--corpus", str(tmp_path / "nowhere")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
