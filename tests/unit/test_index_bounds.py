@@ -1,11 +1,13 @@
 """What one topic contributes to the index is bounded, whatever its record holds (issue 22): a topic
 with thousands of timeline events is matched by its names and the bounded part of its texts, a topic
-with hundreds of attributes brings the decision step the names of its first ones only, and questions
-about other topics rank and are answered as they were before it came."""
+with hundreds of attributes brings the decision step the names of its first ones only (and, with the
+semantic signal, the lines of its first attributes and latest events only), and questions about other
+topics rank and are answered as they were before it came."""
 
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +24,7 @@ from bot.core.engine.topic_documents import (
     MAX_INDEXED_ITEMS,
     build_document,
 )
+from bot.core.engine.topic_lines import MAX_LINE_ATTRIBUTES, MAX_LINE_EVENTS, candidate_lines, line_texts
 from bot.core.model import Attribute, TimelineEvent, Topic
 from bot.core.record_format import parse_record
 
@@ -118,3 +121,47 @@ def test_a_candidate_with_hundreds_of_attributes_brings_the_decision_step_only_t
     assert after == before
     assert weighed[huge.title] == MAX_HEAD_ATTRIBUTES  # a candidate, weighed by its first names only
     assert max(weighed.values()) == MAX_HEAD_ATTRIBUTES
+
+
+def test_a_candidate_brings_the_semantic_features_its_first_attributes_and_latest_events_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the semantic signal, a record of 499 attributes and 5,000 events that is a candidate for
+    questions about other topics has the lines of its first ``MAX_LINE_ATTRIBUTES`` attributes and
+    latest ``MAX_LINE_EVENTS`` events embedded for each (not all 5,500), and those questions are
+    answered as before it came."""
+    pytest.importorskip("model2vec", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+    from bot.core.semantic import MemoryVectorCache, SemanticIndex, load_embedder
+
+    topics = _records()
+    index = TopicIndex((t, None) for t in topics)
+    semantic = SemanticIndex(load_embedder("bundled"), MemoryVectorCache())
+    semantic.upsert_many((t, None) for t in topics)
+    answerer = Answerer(index, semantic)
+    before = {q: _gist(answerer.answer(q)) for q in QUESTIONS}
+    said = " ".join(QUESTIONS)
+    attributes = tuple(Attribute(f"Measure {_made_up_word(i)}", f"Noted for {said}.") for i in range(499))
+    huge = replace(_huge(5_000), attributes=attributes, summary=f"Every note on {said}.")
+    index.upsert(huge)
+    semantic.upsert(huge)
+    kept_attributes, kept_events = candidate_lines(huge)
+    assert kept_attributes == attributes[:MAX_LINE_ATTRIBUTES]
+    assert kept_events == huge.timeline[-MAX_LINE_EVENTS:]
+    every_line = set(line_texts(huge))
+    asked: list[list[str]] = []
+    embed_lines = semantic.embed_lines
+
+    def counting(texts: Sequence[str]) -> object:
+        asked.append([t for t in texts if t in every_line])
+        return embed_lines(texts)
+
+    monkeypatch.setattr(semantic, "embed_lines", counting)
+    for question in QUESTIONS:
+        asked.clear()
+        answer = answerer.answer(question)
+        assert _gist(answer) == before[question]
+        assert answer.topic is None or answer.topic.title != huge.title
+        huge_lines = [t for call in asked for t in call]
+        assert huge_lines, question  # a candidate of every question
+        assert len(huge_lines) <= 1 + MAX_LINE_ATTRIBUTES + MAX_LINE_EVENTS
+        assert set(huge_lines) == set(line_texts(huge, candidate=True))
+    assert len(line_texts(huge, candidate=True)) == 1 + MAX_LINE_ATTRIBUTES + MAX_LINE_EVENTS < len(every_line)

@@ -79,7 +79,8 @@ class LearnedMeaningSignal(Protocol):
 
     def closeness(self, topics: Sequence[Topic]) -> list[Meaning]:
         """For each topic, the question's cosines with the topic, its name and its closest attribute or
-        timeline line (asked for all the candidates at once: their lines are embedded together)."""
+        timeline line, of its first attributes and latest events (``topic_lines.candidate_lines``; asked
+        for all the candidates at once: their lines are embedded together)."""
         ...
 
     def attribute_cosines(self, topic: Topic, rest: str) -> list[tuple[float, float, float, float]]:

@@ -4,7 +4,10 @@
 meaning search (which remembers the last few thousand texts: ``bot.core.semantic.text_vectors``):
 
 * ``line_texts``: the title, each attribute as ``"name: value"`` and each timeline event, for every
-  candidate of a question (all the candidates' lines in one call);
+  candidate of a question (all the candidates' lines in one call), of each candidate at most its
+  first ``MAX_LINE_ATTRIBUTES`` attributes and latest ``MAX_LINE_EVENTS`` events (``candidate_lines``:
+  one huge record costs a question no more embeddings than a large ordinary one); every line of the
+  topic picked, for its attribute and intent features (``TopicLines``);
 * ``detail_texts``: the summary, the description, each attribute's name and each value, only for the
   topic picked (its attribute and intent features).
 
@@ -18,14 +21,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.model import Topic
+from bot.core.engine.topic_documents import MAX_HEAD_ATTRIBUTES
+from bot.core.model import Attribute, TimelineEvent, Topic
 
 FloatMatrix = npt.NDArray[np.float32]
+
+#: What the semantic features read of each candidate (``lines_of_each``), whatever its record holds:
+#: beside its title, the lines of its first ``MAX_LINE_ATTRIBUTES`` attributes (those of its head,
+#: ``topic_documents.MAX_HEAD_ATTRIBUTES``) and of its latest ``MAX_LINE_EVENTS`` timeline events (the
+#: record's last ones). Every candidate's lines are embedded for each question, so a record of 499
+#: attributes and 5,000 events cost each question it was a candidate for some 5,500 embeddings, and
+#: flushed the remembered text vectors. The topic picked is still read whole (``TopicLines``: its
+#: attribute is chosen among all of them). Kept here, not in ``topic_documents``: they decide nothing
+#: the index holds, so a snapshot is not rebuilt for them.
+MAX_LINE_ATTRIBUTES: Final = MAX_HEAD_ATTRIBUTES
+MAX_LINE_EVENTS: Final = 100
 
 
 class LineEmbedder(Protocol):
@@ -47,9 +62,19 @@ def cosines(texts: Sequence[str], vectors: FloatMatrix, vector: FloatMatrix | No
     return [cosine if text.strip() else 0.0 for text, cosine in zip(texts, found, strict=True)]
 
 
-def line_texts(topic: Topic) -> tuple[str, ...]:
-    """The title, then each attribute as ``"name: value"``, then each timeline event."""
-    return (topic.title, *(f"{a.name}: {a.value}" for a in topic.attributes), *(e.text for e in topic.timeline))
+def candidate_lines(topic: Topic) -> tuple[tuple[Attribute, ...], tuple[TimelineEvent, ...]]:
+    """The attributes and events whose lines a candidate brings the semantic features: the first
+    ``MAX_LINE_ATTRIBUTES`` attributes and the latest ``MAX_LINE_EVENTS`` events (all of them for
+    every record the project ships or tests with)."""
+    events = topic.timeline
+    return topic.attributes[:MAX_LINE_ATTRIBUTES], events[max(0, len(events) - MAX_LINE_EVENTS):]
+
+
+def line_texts(topic: Topic, *, candidate: bool = False) -> tuple[str, ...]:
+    """The title, then each attribute as ``"name: value"``, then each timeline event; of a ``candidate``,
+    only those of ``candidate_lines``."""
+    attributes, events = candidate_lines(topic) if candidate else (topic.attributes, topic.timeline)
+    return (topic.title, *(f"{a.name}: {a.value}" for a in attributes), *(e.text for e in events))
 
 
 def detail_texts(topic: Topic) -> tuple[str, ...]:
@@ -67,10 +92,10 @@ class LineCosines:
     events: list[float]
 
     @classmethod
-    def of(cls, topic: Topic, found: Sequence[float]) -> LineCosines:
-        """``found`` (one cosine per text of ``line_texts(topic)``) read as its parts."""
-        count = len(topic.attributes)
-        return cls(found[0], list(found[1 : 1 + count]), list(found[1 + count :]))
+    def of(cls, attributes: int, found: Sequence[float]) -> LineCosines:
+        """``found`` (one cosine per text of ``line_texts``, which held ``attributes`` attribute lines)
+        read as its parts."""
+        return cls(found[0], list(found[1 : 1 + attributes]), list(found[1 + attributes :]))
 
 
 @dataclass(frozen=True)
@@ -90,20 +115,21 @@ class DetailCosines:
 
 
 def lines_of_each(meaning: LineEmbedder, topics: Sequence[Topic], vector: FloatMatrix) -> list[LineCosines]:
-    """``vector``'s cosines with each topic's lines, every topic's lines embedded in one call."""
-    groups = [line_texts(topic) for topic in topics]
+    """``vector``'s cosines with each candidate's lines (``candidate_lines``), all embedded in one call."""
+    groups = [line_texts(topic, candidate=True) for topic in topics]
     texts = [text for group in groups for text in group]
     found = cosines(texts, meaning.embed_lines(texts), vector)
     out: list[LineCosines] = []
     start = 0
     for topic, group in zip(topics, groups, strict=True):
-        out.append(LineCosines.of(topic, found[start : start + len(group)]))
+        out.append(LineCosines.of(len(candidate_lines(topic)[0]), found[start : start + len(group)]))
         start += len(group)
     return out
 
 
 class TopicLines:
-    """One topic's texts that the semantic features weigh, each group embedded when first asked."""
+    """Every text of one topic (the one picked) that the semantic features weigh, each group embedded
+    when first asked."""
 
     def __init__(self, topic: Topic, meaning: LineEmbedder) -> None:
         self._topic = topic
@@ -116,7 +142,7 @@ class TopicLines:
         if self._lines is None:
             texts = line_texts(self._topic)
             self._lines = texts, self._meaning.embed_lines(texts)
-        return LineCosines.of(self._topic, cosines(*self._lines, vector))
+        return LineCosines.of(len(self._topic.attributes), cosines(*self._lines, vector))
 
     def details(self, vector: FloatMatrix | None) -> DetailCosines:
         """``vector``'s cosines with the summary, the description, the names and the values (0.0 without one)."""
