@@ -261,14 +261,16 @@ def choice_features(asked: Sequence[float], rows: Sequence[Sequence[float]], sco
     ]
 
 
-def _in_class(word: str, words: frozenset[str]) -> bool:
-    return word in words or stem(word) in words
+def _classes_of(word: str) -> tuple[bool, ...]:
+    """Whether ``word`` (as written or by its stem) is in each of ``_LIST_CLASSES``."""
+    stemmed = stem(word)
+    return tuple(word in words or stemmed in words for words in _LIST_CLASSES)
 
 
 def list_subject(query: Query) -> list[str]:
     """The content words a list question leaves beside the words of asking for a list: what the list
     is filtered by ("crypto" in "do you have anything on crypto"); empty for the whole catalogue."""
-    return [w for w in query.content_words if not any(_in_class(w, c) for c in _LIST_CLASSES)]
+    return [w for w in query.content_words if not any(_classes_of(w))]
 
 
 def list_features(query: Query, best: TopicScore | None) -> list[float]:
@@ -276,17 +278,19 @@ def list_features(query: Query, best: TopicScore | None) -> list[float]:
     addresses, whether it speaks of holding or of a collection, what is left beside those words, and
     how well the best-ranked topic explains it (``best``: ``None`` when no topic does)."""
     words = query.words
+    found = [_classes_of(w) for w in words]
     addressed, holding, collection, verb, sweeping = (
-        float(any(_in_class(w, c) for w in words)) for c in _LIST_CLASSES)
+        float(any(classes[i] for classes in found)) for i in range(len(_LIST_CLASSES)))
     asks = float(query.asks or bool(set(words) & ASKING_WORDS) or "any" in words)
     left = len(list_subject(query))
     nothing_left = float(left == 0)
+    filtered = float(bool(query.list_filter))
     return [
         1.0, addressed, holding, collection, verb, sweeping, asks, float(query.intent_cue == "list"),
         math.log1p(left), nothing_left, float(left == 1),
         best.score / 100.0 if best else 0.0, float(best.named) if best else 0.0, best.coverage if best else 0.0,
         addressed * holding, collection * max(asks, verb), holding * nothing_left, collection * nothing_left,
-        math.log1p(len(query.content_words)), float(bool(query.list_filter)),
-        collection * float(bool(query.list_filter)), asks * holding, asks * addressed * holding,
-        verb * max(collection, sweeping), asks * collection * float(bool(query.list_filter)),
+        math.log1p(len(query.content_words)), filtered,
+        collection * filtered, asks * holding, asks * addressed * holding,
+        verb * max(collection, sweeping), asks * collection * filtered,
     ]
