@@ -74,7 +74,11 @@ def line_texts(topic: Topic, *, candidate: bool = False) -> tuple[str, ...]:
     """The title, then each attribute as ``"name: value"``, then each timeline event; of a ``candidate``,
     only those of ``candidate_lines``."""
     attributes, events = candidate_lines(topic) if candidate else (topic.attributes, topic.timeline)
-    return (topic.title, *(f"{a.name}: {a.value}" for a in attributes), *(e.text for e in events))
+    return _texts(topic.title, attributes, events)
+
+
+def _texts(title: str, attributes: Sequence[Attribute], events: Sequence[TimelineEvent]) -> tuple[str, ...]:
+    return (title, *(f"{a.name}: {a.value}" for a in attributes), *(e.text for e in events))
 
 
 def detail_texts(topic: Topic) -> tuple[str, ...]:
@@ -116,13 +120,14 @@ class DetailCosines:
 
 def lines_of_each(meaning: LineEmbedder, topics: Sequence[Topic], vector: FloatMatrix) -> list[LineCosines]:
     """``vector``'s cosines with each candidate's lines (``candidate_lines``), all embedded in one call."""
-    groups = [line_texts(topic, candidate=True) for topic in topics]
+    parts = [candidate_lines(topic) for topic in topics]
+    groups = [_texts(topic.title, *part) for topic, part in zip(topics, parts, strict=True)]
     texts = [text for group in groups for text in group]
     found = cosines(texts, meaning.embed_lines(texts), vector)
     out: list[LineCosines] = []
     start = 0
-    for topic, group in zip(topics, groups, strict=True):
-        out.append(LineCosines.of(len(candidate_lines(topic)[0]), found[start : start + len(group)]))
+    for (attributes, _), group in zip(parts, groups, strict=True):
+        out.append(LineCosines.of(len(attributes), found[start : start + len(group)]))
         start += len(group)
     return out
 
