@@ -288,18 +288,17 @@ def fit_intents(x: Matrix, y: Matrix, weight: Matrix | None = None) -> Logistic:
     return Logistic(INTENT_FEATURES, models[0].mean, models[0].scale, np.vstack([m.weights for m in models]))
 
 
+def _blank(features: tuple[str, ...], classes: int | None = None) -> Logistic:
+    """A model of ``features`` with every weight 0 (one row per class when ``classes`` is given)."""
+    shape = (len(features),) if classes is None else (classes, len(features))
+    return Logistic(features, np.zeros(len(features)), np.ones(len(features)), np.zeros(shape))
+
+
 def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> DecisionModel:
     """A model holding only a fitted attribute model (for the intent features)."""
-    blank = Logistic(CANDIDATE_FEATURES, np.zeros(len(CANDIDATE_FEATURES)), np.ones(len(CANDIDATE_FEATURES)),
-                     np.zeros(len(CANDIDATE_FEATURES)))
-    intents = Logistic(INTENT_FEATURES, np.zeros(len(INTENT_FEATURES)), np.ones(len(INTENT_FEATURES)),
-                       np.zeros((len(INTENTS), len(INTENT_FEATURES))))
-    choice = Logistic(CHOICE_FEATURES, np.zeros(len(CHOICE_FEATURES)), np.ones(len(CHOICE_FEATURES)),
-                      np.zeros(len(CHOICE_FEATURES)))
-    listing = Logistic(LIST_FEATURES, np.zeros(len(LIST_FEATURES)), np.ones(len(LIST_FEATURES)),
-                       np.zeros(len(LIST_FEATURES)))
-    return DecisionModel(blank, choice, blank, intents, attribute, listing,
-                         thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
+    blank = _blank(CANDIDATE_FEATURES)
+    return DecisionModel(blank, _blank(CHOICE_FEATURES), blank, _blank(INTENT_FEATURES, len(INTENTS)), attribute,
+                         _blank(LIST_FEATURES), thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
 
 
 def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False,
