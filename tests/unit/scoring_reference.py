@@ -179,7 +179,7 @@ def reference_score(title: str, doc: DocumentView, question: Evidence, whole_nam
                     evidence[j] = (PHRASE_WEIGHT, "phrase")
     coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / question.total
     named_coverage = _named_coverage(tokens, evidence)
-    if whole_name > max(coverage, cover):  # the whole question is a misspelt name
+    if whole_name > coverage:  # the whole question is a misspelt name
         coverage = cover = named_coverage = whole_name
     best_i = max(range(len(tokens)), key=lambda i: tokens[i].idf * evidence[i][0])
     distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)

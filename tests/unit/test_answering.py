@@ -203,3 +203,43 @@ def test_where_something_operates_asks_for_its_areas() -> None:
     answer = Answerer(index).answer("where do night buses operate")
     assert answer.attribute is not None
     assert answer.attribute.name == "Service Areas"
+
+
+def _look_alike_companies() -> Answerer:
+    index = sample_index()
+    for title, aliases in [("Kelso Motors", ("KELSO",)), ("Kelso Robotics", ("KELSO",)), ("Kelsomar Motors", ("KELS",)),
+                           ("Zamberlin", ()), ("Zamberlin App", ()), ("Zamberlin Satellite", ()),
+                           ("Ines Halvorsen", ()), ("Ines Halden", ())]:
+        index.upsert(make_topic(title, f"A company called {title}.", aliases=aliases))
+    return Answerer(index)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # One word said as written (and an alias of two topics), the other's letters swapped across:
+        # the whole question misspells one name, which beats the alias it shares with another.
+        ("kelso omtors", "Kelso Motors"),
+        # Two words run together and misspelt: a misspelling of the whole name.
+        ("ineshalvorsn", "Ines Halvorsen"),
+        # "Zamberlin" said in full and more: no misspelling of it, but of "Zamberlin App".
+        ("zamberlin pap", "Zamberlin App"),
+    ],
+)
+def test_a_question_that_misspells_one_whole_name(question: str, title: str) -> None:
+    answer = _look_alike_companies().answer(question)
+    assert answer.topic is not None, answer.candidates
+    assert answer.topic.title == title
+
+
+def test_a_name_written_in_full_is_scored_among_many_that_share_its_word() -> None:
+    index = sample_index()
+    # Forty topics share the word: only a few of them are scored in full for any one question.
+    kinds = [f"{a} {b}" for a in ("Alpine", "Coastal", "Polar", "Desert", "Lunar") for b in
+             ("AI", "Bio", "Capital", "Energy", "Health", "Labs", "Motors", "Networks")]
+    for kind in kinds:
+        index.upsert(make_topic(f"Quorvel {kind}", f"A {kind.lower()} company called Quorvel {kind}."))
+    index.upsert(make_topic("Quorvel", "A company called Quorvel."))
+    answer = Answerer(index).answer("what happened with quorvel in 2023")
+    assert answer.topic is not None, answer.candidates
+    assert answer.topic.title == "Quorvel"

@@ -642,12 +642,25 @@ class TopicIndex:
             return {}
         return self._whole_names.typos("".join(content))
 
+    def _named_slots(self, words: Sequence[str]) -> set[int]:
+        """The topics one of whose names the question writes out in full, as consecutive words ("what
+        happened with pafin in 2023" names Pafin): among many topics sharing the word ("Pafin AI",
+        "Pafin Satellite" ...), the one it names must be scored."""
+        content = [w for w in words if w not in FUNCTION_WORDS]
+        longest = self._params.named_span_words
+        found: set[int] = set()
+        for i in range(len(content)):
+            for j in range(i + 1, min(i + longest, len(content)) + 1):
+                found.update(self._whole_names.exact("".join(content[i:j])))
+        return found
+
     def candidates(self, tokens: list[QuestionToken], whole: dict[int, float],
-                   guild_id: int | None, most: int | None = None) -> list[int]:
+                   guild_id: int | None, most: int | None = None, named: Iterable[int] = ()) -> list[int]:
         """The visible slots worth scoring in full: at most ``self._params.max_scored``, the best by the sum
         over question words of IDF × the record's best evidence for the word (names, prefixes, typos,
         compounds and synonyms included), computed for every topic at once over the postings (``most``:
-        fewer than ``max_scored``)."""
+        fewer than ``max_scored``); the slots of ``whole`` (misspelt whole names) and ``named`` (names
+        written out in full) first."""
         size = len(self._keys)
         total = np.zeros(size, dtype=np.float32)
         best = np.empty(size, dtype=np.float32)
@@ -670,7 +683,7 @@ class TopicIndex:
                 if len(slots):
                     best[slots] = np.maximum(best[slots], weights * factor)
             total += np.multiply(best, token.idf, out=best)
-        for slot in whole:
+        for slot in {*whole, *named}:
             total[slot] += _MUST_SCORE
         total[self._hidden_mask(guild_id)] = 0.0
         hit = np.flatnonzero(total > 0.0).astype(np.int32)
@@ -692,7 +705,7 @@ class TopicIndex:
             return []
         evidence, whole = found
         scored: list[Ranked] = []
-        for slot in self.candidates(evidence.tokens, whole, guild_id, breadth):
+        for slot in self.candidates(evidence.tokens, whole, guild_id, breadth, self._named_slots(query.words)):
             packed = self._document(slot)
             scored.append(Ranked(score_topic(packed.title, packed, evidence, whole.get(slot, 0.0)), self, slot))
         scored.sort(key=lambda r: (-r.score.score, r.score.title.casefold()))

@@ -239,6 +239,10 @@ class WholeNames:
             self._sorted[letter] = found
         return found
 
+    def exact(self, compact: str) -> tuple[int, ...]:
+        """The slots of the topics with a name written ``compact`` (no typo allowed)."""
+        return _as_tuple(self._slots.get(compact[:1], {}).get(compact, ())) if compact else ()
+
     def typos(self, text: str) -> dict[int, float]:
         """Slot → similarity (0..1) of the names ``text`` may be a misspelling of."""
         if not text:

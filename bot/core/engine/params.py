@@ -24,6 +24,8 @@ class MatchParams:
     #: Whole-name typo matching: questions of at most this many content words, ``fuzz.ratio`` cutoff.
     whole_name_max_words: int = 4
     whole_name_cutoff: float = 80.0
+    #: A name written out in full in at most this many consecutive content words is always scored.
+    named_span_words: int = 8
     name_bonus: float = 0.25
     #: A name counts towards the score only when the question says most of it (IDF-weighted).
     most_of_name: float = 0.5

@@ -350,7 +350,7 @@ def score_topic(title: str, doc: DocumentView, question: Evidence, whole_name: f
                     evidence[j] = (PHRASE_WEIGHT, "phrase")
     coverage = sum(t.idf * w for t, (w, _) in zip(tokens, evidence, strict=True)) / question.total
     named_coverage = _named_coverage(question, evidence)
-    if whole_name > max(coverage, cover):  # the whole question is a misspelt name
+    if whole_name > coverage:  # the whole question is a misspelt name
         coverage = cover = named_coverage = whole_name
     best_i = _most_telling(tokens, evidence)
     distinctive = cover >= 0.999 or any(stats.name_word_count(w) == 1 for w in hits)
