@@ -659,7 +659,7 @@ class TopicIndex:
         """The visible slots worth scoring in full: at most ``self._params.max_scored``, the best by the sum
         over question words of IDF × the record's best evidence for the word (names, prefixes, typos,
         compounds and synonyms included), computed for every topic at once over the postings (``most``:
-        fewer than ``max_scored``); the slots of ``whole`` (misspelt whole names) and ``named`` (names
+        another number than ``max_scored``); the slots of ``whole`` (misspelt whole names) and ``named`` (names
         written out in full) first."""
         size = len(self._keys)
         total = np.zeros(size, dtype=np.float32)
@@ -687,13 +687,13 @@ class TopicIndex:
             total[slot] += _MUST_SCORE
         total[self._hidden_mask(guild_id)] = 0.0
         hit = np.flatnonzero(total > 0.0).astype(np.int32)
-        most = self._params.max_scored if most is None else min(most, self._params.max_scored)
+        most = self._params.max_scored if most is None else most
         return [int(s) for s in top_k(hit, total[hit], most, self._tiebreak)]
 
     def rank(self, query: Query | str, guild_id: int | None = None, limit: int = 10,
              breadth: int | None = None) -> list[TopicScore]:
         """Topics that explain ``query`` (read, or a plain text), best first (see the module docstring);
-        ``breadth``: score at most this many candidates in full (fewer than ``max_scored``: cheaper)."""
+        ``breadth``: score at most this many candidates in full (instead of ``max_scored``)."""
         return [r.score for r in self.rank_slots(plain_query(query) if isinstance(query, str) else query,
                                                  guild_id, limit, breadth)]
 

@@ -39,7 +39,7 @@ class MatchParams:
     everyday_share: float = 600.0
     #: At most this many candidates are fully scored per question, whatever the corpus size; they are
     #: the best by a cheap upper estimate of their coverage computed over the postings at once.
-    max_scored: int = 8
+    max_scored: int = 6
     #: Typo candidates kept per unknown word.
     typo_limit: int = 5
     autocomplete_limit: int = 25

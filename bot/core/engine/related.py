@@ -45,9 +45,9 @@ RELATIVE_CUTOFF: Final = 0.5
 #: project reach 0.60, Bitcoin and OpenAI; related ones 0.65 to 0.80).
 MIN_COSINE: Final = 0.65
 #: How many topics ``rank`` returns per definition, of how many scored in full (bounded work per
-#: topic: about 3 ms at 20,000 topics, against 6 ms scoring the ranker's usual 30).
+#: topic; more than a question's ``MatchParams.max_scored``: a definition names several topics).
 RANK_LIMIT: Final = 10
-RANK_SCORED: Final = 15
+RANK_SCORED: Final = 8
 #: How many of the best-scoring others are checked the other way round (one ``rank`` each, cached).
 MAX_CHECKED: Final = 5
 CACHE_SIZE: Final = 4096
