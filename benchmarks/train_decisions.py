@@ -41,7 +41,8 @@ from benchmarks import lookalike_names
 from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
-from bot.core.engine.attributes import attribute_evidence
+from bot.core.engine.attribute_cues import AttributeCues, CueExample, learn_cues
+from bot.core.engine.attributes import attribute_evidence, beside_names
 from bot.core.engine.decision_model import WEIGHTS, DecisionModel, Logistic, Thresholds
 from bot.core.engine.features import (
     ATTRIBUTE_FEATURES,
@@ -102,6 +103,8 @@ CHOICE_SLACK = 1.0
 LISTING_THRESHOLD = 0.5
 #: A question written by a person weighs this many generated ones (``question_weight``).
 WRITTEN_WEIGHT = 1.0
+#: A remark naming a topic in passing weighs this much (``questions.train.jsonl``, style ``passing``).
+PASSING_WEIGHT = 0.5
 
 
 @dataclass
@@ -188,7 +191,7 @@ def teaches_choice_only(label: dict[str, Any]) -> bool:
 def question_weight(label: dict[str, Any]) -> float:
     """How much a question weighs in fitting: one written by a person counts ``WRITTEN_WEIGHT`` times
     one generated from a record's fields (templates say the same few things many times over)."""
-    return 1.0 if label.get("generated") else WRITTEN_WEIGHT
+    return PASSING_WEIGHT if label.get("style") == "passing" else 1.0 if label.get("generated") else WRITTEN_WEIGHT
 
 
 def wanted_titles(label: dict[str, Any]) -> set[str]:
@@ -210,22 +213,48 @@ class Features:
     listing: Rows  # one row per question: does it ask for the list of topics?
 
 
-def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
-            meanings: Sequence[Any]) -> Features:
-    """Every question's features, ranked against the index of its world (``label["world"]``)."""
+def folds_of(questions: list[dict[str, Any]]) -> list[int]:
+    """Each question's fold: by its topic (chat lines spread at random, seeded)."""
     # The look-alike names' topics after the others, so that adding them moves no other topic's fold.
     titles = sorted({q["topic"] for q in questions if q.get("topic") and not teaches_choice_only(q)})
     titles += sorted({q["topic"] for q in questions if q.get("topic")} - set(titles))
     fold_of_topic = {title: i % FOLDS for i, title in enumerate(titles)}
     rng = random.Random(SEED)
+    return [fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS)) for label in questions]
+
+
+def cue_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]]) -> list[CueExample | None]:
+    """Per question about a topic: what it teaches the attribute cues (``None``: a chat line, a list
+    request, or a question that teaches only choices)."""
+    found: list[CueExample | None] = []
+    for label in questions:
+        topic = indexes[label.get("world", 0)].get(label["topic"]) if label.get("topic") else None
+        asks_none = label["intent"] == "attribute" and not label.get("attribute")
+        if topic is None or label["intent"] not in INTENTS or asks_none or teaches_choice_only(label):
+            found.append(None)
+            continue
+        words = beside_names(read(label["q"]).words, topic)
+        found.append(CueExample(words, [a.name for a in topic.attributes], label.get("attribute")))
+    return found
+
+
+def fold_cues(examples: list[CueExample | None], folds: list[int]) -> list[AttributeCues]:
+    """The cues learned without each fold's questions: a question's features never use what its own
+    topic's questions taught (the shipped cues are learned from all of them)."""
+    return [learn_cues(e for e, f in zip(examples, folds, strict=True) if e is not None and f != held)
+            for held in range(FOLDS)]
+
+
+def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
+            meanings: Sequence[Any], folds: list[int], cues: Sequence[AttributeCues]) -> Features:
+    """Every question's features, ranked against the index of its world (``label["world"]``), with
+    the attribute cues learned without its fold (``cues``: one per fold)."""
     topic_rows, attribute_rows, listing_rows = Rows(), Rows(), Rows()
     intent_inputs: list[tuple[int, int, Any]] = []
     pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
-    folds: list[int] = []
     titles_of_rows: list[str] = []
     for n, label in enumerate(questions):
-        fold = fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS))
-        folds.append(fold)
+        fold = folds[n]
         query = read(label["q"])
         index = indexes[label.get("world", 0)]
         ranking = rank(index, query, None)
@@ -236,7 +265,7 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
         meaning: LearnedMeaningSignal | None = meanings[label.get("world", 0)](query)
         candidates = candidates_of(ranking, meaning)
         wanted = wanted_titles(label)
-        for row, candidate in zip(candidate_rows(query, candidates, meaning), candidates, strict=True):
+        for row, candidate in zip(candidate_rows(query, candidates, meaning, cues[fold]), candidates, strict=True):
             topic_rows.add(row, float(candidate.topic.title in wanted), fold, n)
             titles_of_rows.append(candidate.topic.title)
         pair_inputs[n] = (query_features(query), [c.score for c in candidates])
@@ -244,7 +273,7 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
         if topic is None or label["intent"] not in INTENTS:
             continue
         if label["intent"] == "attribute" and label.get("attribute") and topic.attributes:
-            evidence = attribute_evidence(query.words, topic)
+            evidence = attribute_evidence(query.words, topic, cues[fold])
             cosines = None if meaning is None else meaning.attribute_cosines(topic, beside(query, topic))
             for i, item in enumerate(evidence):
                 attribute_rows.add(attribute_features(evidence, i, cosines),
@@ -255,22 +284,24 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
                     listing_rows)
 
 
-def intent_matrix(features: Features, attribute_model: DecisionModel
+def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[AttributeCues]
                   ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
     x, y, groups, weights = [], [], [], []
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
         if teaches_choice_only(features.questions[n]):
             continue  # misspelt and look-alike names teach only about choices
         asked = query.without_words(own_words(topic))
-        attribute, chance = best_attribute(query, topic, meaning, attribute_model)
-        x.append(intent_row(asked, is_named, attribute, chance, topic, meaning))
-        y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning)))
+        model = provisional(attribute, cues[fold])
+        best, chance = best_attribute(query, topic, meaning, model)
+        x.append(intent_row(asked, is_named, best, chance, topic, meaning))
+        y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning, cues[fold])))
         groups.append(fold)
         weights.append(question_weight(features.questions[n]))
     return np.array(x), np.array(y), np.array(groups), np.array(weights)
 
 
-def taught_intent(intent: str, query: Query, topic: Topic, meaning: LearnedMeaningSignal | None) -> str:
+def taught_intent(intent: str, query: Query, topic: Topic, meaning: LearnedMeaningSignal | None,
+                  cues: AttributeCues) -> str:
     """The intent a question teaches: its label, except that without the semantic signal an attribute
     asked only by meaning ("who's the boss at Nvidia" in words no attribute name, cue or value holds)
     teaches the summary. Without meaning nothing tells which attribute such a question wants, and
@@ -279,7 +310,7 @@ def taught_intent(intent: str, query: Query, topic: Topic, meaning: LearnedMeani
     answer that holds what is known."""
     if intent != "attribute" or meaning is not None:
         return intent
-    evidence = attribute_evidence(query.words, topic)
+    evidence = attribute_evidence(query.words, topic, cues)
     return intent if any(e.direct + e.cue + e.value > 0 for e in evidence) else "summary"
 
 
@@ -294,11 +325,11 @@ def _blank(features: tuple[str, ...], classes: int | None = None) -> Logistic:
     return Logistic(features, np.zeros(len(features)), np.ones(len(features)), np.zeros(shape))
 
 
-def provisional(attribute: Logistic, thresholds: Thresholds | None = None) -> DecisionModel:
-    """A model holding only a fitted attribute model (for the intent features)."""
+def provisional(attribute: Logistic, cues: AttributeCues, thresholds: Thresholds | None = None) -> DecisionModel:
+    """A model holding only a fitted attribute model and the attribute cues (for the intent features)."""
     blank = _blank(CANDIDATE_FEATURES)
     return DecisionModel(blank, _blank(CHOICE_FEATURES), blank, _blank(INTENT_FEATURES, len(INTENTS)), attribute,
-                         _blank(LIST_FEATURES), thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False)
+                         _blank(LIST_FEATURES), thresholds or Thresholds(0.5, 0.5, 0.5, 0.5), False, cues)
 
 
 def out_of_fold(x: Matrix, y: Matrix, groups: npt.NDArray[np.int64], balanced: bool = False,
@@ -331,7 +362,10 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     indexes.append(index)
     meanings.append(_meaning(index, lookalikes) if meaning else (lambda query: None))
     questions += [{**q, "world": len(indexes) - 1, LOOKALIKE: True} for q in lookalike_names.questions(lookalikes)]
-    features = extract(indexes, questions, meanings)
+    folds = folds_of(questions)
+    examples = cue_examples(indexes, questions)
+    features = extract(indexes, questions, meanings, folds, fold_cues(examples, folds))
+    cues = learn_cues(e for e in examples if e is not None)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
 
@@ -366,7 +400,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     own = [i for i, home_row in enumerate(chome) if home_row]
     choice, member = _choice_thresholds((choice_oof * answered)[own], cy[own], [members[i] for i in own])
     attribute_oof = out_of_fold(ax, ay, agroups)
-    ix, iy, igroups, iweight = intent_matrix(features, provisional(attribute))
+    ix, iy, igroups, iweight = intent_matrix(features, attribute, fold_cues(examples, folds))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
     for fold in range(FOLDS):
         held = igroups == fold
@@ -379,7 +413,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     thresholds = Thresholds(answer, choice, member, attribute_threshold, LISTING_THRESHOLD)
     final = DecisionModel(named(fit(tx[~misspelt], ty[~misspelt]), CANDIDATE_FEATURES), choice_model, member_model,
                           fit_intents(ix, iy, iweight), attribute, named(fit(lx, ly), LIST_FEATURES), thresholds,
-                          meaning)
+                          meaning, cues)
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.core.engine import TopicIndex
 from bot.core.engine.attributes import asks_attribute, attribute_evidence
+from bot.core.engine.decision_model import shipped_model
 from bot.core.engine.ranking import TopicHead
 from bot.core.model import Attribute
 from tests.unit.answer_fixtures import make_topic, sample_topics
@@ -15,6 +16,8 @@ from tests.unit.test_matching_engine import _through_a_snapshot
 
 _WORDS = ("who", "runs", "ceo", "ceos", "founded", "founder", "when", "crops", "main", "energy", "use", "leads",
           "plastic", "removed", "launch", "skyleaf", "vertical", "farming", "cost", "headquarters", "hq", "the")
+
+CUES = shipped_model(False).cues
 
 
 def test_each_slot_keeps_the_head_of_its_topic_through_edits_and_a_snapshot() -> None:
@@ -33,5 +36,5 @@ def test_each_slot_keeps_the_head_of_its_topic_through_edits_and_a_snapshot() ->
 def test_asks_attribute_from_the_head_is_the_most_the_names_evidence_says(words: list[str], which: int) -> None:
     topic = sample_topics()[which]
     head = TopicHead.of(topic)
-    plain = max((e.direct + e.cue for e in attribute_evidence(words, topic, values=False)), default=0.0)
-    assert asks_attribute(words, head.title, head.aliases, head.attribute_names) == plain
+    plain = max((e.direct + e.cue for e in attribute_evidence(words, topic, CUES, values=False)), default=0.0)
+    assert asks_attribute(words, head.title, head.aliases, head.attribute_names, CUES) == plain

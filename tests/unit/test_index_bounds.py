@@ -112,9 +112,9 @@ def test_a_candidate_with_hundreds_of_attributes_brings_the_decision_step_only_t
     weighed: dict[str, int] = {}
     asks = learned_deciding.asks_attribute
 
-    def counting(words: object, title: str, aliases: tuple[str, ...], names: tuple[str, ...]) -> float:
+    def counting(words: object, title: str, aliases: tuple[str, ...], names: tuple[str, ...], cues: object) -> float:
         weighed[title] = max(weighed.get(title, 0), len(names))
-        return asks(words, title, aliases, names)  # type: ignore[arg-type]
+        return asks(words, title, aliases, names, cues)  # type: ignore[arg-type]
 
     monkeypatch.setattr(learned_deciding, "asks_attribute", counting)
     after = {q: _gist(answerer.answer(q)) for q in QUESTIONS}

@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks import train_decisions
 from bot.core.engine import Answerer, TopicIndex, read
+from bot.core.engine.attribute_cues import NO_CUES
 from bot.core.engine.attributes import attribute_evidence, rest_shares
 from bot.core.engine.decision_model import WEIGHTS, DecisionModel, DecisionModelError, shipped_model
 from bot.core.engine.features import CANDIDATE_FEATURES, query_features
@@ -90,9 +91,10 @@ def test_probabilities_order_the_candidates(answerer: Answerer) -> None:
 def test_a_word_that_says_what_the_topic_is_names_an_attribute_only_directly(answerer: Answerer) -> None:
     chips = answerer.index.get("CHIPS Act")
     assert chips is not None
-    law = {e.attribute.name: e for e in attribute_evidence(read("the 2022 chips law").words, chips)}["Signed Into Law"]
+    evidence = attribute_evidence(read("the 2022 chips law").words, chips, NO_CUES)
+    law = {e.attribute.name: e for e in evidence}["Signed Into Law"]
     assert law.direct == 1.0 and law.specific == 0.0  # "law" says what the act is
-    signed = {e.attribute.name: e for e in attribute_evidence(read("chips act signed").words, chips)}
+    signed = {e.attribute.name: e for e in attribute_evidence(read("chips act signed").words, chips, NO_CUES)}
     assert signed["Signed Into Law"].specific == 1.0
 
 

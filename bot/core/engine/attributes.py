@@ -2,8 +2,9 @@
 
 The question's words, minus the topic's own name words, are matched against each attribute name:
 a word equal to a name word (same stem, a shared prefix, or a typo at ``fuzz.ratio`` ≥ 80) counts
-1.0; a question word whose cue list (``lexicon.ATTRIBUTE_CUES``: "who runs" → CEO, leadership …)
-contains a name word counts 0.6. Generic name words ("key", "main", "other") count a third. The
+1.0; a question word that points at a name word ("who runs" → CEO) counts its weight in the cues
+learned from the labelled questions (``attribute_cues``, shipped with the decision weights).
+Generic name words ("key", "main", "other") count a third. The
 share of the question's distinctive words found in each value is evidence too ("how much coolant do
 the reactors need" → Cooling). Which attribute is asked, if any, the learned attribute and intent
 models decide (``learned_deciding``), with the meaning of each "name: value" line when the semantic
@@ -19,15 +20,13 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from bot.core.engine.lexicon import ATTRIBUTE_CUES, FUNCTION_WORDS, GENERIC_NAME_WORDS, INTENT_WORDS, QUESTION_WORDS
+from bot.core.engine.attribute_cues import AttributeCues
+from bot.core.engine.lexicon import FUNCTION_WORDS, GENERIC_NAME_WORDS, INTENT_WORDS
 from bot.core.engine.tokens import prefix_related, stem, stems, words
 from bot.core.model import Attribute, Topic
 
 DIRECT_WEIGHT: Final = 1.0
-CUE_WEIGHT: Final = 0.6
 GENERIC_FACTOR: Final = 1 / 3
-#: Question words are weak cues ("who" may ask for a CEO, a founder, a judge …).
-WEAK_CUE_WEIGHT: Final = 0.3
 TYPO_CUTOFF: Final = 80.0
 
 
@@ -42,7 +41,7 @@ def _word_matches(word: str, name_word: str) -> bool:
 @dataclass(frozen=True)
 class AttributeEvidence:
     """What a question's words say for one attribute: ``direct`` mass of words naming it, ``cue``
-    mass of words pointing at its name (``words/attribute_cues.toml``), ``value`` share of the
+    mass of words pointing at its name (the learned ``attribute_cues``), ``value`` share of the
     question's distinctive words found in its value; ``specific`` the part of ``direct`` from words
     that do not also say what the topic is (``defining_stems``: "law" names "Signed Into Law" but
     also says what the CHIPS Act is)."""
@@ -54,7 +53,8 @@ class AttributeEvidence:
     specific: float = 0.0
 
 
-def attribute_evidence(question_words: Sequence[str], topic: Topic, values: bool = True) -> list[AttributeEvidence]:
+def attribute_evidence(question_words: Sequence[str], topic: Topic, cues: AttributeCues,
+                       values: bool = True) -> list[AttributeEvidence]:
     """The evidence for each attribute of ``topic`` (in order), the topic's own name words left out.
 
     ``values=False`` leaves out what needs the stems of the topic's prose (``value`` is 0 and
@@ -69,42 +69,43 @@ def attribute_evidence(question_words: Sequence[str], topic: Topic, values: bool
     wanted = {stem(w) for w in content} - general_stems(topic) if values else set()
     found: list[AttributeEvidence] = []
     for attribute in topic.attributes:
-        direct, cue, specific = _name_evidence(q_words, askable, attribute.name, defining)
+        direct, cue, specific = _name_evidence(q_words, askable, attribute.name, defining, cues)
         value = len(wanted & _stems_of(attribute.value)) / len(wanted) if wanted else 0.0
         found.append(AttributeEvidence(attribute, direct, cue, value, specific))
     return found
 
 
 def asks_attribute(question_words: Sequence[str], title: str, aliases: tuple[str, ...],
-                   attribute_names: Sequence[str]) -> float:
+                   attribute_names: Sequence[str], cues: AttributeCues) -> float:
     """The most the question's words say for one attribute of a topic with these names and attribute
     names: the largest ``direct + cue`` of ``attribute_evidence(..., values=False)``, from the names alone."""
     q_words = tuple(_beside(question_words, title, aliases))
     if not q_words:
         return 0.0
-    return max((_name_mass(q_words, name) for name in attribute_names), default=0.0)
+    return max((_name_mass(q_words, name, cues) for name in attribute_names), default=0.0)
 
 
 @lru_cache(maxsize=8192)
-def _name_mass(q_words: tuple[str, ...], name: str) -> float:
+def _name_mass(q_words: tuple[str, ...], name: str, cues: AttributeCues) -> float:
     """``direct + cue`` of one attribute name for these question words (remembered: the candidates of a
     question share most attribute names, "CEO", "Founded" ...)."""
-    direct, cue, _ = _name_evidence(q_words, {w for w in q_words if w not in FUNCTION_WORDS}, name, frozenset())
+    direct, cue, _ = _name_evidence(q_words, {w for w in q_words if w not in FUNCTION_WORDS}, name, frozenset(),
+                                    cues)
     return direct + cue
 
 
 def _name_evidence(q_words: Sequence[str], askable: Set[str], name: str,
-                   defining: Set[str]) -> tuple[float, float, float]:
+                   defining: Set[str], cues: AttributeCues) -> tuple[float, float, float]:
     """``direct``, ``cue`` and ``specific`` of one attribute name (see ``AttributeEvidence``)."""
     direct = cue = specific = 0.0
     for word in q_words:
         best_direct = best_cue = 0.0
-        cues = _cue_stems(word)
+        pointed = cues.of(word)
         for name_word, name_stem, factor in _name_parts(name):
             if word in askable and _word_matches(word, name_word):
                 best_direct = max(best_direct, DIRECT_WEIGHT * factor)
-            elif name_stem in cues:
-                best_cue = max(best_cue, (WEAK_CUE_WEIGHT if word in QUESTION_WORDS else CUE_WEIGHT) * factor)
+            elif name_stem in pointed:
+                best_cue = max(best_cue, pointed[name_stem] * factor)
         if best_direct:
             direct += best_direct
             specific += 0.0 if stem(word) in defining else best_direct
@@ -174,11 +175,6 @@ def general_stems(topic: Topic) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _general_stems(title: str, description: str, summary: str) -> frozenset[str]:
     return frozenset(stems(f"{title} {description} {summary}"))
-
-
-@lru_cache(maxsize=512)
-def _cue_stems(word: str) -> frozenset[str]:
-    return frozenset(stem(cue) for cue in ATTRIBUTE_CUES.get(stem(word), ()))
 
 
 def _typo_of_any(word: str, name_words: Set[str]) -> bool:

@@ -6,7 +6,9 @@
 * **member**: the probability that a candidate belongs in such a choice (fitted on ambiguous questions);
 * **intent**: which of summary, attribute, timeline or sources is asked of a picked topic;
 * **attribute**: the probability that one attribute of the topic is the one asked for;
-* **listing**: the probability that the message asks which topics there are (all, or on a subject).
+* **listing**: the probability that the message asks which topics there are (all, or on a subject);
+* **cues**: which question words point at which attribute names (``attribute_cues``), counted from
+  the labelled questions: evidence the attribute and intent models weigh.
 
 Inference is plain numpy: features are standardised with the training set's mean and scale, then
 ``1 / (1 + exp(-w·x))`` (a softmax over the intents). The files are written by
@@ -25,6 +27,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.engine.attribute_cues import AttributeCues
 from bot.core.engine.features import (
     ATTRIBUTE_FEATURES,
     CANDIDATE_FEATURES,
@@ -35,7 +38,7 @@ from bot.core.engine.features import (
 )
 
 FloatArray = npt.NDArray[np.float64]
-FORMAT: Final = 3
+FORMAT: Final = 4
 WEIGHTS: Final = resources.files("bot.core.engine") / "decisions"
 
 
@@ -106,6 +109,7 @@ class DecisionModel:
     listing: Logistic
     thresholds: Thresholds
     meaning: bool  # fitted with the semantic features
+    cues: AttributeCues  # learned with the weights: what question words say for attribute names
 
     def to_json(self) -> str:
         data = {
@@ -117,6 +121,7 @@ class DecisionModel:
             "topic": self.topic.to_json(), "choice": self.choice.to_json(),
             "member": self.member.to_json(), "intent": self.intent.to_json(),
             "attribute": self.attribute.to_json(), "listing": self.listing.to_json(),
+            "cues": self.cues.to_json(),
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -134,7 +139,7 @@ class DecisionModel:
                    Logistic.from_json(data["listing"], LIST_FEATURES, "listing"),
                    Thresholds(float(limits["answer"]), float(limits["choice"]), float(limits["member"]),
                               float(limits["attribute"]), float(limits["listing"])),
-                   bool(data["meaning"]))
+                   bool(data["meaning"]), AttributeCues.from_json(data["cues"]))
 
 
 def shipped_model(meaning: bool) -> DecisionModel:

@@ -44,7 +44,7 @@ CANDIDATE_FEATURES: Final = (
     "explained", "proper", "defined", "top", "gap_to_best", "lead", "names_less", "outexplained", "spelled",
     "meaning_on", "cos_topic", "cos_name", "cos_part", "cos_top", "cos_gap", "lexical", "asks_attribute",
     "no_evidence", "log_score", "explained_rarest", "explained_numbers", "unexplained_rarest", "unexplained_share",
-    "spelled_behind",
+    "spelled_behind", "remark", "remark_unexplained", "statement_unexplained",
 )
 #: The best two candidates: is the question about one of them, or about both equally?
 CHOICE_FEATURES: Final = (
@@ -170,7 +170,17 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
     nothing = float(score is not None and not score.explained)
     log_score = math.log1p(score.score) / math.log(101.0) if score is not None else 0.0
     return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute, nothing, log_score,
-            *evidence, spelled_behind]
+            *evidence, spelled_behind, *remark_features(asked, evidence[3])]
+
+
+def remark_features(asked: Sequence[float], unexplained: float) -> list[float]:
+    """Does the message tell something rather than ask it ("my cat sleeps on the starlink dish")? A
+    remark about the speaker that neither asks nor requests; the share of its content words the
+    candidate leaves unexplained, in such a remark and in any message that does not ask."""
+    at = {name: i for i, name in enumerate(QUERY_FEATURES)}
+    statement = (1.0 - asked[at["asks"]]) * (1.0 - asked[at["request"]])
+    remark = asked[at["personal"]] * statement
+    return [remark, remark * unexplained, statement * unexplained]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.answers import Intent
+from bot.core.engine.attribute_cues import AttributeCues
 from bot.core.engine.attributes import (
     AttributeEvidence,
     asks_attribute,
@@ -129,7 +130,7 @@ class LearnedDecider:
         candidates = candidates_of(ranking, meaning)
         if not candidates:
             return Miss(None, None, (), 1.0)
-        rows = candidate_rows(query, candidates, meaning)
+        rows = candidate_rows(query, candidates, meaning, model.cues)
         probabilities = model.topic.probabilities(np.array(rows, dtype=np.float64))
         order = sorted(range(len(candidates)), key=lambda i: (-probabilities[i], i))
         ranked = [candidates[i] for i in order]
@@ -153,12 +154,13 @@ class LearnedDecider:
 
     def candidate_rows_of(self, ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[list[float]]:
         """The topic model's feature rows for a ranking's candidates (for measuring the features)."""
-        return candidate_rows(ranking.query, candidates_of(ranking, meaning), meaning)
+        model = self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
+        return candidate_rows(ranking.query, candidates_of(ranking, meaning), meaning, model.cues)
 
     def probabilities(self, query: Query, candidates: list[Candidate], meaning: LearnedMeaningSignal | None,
                       model: DecisionModel) -> np.ndarray:
         """The topic model's probability for each candidate."""
-        rows = np.array(candidate_rows(query, candidates, meaning), dtype=np.float64)
+        rows = np.array(candidate_rows(query, candidates, meaning, model.cues), dtype=np.float64)
         return model.topic.probabilities(rows)
 
     @staticmethod
@@ -208,8 +210,8 @@ class LearnedDecider:
         return Pick(topic, intent, chosen, asked.date_range, best, runner_up, confidence)
 
 
-def candidate_rows(query: Query, candidates: list[Candidate],
-                   meaning: LearnedMeaningSignal | None) -> list[list[float]]:
+def candidate_rows(query: Query, candidates: list[Candidate], meaning: LearnedMeaningSignal | None,
+                   cues: AttributeCues) -> list[list[float]]:
     """``features.candidate_features`` of each candidate."""
     asked = query_features(query)
     scores = [c.score for c in candidates]
@@ -218,14 +220,14 @@ def candidate_rows(query: Query, candidates: list[Candidate],
     content = [(w, stem(w)) for w in query.content_words]
     spelled = [_spelled(spoken, c.head) for c in candidates]
     best_spelled = max(spelled, default=0.0)
-    return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.head),
+    return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.head, cues),
                                evidence_features(content, c.score), best_spelled - spelled[i])
             for i, c in enumerate(candidates)]
 
 
-def _asks_attribute(query: Query, head: TopicHead) -> float:
+def _asks_attribute(query: Query, head: TopicHead, cues: AttributeCues) -> float:
     """The most the question's words (beside the topic's names) say for one of its attributes."""
-    return asks_attribute(query.words, head.title, head.aliases, head.attribute_names)
+    return asks_attribute(query.words, head.title, head.aliases, head.attribute_names, cues)
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
@@ -248,7 +250,7 @@ def best_attribute(query: Query, topic: Topic, meaning: LearnedMeaningSignal | N
     """The attribute the attribute model finds likeliest, with its probability."""
     if not topic.attributes:
         return None, 0.0
-    evidence = attribute_evidence(query.words, topic)
+    evidence = attribute_evidence(query.words, topic, model.cues)
     cosines = None if meaning is None else meaning.attribute_cosines(topic, beside(query, topic))
     rows = np.array([attribute_features(evidence, i, cosines) for i in range(len(evidence))], dtype=np.float64)
     chances = model.attribute.probabilities(rows)

@@ -8,7 +8,8 @@ They describe English, not our topics; each file says what its list is for:
 * ``common.txt``: frequent English content words, weighted as if half the records used them.
 * ``synonyms.txt``: groups of everyday words for the same thing ("law" / "act" / "legislation").
 * ``asking.txt``, ``personal.txt``, ``request.txt``: a question, a remark, a request.
-* ``question_words.txt``, ``generic_names.txt``, ``attribute_cues.toml``: choosing an attribute.
+* ``generic_names.txt``: attribute-name words that say little ("key", "main"). Which question
+  words point at which attribute names is learned from data (``attribute_cues``), not listed here.
 * ``intent_cues.toml``: the wording that asks for a list, sources, a timeline or a summary.
 
 Single words are written once: where a list matches words in any inflection, it says so, and the
@@ -49,7 +50,6 @@ COMMON_WORDS: Final = word_list("common")
 ASKING_WORDS: Final = word_list("asking")
 PERSONAL_WORDS: Final = word_list("personal")
 REQUEST_WORDS: Final = word_list("request")
-QUESTION_WORDS: Final = word_list("question_words")
 GENERIC_NAME_WORDS: Final = word_list("generic_names")
 #: Word classes of the list model's features (``features.list_features``).
 COLLECTION_WORDS: Final = word_list("collection")
@@ -58,20 +58,6 @@ SWEEPING_WORDS: Final = word_list("sweeping")
 ADDRESSEE_WORDS: Final = word_list("addressee")
 LISTING_VERBS: Final = word_list("listing_verbs")
 SYNONYM_GROUPS: Final = tuple(frozenset(line.split()) for line in _lines("synonyms.txt"))
-
-
-def _attribute_cues() -> dict[str, tuple[str, ...]]:
-    cues: dict[str, tuple[str, ...]] = {}
-    for word, names in _toml("attribute_cues.toml").items():
-        if not isinstance(names, list):
-            raise TypeError(f"words/attribute_cues.toml: {word} must list words")
-        key = stem(word)
-        cues[key] = tuple(dict.fromkeys((*cues.get(key, ()), *map(str, names))))
-    return cues
-
-
-#: Stem of a question word → words that may appear in the name of the attribute it asks for.
-ATTRIBUTE_CUES: Final = _attribute_cues()
 
 
 @dataclass(frozen=True)
