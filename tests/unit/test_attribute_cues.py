@@ -87,3 +87,17 @@ def test_the_shipped_cues_point_everyday_words_at_attribute_names(question: str,
     evidence = attribute_evidence(read(question).words, skyleaf, shipped_model(meaning).cues)
     strongest = max(evidence, key=lambda e: e.direct + e.cue)
     assert strongest.cue > 0.0 and strongest.attribute.name == attribute
+
+
+def test_the_trainer_counts_the_cues_again_without_each_fold() -> None:
+    from benchmarks.train_decisions import FOLDS, fold_cues
+
+    examples: list[CueExample | None] = [asked("who runs", "CEO"), asked("who leads", "CEO"), None,
+                                         asked("bossman runs", "CEO"), asked("bossman who", "CEO"),
+                                         asked("where based", "Headquarters")]
+    folds = [0, 0, 1, 2, 2, 3]
+    per_fold = fold_cues(examples, folds)
+    assert len(per_fold) == FOLDS
+    assert "ceo" not in per_fold[2].of("bossman")  # said only by fold 2's questions
+    assert "ceo" in per_fold[0].of("bossman") and "ceo" not in per_fold[0].of("who")  # fold 0 held: "who" seen once
+    assert per_fold[4].to_json() == learn_cues(e for e in examples if e is not None).to_json()

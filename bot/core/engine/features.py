@@ -80,6 +80,7 @@ LIST_FEATURES: Final = (
 )
 _LIST_CLASSES: Final = (ADDRESSEE_WORDS, HOLDING_WORDS, COLLECTION_WORDS, LISTING_VERBS, SWEEPING_WORDS)
 
+_ASKS, _PERSONAL, _REQUEST = (QUERY_FEATURES.index(name) for name in ("asks", "personal", "request"))
 #: English rank (1 = most used) from which a word counts as rare for ``rarest_word``.
 _RARE_RANK: Final = 20_000.0
 #: Runner-up lexical scores at or above this share of the best count as close (``close_count``).
@@ -177,9 +178,8 @@ def remark_features(asked: Sequence[float], unexplained: float) -> list[float]:
     """Does the message tell something rather than ask it ("my cat sleeps on the starlink dish")? A
     remark about the speaker that neither asks nor requests; the share of its content words the
     candidate leaves unexplained, in such a remark and in any message that does not ask."""
-    at = {name: i for i, name in enumerate(QUERY_FEATURES)}
-    statement = (1.0 - asked[at["asks"]]) * (1.0 - asked[at["request"]])
-    remark = asked[at["personal"]] * statement
+    statement = (1.0 - asked[_ASKS]) * (1.0 - asked[_REQUEST])
+    remark = asked[_PERSONAL] * statement
     return [remark, remark * unexplained, statement * unexplained]
 
 
