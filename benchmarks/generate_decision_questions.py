@@ -113,6 +113,19 @@ NEAR_MISS = ("i spilled {w} all over the floor", "my friend won't stop talking a
              "is {w} a real word", "my teacher loves the word {w}")
 
 
+#: The topic described by what one of its attributes holds, asking what the topic is, not for that
+#: attribute ("the outfit that gave us chatgpt"): by a word of the attribute's name, templates naming
+#: the value ({v}: a distinctive word of it).
+_DESCRIBED_BY: dict[str, tuple[str, ...]] = {
+    "product": ("the outfit that gave us {v}, what is it", "tell me about whoever makes {v}",
+                "what do you know about the company behind {v}"),
+    "ceo": ("the company {v} runs, what's their story", "tell me about the firm {v} leads"),
+    "founder": ("the thing {v} started, what is it", "info on what {v} founded"),
+    "creator": ("the thing {v} created, explain it", "what's the story of what {v} made"),
+    "manufacturer": ("the thing {v} builds, what is it",),
+    "drug": ("those {v} meds, what's the deal", "explain the {v} kind of medicine"),
+}
+
 #: Slips of the keyboard, each at one letter inside a name: left out, swapped with the next, doubled, replaced.
 _SLIPS = ("drop", "swap", "double", "replace")
 
@@ -158,6 +171,30 @@ def _description_words(topic: Topic, rng: random.Random) -> str | None:
         return None
     start = rng.randrange(0, max(1, len(words) - 2))
     return " ".join(words[start:start + 3])
+
+
+def _value_word(topic: Topic, value: str) -> str | None:
+    """A distinctive word of an attribute's value: a name-like word (capitalised or with digits), none of
+    the topic's own name words and no everyday English word."""
+    own = {w.casefold() for n in (topic.title, *topic.all_aliases) for w in re.findall(r"\w+", n)}
+    for word in re.findall(r"[A-Za-z][\w-]*", value):
+        folded: str = word.casefold()
+        if (word[0].isupper() or any(c.isdigit() for c in word)) and len(word) > 3 and folded not in own \
+                and not english.is_common(folded):
+            return folded
+    return None
+
+
+def _described_by_values(topic: Topic) -> Iterator[dict[str, Any]]:
+    """Questions describing the topic by what an attribute holds, asking for its summary. Their own
+    generator, seeded by the title, so the other questions stay as they were."""
+    rng = random.Random(f"described by a value {topic.title}")
+    for attribute in topic.attributes:
+        kinds = [k for k in _DESCRIBED_BY if k in attribute.name.casefold()]
+        word = _value_word(topic, attribute.value) if kinds else None
+        if word:
+            yield _q(rng.choice(_DESCRIBED_BY[kinds[0]]).format(v=word), topic.title, "summary",
+                     "generated-described-by-value")
 
 
 def _names(topic: Topic, rng: random.Random) -> list[str]:
@@ -216,6 +253,7 @@ def generate(topic: Topic, rng: random.Random) -> Iterator[dict[str, Any]]:
         yield _q(f"when did {rng.choice(names)} start", t, "timeline", "generated")
     for event in rng.sample(list(topic.timeline), min(2, len(topic.timeline))):
         yield _q("when " + event.text.rstrip(".").casefold(), t, "timeline", "generated-event")
+    yield from _described_by_values(topic)
 
 
 LIST_ALL = ("what topics do you know", "list everything you track", "what can i ask you about",
