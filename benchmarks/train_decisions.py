@@ -189,8 +189,9 @@ def teaches_choice_only(label: dict[str, Any]) -> bool:
 
 
 def question_weight(label: dict[str, Any]) -> float:
-    """How much a question weighs in fitting: one written by a person counts ``WRITTEN_WEIGHT`` times
-    one generated from a record's fields (templates say the same few things many times over)."""
+    """How much a question weighs in fitting the intent model: one written by a person counts
+    ``WRITTEN_WEIGHT`` times one generated from a record's fields (templates say the same few things
+    many times over), a remark in passing ``PASSING_WEIGHT``."""
     return PASSING_WEIGHT if label.get("style") == "passing" else 1.0 if label.get("generated") else WRITTEN_WEIGHT
 
 
@@ -223,17 +224,18 @@ def folds_of(questions: list[dict[str, Any]]) -> list[int]:
     return [fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS)) for label in questions]
 
 
-def cue_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]]) -> list[CueExample | None]:
+def cue_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
+                 queries: Sequence[Query]) -> list[CueExample | None]:
     """Per question about a topic: what it teaches the attribute cues (``None``: a chat line, a list
     request, or a question that teaches only choices)."""
     found: list[CueExample | None] = []
-    for label in questions:
+    for label, query in zip(questions, queries, strict=True):
         topic = indexes[label.get("world", 0)].get(label["topic"]) if label.get("topic") else None
         asks_none = label["intent"] == "attribute" and not label.get("attribute")
         if topic is None or label["intent"] not in INTENTS or asks_none or teaches_choice_only(label):
             found.append(None)
             continue
-        words = beside_names(read(label["q"]).words, topic)
+        words = beside_names(query.words, topic)
         found.append(CueExample(words, [a.name for a in topic.attributes], label.get("attribute")))
     return found
 
@@ -245,17 +247,17 @@ def fold_cues(examples: list[CueExample | None], folds: list[int]) -> list[Attri
             for held in range(FOLDS)]
 
 
-def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
+def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], queries: Sequence[Query],
             meanings: Sequence[Any], folds: list[int], cues: Sequence[AttributeCues]) -> Features:
-    """Every question's features, ranked against the index of its world (``label["world"]``), with
-    the attribute cues learned without its fold (``cues``: one per fold)."""
+    """Every question's features (``queries``: each read once), ranked against the index of its world
+    (``label["world"]``), with the attribute cues learned without its fold (``cues``: one per fold)."""
     topic_rows, attribute_rows, listing_rows = Rows(), Rows(), Rows()
     intent_inputs: list[tuple[int, int, Any]] = []
     pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
     titles_of_rows: list[str] = []
     for n, label in enumerate(questions):
         fold = folds[n]
-        query = read(label["q"])
+        query = queries[n]
         index = indexes[label.get("world", 0)]
         ranking = rank(index, query, None)
         best = ranking.ranked[0].score if ranking.ranked else None
@@ -287,12 +289,12 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
 def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[AttributeCues]
                   ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
     x, y, groups, weights = [], [], [], []
+    models = [provisional(attribute, learned) for learned in cues]  # one per fold
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
         if teaches_choice_only(features.questions[n]):
             continue  # misspelt and look-alike names teach only about choices
         asked = query.without_words(own_words(topic))
-        model = provisional(attribute, cues[fold])
-        best, chance = best_attribute(query, topic, meaning, model)
+        best, chance = best_attribute(query, topic, meaning, models[fold])
         x.append(intent_row(asked, is_named, best, chance, topic, meaning))
         y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning, cues[fold])))
         groups.append(fold)
@@ -363,8 +365,10 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     meanings.append(_meaning(index, lookalikes) if meaning else (lambda query: None))
     questions += [{**q, "world": len(indexes) - 1, LOOKALIKE: True} for q in lookalike_names.questions(lookalikes)]
     folds = folds_of(questions)
-    examples = cue_examples(indexes, questions)
-    features = extract(indexes, questions, meanings, folds, fold_cues(examples, folds))
+    queries = [read(label["q"]) for label in questions]
+    examples = cue_examples(indexes, questions, queries)
+    per_fold = fold_cues(examples, folds)
+    features = extract(indexes, questions, queries, meanings, folds, per_fold)
     cues = learn_cues(e for e in examples if e is not None)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
@@ -400,7 +404,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     own = [i for i, home_row in enumerate(chome) if home_row]
     choice, member = _choice_thresholds((choice_oof * answered)[own], cy[own], [members[i] for i in own])
     attribute_oof = out_of_fold(ax, ay, agroups)
-    ix, iy, igroups, iweight = intent_matrix(features, attribute, fold_cues(examples, folds))
+    ix, iy, igroups, iweight = intent_matrix(features, attribute, per_fold)
     intent_oof = np.zeros((len(iy), len(INTENTS)))
     for fold in range(FOLDS):
         held = igroups == fold
