@@ -114,9 +114,13 @@ class LearnedDecider:
     with_meaning: DecisionModel | None
     lexical: DecisionModel
 
+    def model_for(self, meaning: LearnedMeaningSignal | None) -> DecisionModel:
+        """The model fitted with the semantic features when the signal is on and that model is shipped."""
+        return self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
+
     def decide(self, ranking: Ranking, meaning: LearnedMeaningSignal | None = None) -> Outcome:
         query = ranking.query
-        model = self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
+        model = self.model_for(meaning)
         if model is self.lexical:
             meaning = None
         listing = self._listing(ranking, model)
@@ -154,8 +158,7 @@ class LearnedDecider:
 
     def candidate_rows_of(self, ranking: Ranking, meaning: LearnedMeaningSignal | None) -> list[list[float]]:
         """The topic model's feature rows for a ranking's candidates (for measuring the features)."""
-        model = self.with_meaning if meaning is not None and self.with_meaning is not None else self.lexical
-        return candidate_rows(ranking.query, candidates_of(ranking, meaning), meaning, model.cues)
+        return candidate_rows(ranking.query, candidates_of(ranking, meaning), meaning, self.model_for(meaning).cues)
 
     def probabilities(self, query: Query, candidates: list[Candidate], meaning: LearnedMeaningSignal | None,
                       model: DecisionModel) -> np.ndarray:
