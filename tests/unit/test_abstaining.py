@@ -6,17 +6,13 @@ import os
 import subprocess
 import sys
 
-import pytest
 from answer_fixtures import make_topic
+from expected_misses import LEARNED_MISS
 
 from bot.core.engine import TopicIndex
 from bot.core.engine.answering import Answerer
 from bot.core.engine.topic_documents import proper_words
 from bot.core.model import Attribute
-
-#: Questions a hand rule of the deleted ``deciding.py`` got right and the learned decisions (issue 20)
-#: do not yet: kept as strict expected failures, so that a retrained model that gets one right says so.
-LEARNED_MISS = pytest.mark.xfail(strict=True, reason="a deleted hand rule got this right; the model does not yet")
 
 
 def _index() -> TopicIndex:

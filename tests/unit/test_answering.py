@@ -8,12 +8,7 @@ from bot.core.engine.answering import Answerer, answer_to_json
 from bot.core.errors import TopicNotFoundError
 from bot.core.model import Attribute
 from tests.unit.answer_fixtures import make_topic, sample_index
-
-#: Questions a hand rule of the deleted ``deciding.py`` got right and the learned decisions (issue 20)
-#: do not yet: kept as strict expected failures, so that a retrained model that gets one right says so.
-LEARNED_MISS = pytest.mark.xfail(strict=True, reason="a deleted hand rule got this right; the model does not yet")
-REFITTED_MISS = pytest.mark.xfail(
-    strict=True, reason="right before the decisions were refitted with remarks and learned cues (issue 20); not now")
+from tests.unit.expected_misses import LEARNED_MISS, REFITTED_MISS
 
 
 @pytest.fixture

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 from answer_fixtures import make_topic
+from expected_misses import LEARNED_MISS
 
 from bot.core.engine import TopicIndex
 from bot.core.engine.answering import Answerer
-
-#: Questions a hand rule of the deleted ``deciding.py`` got right and the learned decisions (issue 20)
-#: do not yet: kept as strict expected failures, so that a retrained model that gets one right says so.
-LEARNED_MISS = pytest.mark.xfail(strict=True, reason="a deleted hand rule got this right; the model does not yet")
 
 
 def _answerer() -> Answerer:

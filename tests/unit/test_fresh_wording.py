@@ -13,14 +13,7 @@ from bot.core.engine import TopicIndex
 from bot.core.engine.answering import Answerer
 from bot.core.engine.reading import correct_intent_words, read
 from bot.core.record_format import parse_record
-
-#: Questions a hand rule of the deleted ``deciding.py`` got right and the learned decisions (issue 20)
-#: do not yet: kept as strict expected failures, so that a retrained model that gets one right says so.
-LEARNED_MISS = pytest.mark.xfail(strict=True, reason="a deleted hand rule got this right; the model does not yet")
-RETRAINED_MISS = pytest.mark.xfail(
-    strict=True, reason="right with the hand-written attribute cues; the learned cues (issue 20) do not yet say it")
-REFITTED_MISS = pytest.mark.xfail(
-    strict=True, reason="right before the decisions were refitted with remarks and learned cues (issue 20); not now")
+from tests.unit.expected_misses import LEARNED_MISS, REFITTED_MISS, RETRAINED_MISS
 
 RECORDS = Path(__file__).parent.parent / "data" / "records"
 
