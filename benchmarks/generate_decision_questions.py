@@ -161,8 +161,13 @@ def _misspellings(name: str, rng: random.Random) -> list[str]:
     return [m for m in dict.fromkeys(out) if m != name]
 
 
+def _own_words(topic: Topic) -> set[str]:
+    """The casefolded words of the topic's title and aliases."""
+    return {w.casefold() for n in (topic.title, *topic.all_aliases) for w in re.findall(r"\w+", n)}
+
+
 def _description_words(topic: Topic, rng: random.Random) -> str | None:
-    own = {w.casefold() for n in (topic.title, *topic.all_aliases) for w in re.findall(r"\w+", n)}
+    own = _own_words(topic)
     words = [w.casefold() for w in re.findall(r"[A-Za-z][a-z]+", topic.description)
              if len(w) > 3 and w.casefold() not in own and english.rank(w.casefold()) is not None
              and not english.is_common(w.casefold())]
@@ -176,7 +181,7 @@ def _description_words(topic: Topic, rng: random.Random) -> str | None:
 def _value_word(topic: Topic, value: str) -> str | None:
     """A distinctive word of an attribute's value: a name-like word (capitalised or with digits), none of
     the topic's own name words and no everyday English word."""
-    own = {w.casefold() for n in (topic.title, *topic.all_aliases) for w in re.findall(r"\w+", n)}
+    own = _own_words(topic)
     for word in re.findall(r"[A-Za-z][\w-]*", value):
         folded: str = word.casefold()
         if (word[0].isupper() or any(c.isdigit() for c in word)) and len(word) > 3 and folded not in own \
