@@ -103,8 +103,6 @@ CHOICE_SLACK = 1.0
 LISTING_THRESHOLD = 0.5
 #: A question written by a person weighs this many generated ones (``question_weight``).
 WRITTEN_WEIGHT = 1.0
-#: A remark naming a topic in passing weighs this much (``questions.train.jsonl``, style ``passing``).
-PASSING_WEIGHT = 0.5
 
 
 @dataclass
@@ -191,8 +189,8 @@ def teaches_choice_only(label: dict[str, Any]) -> bool:
 def question_weight(label: dict[str, Any]) -> float:
     """How much a question weighs in fitting the intent model: one written by a person counts
     ``WRITTEN_WEIGHT`` times one generated from a record's fields (templates say the same few things
-    many times over), a remark in passing ``PASSING_WEIGHT``."""
-    return PASSING_WEIGHT if label.get("style") == "passing" else 1.0 if label.get("generated") else WRITTEN_WEIGHT
+    many times over). (A remark in passing asks no intent of a topic: the intent model never sees one.)"""
+    return 1.0 if label.get("generated") else WRITTEN_WEIGHT
 
 
 def wanted_titles(label: dict[str, Any]) -> set[str]:
