@@ -210,6 +210,7 @@ class Features:
     folds: list[int]
     candidate_titles: list[str]  # per topic row
     listing: Rows  # one row per question: does it ask for the list of topics?
+    versus: set[int] = field(default_factory=set)  # questions naming parts ("X vs Y"): ``decide`` offers their choice
 
 
 def folds_of(questions: list[dict[str, Any]]) -> list[int]:
@@ -253,6 +254,7 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], quer
     intent_inputs: list[tuple[int, int, Any]] = []
     pair_inputs: dict[int, tuple[list[float], list[Any]]] = {}
     titles_of_rows: list[str] = []
+    versus: set[int] = set()
     for n, label in enumerate(questions):
         fold = folds[n]
         query = queries[n]
@@ -269,6 +271,8 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], quer
             topic_rows.add(row, float(candidate.topic.title in wanted), fold, n)
             titles_of_rows.append(candidate.topic.title)
         pair_inputs[n] = (query_features(query), [c.score for c in candidates])
+        if len(query.versus) >= 2:
+            versus.add(n)
         topic = index.get(label["topic"]) if label.get("topic") else None
         if topic is None or label["intent"] not in INTENTS:
             continue
@@ -281,7 +285,7 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], quer
         score = next((c.score for c in candidates if c.topic.title == topic.title and c.score is not None), None)
         intent_inputs.append((n, fold, (query, topic, bool(score and score.named), meaning)))
     return Features(topic_rows, attribute_rows, intent_inputs, pair_inputs, questions, folds, titles_of_rows,
-                    listing_rows)
+                    listing_rows, versus)
 
 
 def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[AttributeCues]
@@ -399,7 +403,9 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     choice_oof[chome] = out_of_fold(cx[chome], cy[chome], cgroups[chome])
     # A choice is an answer too: only from the answer threshold, so the chat budget holds for it.
     answered = cx[:, CHOICE_FEATURES.index("first")] >= answer
-    own = [i for i, home_row in enumerate(chome) if home_row]
+    # The thresholds are set on the questions the choice model decides: "X vs Y" naming two topics is
+    # offered as a choice by its parts before the model is asked (it still teaches the model).
+    own = [i for i, home_row in enumerate(chome) if home_row and cquestion[i] not in features.versus]
     choice, member = _choice_thresholds((choice_oof * answered)[own], cy[own], [members[i] for i in own])
     attribute_oof = out_of_fold(ax, ay, agroups)
     ix, iy, igroups, iweight = intent_matrix(features, attribute, per_fold)
