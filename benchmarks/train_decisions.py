@@ -29,10 +29,10 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +56,7 @@ from bot.core.engine.features import (
     list_features,
     query_features,
 )
+from bot.core.engine.intent_words import IntentExample, IntentWords, learn_intent_words
 from bot.core.engine.learned_deciding import (
     LearnedMeaningSignal,
     beside,
@@ -71,6 +72,8 @@ from bot.core.model import Topic
 from bot.core.record_format import parse_record
 
 Matrix = npt.NDArray[np.float64]
+Example = TypeVar("Example")
+Learned = TypeVar("Learned")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 OWN = ROOT / "benchmarks" / "data" / "decisions"
@@ -239,11 +242,36 @@ def cue_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
     return found
 
 
-def fold_cues(examples: list[CueExample | None], folds: list[int]) -> list[AttributeCues]:
-    """The cues learned without each fold's questions: a question's features never use what its own
-    topic's questions taught (the shipped cues are learned from all of them)."""
-    return [learn_cues(e for e, f in zip(examples, folds, strict=True) if e is not None and f != held)
+def intent_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
+                    queries: Sequence[Query]) -> list[IntentExample | None]:
+    """Per question about a topic: what it teaches the intent words, its words beside the topic's names
+    and its label (``None``: a chat line, a list request, or a question that teaches only choices)."""
+    found: list[IntentExample | None] = []
+    for label, query in zip(questions, queries, strict=True):
+        topic = indexes[label.get("world", 0)].get(label["topic"]) if label.get("topic") else None
+        if topic is None or label["intent"] not in INTENTS or teaches_choice_only(label):
+            found.append(None)
+            continue
+        found.append(IntentExample(query.without_words(own_words(topic)).words, label["intent"]))
+    return found
+
+
+def without_each_fold(learn: Callable[[Iterable[Example]], Learned], examples: Sequence[Example | None],
+                      folds: Sequence[int]) -> list[Learned]:
+    """What ``learn`` makes of the examples without each fold's questions: a question's features never
+    use what its own topic's questions taught (the shipped tables are learned from all of them)."""
+    return [learn(e for e, f in zip(examples, folds, strict=True) if e is not None and f != held)
             for held in range(FOLDS)]
+
+
+def fold_cues(examples: list[CueExample | None], folds: list[int]) -> list[AttributeCues]:
+    """The attribute cues learned without each fold's questions."""
+    return without_each_fold(learn_cues, examples, folds)
+
+
+def fold_intent_words(examples: list[IntentExample | None], folds: list[int]) -> list[IntentWords]:
+    """The intent words learned without each fold's questions."""
+    return without_each_fold(learn_intent_words, examples, folds)
 
 
 def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], queries: Sequence[Query],
@@ -288,8 +316,8 @@ def extract(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], quer
                     listing_rows, versus)
 
 
-def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[AttributeCues]
-                  ) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
+def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[AttributeCues],
+                  said: Sequence[IntentWords]) -> tuple[Matrix, Matrix, npt.NDArray[np.int64], Matrix]:
     x, y, groups, weights = [], [], [], []
     models = [provisional(attribute, learned) for learned in cues]  # one per fold
     for n, fold, (query, topic, is_named, meaning) in features.intent_inputs:
@@ -297,7 +325,7 @@ def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[Attrib
             continue  # misspelt and look-alike names teach only about choices
         asked = query.without_words(own_words(topic))
         best, chance = best_attribute(query, topic, meaning, models[fold])
-        x.append(intent_row(asked, is_named, best, chance, topic, meaning))
+        x.append(intent_row(asked, is_named, best, chance, topic, meaning, said[fold].evidence(asked.words, INTENTS)))
         y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning, cues[fold])))
         groups.append(fold)
         weights.append(question_weight(features.questions[n]))
@@ -372,6 +400,8 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     per_fold = fold_cues(examples, folds)
     features = extract(indexes, questions, queries, meanings, folds, per_fold)
     cues = learn_cues(e for e in examples if e is not None)
+    taught = intent_examples(indexes, questions, queries)
+    intent_words = learn_intent_words(e for e in taught if e is not None)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()
 
@@ -408,7 +438,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     own = [i for i, home_row in enumerate(chome) if home_row and cquestion[i] not in features.versus]
     choice, member = _choice_thresholds((choice_oof * answered)[own], cy[own], [members[i] for i in own])
     attribute_oof = out_of_fold(ax, ay, agroups)
-    ix, iy, igroups, iweight = intent_matrix(features, attribute, per_fold)
+    ix, iy, igroups, iweight = intent_matrix(features, attribute, per_fold, fold_intent_words(taught, folds))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
     for fold in range(FOLDS):
         held = igroups == fold
@@ -421,7 +451,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     thresholds = Thresholds(answer, choice, member, attribute_threshold, LISTING_THRESHOLD)
     final = DecisionModel(named(fit(tx[~misspelt], ty[~misspelt]), CANDIDATE_FEATURES), choice_model, member_model,
                           fit_intents(ix, iy, iweight), attribute, named(fit(lx, ly), LIST_FEATURES), thresholds,
-                          meaning, cues)
+                          meaning, cues, intent_words)
     if report:
         _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)

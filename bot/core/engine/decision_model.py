@@ -8,7 +8,9 @@
 * **attribute**: the probability that one attribute of the topic is the one asked for;
 * **listing**: the probability that the message asks which topics there are (all, or on a subject);
 * **cues**: which question words point at which attribute names (``attribute_cues``), counted from
-  the labelled questions: evidence the attribute and intent models weigh.
+  the labelled questions: evidence the attribute and intent models weigh;
+* **intent_words**: how much each question word raises or lowers each intent (``intent_words``),
+  counted from the labelled questions: evidence the intent model weighs.
 
 Inference is plain numpy: features are standardised with the training set's mean and scale, then
 ``1 / (1 + exp(-w·x))`` (a softmax over the intents). The files are written by
@@ -36,9 +38,10 @@ from bot.core.engine.features import (
     INTENTS,
     LIST_FEATURES,
 )
+from bot.core.engine.intent_words import NO_INTENT_WORDS, IntentWords
 
 FloatArray = npt.NDArray[np.float64]
-FORMAT: Final = 4
+FORMAT: Final = 5
 WEIGHTS: Final = resources.files("bot.core.engine") / "decisions"
 
 
@@ -110,6 +113,7 @@ class DecisionModel:
     thresholds: Thresholds
     meaning: bool  # fitted with the semantic features
     cues: AttributeCues  # learned with the weights: what question words say for attribute names
+    intent_words: IntentWords = NO_INTENT_WORDS  # learned with the weights: what question words say for intents
 
     def to_json(self) -> str:
         data = {
@@ -121,7 +125,7 @@ class DecisionModel:
             "topic": self.topic.to_json(), "choice": self.choice.to_json(),
             "member": self.member.to_json(), "intent": self.intent.to_json(),
             "attribute": self.attribute.to_json(), "listing": self.listing.to_json(),
-            "cues": self.cues.to_json(),
+            "cues": self.cues.to_json(), "intent_words": self.intent_words.to_json(),
         }
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -139,7 +143,8 @@ class DecisionModel:
                    Logistic.from_json(data["listing"], LIST_FEATURES, "listing"),
                    Thresholds(float(limits["answer"]), float(limits["choice"]), float(limits["member"]),
                               float(limits["attribute"]), float(limits["listing"])),
-                   bool(data["meaning"]), AttributeCues.from_json(data["cues"]))
+                   bool(data["meaning"]), AttributeCues.from_json(data["cues"]),
+                   IntentWords.from_json(data["intent_words"]))
 
 
 def shipped_model(meaning: bool) -> DecisionModel:

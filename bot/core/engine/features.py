@@ -63,6 +63,7 @@ INTENT_FEATURES: Final = (
     "rest_none", "rest_describes", "rest_valued", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
     "rest_cos_attribute", "rest_cos_timeline", "rest_cos_summary", "rest_cos_description", "rest_cos_lead",
+    *(f"words_{intent}" for intent in INTENTS),
 )
 ATTRIBUTE_FEATURES: Final = (
     "bias", "direct", "cue", "value", "specific", "best_mass", "mass_gap",
@@ -198,10 +199,11 @@ class Rest:
 
 def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,
                     attribute_probability: float, rest: Rest,
-                    cosines: tuple[float, ...] | None) -> list[float]:
+                    cosines: tuple[float, ...] | None, words: Sequence[float] = (0.0,) * len(INTENTS)) -> list[float]:
     """Features for the intent asked of a picked topic; ``cosines`` (when the semantic signal is on):
     the whole question's with the best attribute line, the best timeline line and the summary, then
-    the question's beside the topic's names with the same three and the description."""
+    the question's beside the topic's names with the same three and the description; ``words``: per
+    intent, what the question's words beside the topic's names say for it (``intent_words``)."""
     said = set(query.words)
     if cosines is None:
         meaning = [0.0] * 9
@@ -219,7 +221,7 @@ def intent_features(asked: Sequence[float], query: Query, named: bool, attribute
         attribute.value if attribute else 0.0, specific, asking * aimed,
         asked[QUERY_FEATURES.index("cue_timeline")] * min(1.0, attribute.direct if attribute else 0.0),
         float(bool(said & _WH_WORDS)), bare, bare * specific,
-        rest.none, rest.describes, rest.valued, rest.other, *meaning,
+        rest.none, rest.describes, rest.valued, rest.other, *meaning, *words,
     ]
 
 

@@ -17,7 +17,9 @@ learned decisions for the figures).
    ``Choice``. "X vs Y" naming two topics is a choice too. No candidate reaches the answer
    threshold: a ``Miss`` (the nearest named as suggestions).
 4. For a pick, the attribute model ranks the topic's attributes by name evidence and meaning, and
-   the intent model says whether the summary, an attribute, the timeline or the sources are asked.
+   the intent model says whether the summary, an attribute, the timeline or the sources are asked,
+   weighing among its features what the question's words beside the topic's names say for each
+   intent (``intent_words``, learned with the weights).
 
 Every threshold comes with the weights (``Thresholds``), fitted by ``python -m
 benchmarks.train_decisions``; none is written here.
@@ -200,7 +202,8 @@ class LearnedDecider:
               chances: list[float], meaning: LearnedMeaningSignal | None, model: DecisionModel) -> Pick:
         asked = query.without_words(_own_words(topic))
         attribute, attribute_chance = best_attribute(query, topic, meaning, model)
-        row = intent_row(asked, best.named, attribute, attribute_chance, topic, meaning)
+        row = intent_row(asked, best.named, attribute, attribute_chance, topic, meaning,
+                         model.intent_words.evidence(asked.words, INTENTS))
         intent: Intent = INTENTS[int(np.argmax(model.intent.softmax(row)))]
         chosen = None
         if intent == "attribute":
@@ -234,13 +237,14 @@ def _asks_attribute(query: Query, head: TopicHead, cues: AttributeCues) -> float
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
-               topic: Topic, meaning: LearnedMeaningSignal | None) -> np.ndarray:
-    """``features.intent_features`` of a picked topic (``asked``: the question without its name)."""
+               topic: Topic, meaning: LearnedMeaningSignal | None, words: Sequence[float]) -> np.ndarray:
+    """``features.intent_features`` of a picked topic (``asked``: the question without its name;
+    ``words``: what its words say for each intent, ``IntentWords.evidence``)."""
     cosines = None if meaning is None else meaning.intent_cosines(topic, " ".join(asked.words))
     evidence = attribute[1] if attribute else None
     rest = Rest(*rest_shares(asked.words, topic))
-    return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, rest, cosines),
-                    dtype=np.float64)
+    return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, rest, cosines,
+                                    words), dtype=np.float64)
 
 
 def own_words(topic: Topic) -> set[str]:
