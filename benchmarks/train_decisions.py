@@ -226,34 +226,25 @@ def folds_of(questions: list[dict[str, Any]]) -> list[int]:
     return [fold_of_topic.get(label.get("topic") or "", rng.randrange(FOLDS)) for label in questions]
 
 
-def cue_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
-                 queries: Sequence[Query]) -> list[CueExample | None]:
-    """Per question about a topic: what it teaches the attribute cues (``None``: a chat line, a list
-    request, or a question that teaches only choices)."""
-    found: list[CueExample | None] = []
-    for label, query in zip(questions, queries, strict=True):
-        topic = indexes[label.get("world", 0)].get(label["topic"]) if label.get("topic") else None
-        asks_none = label["intent"] == "attribute" and not label.get("attribute")
-        if topic is None or label["intent"] not in INTENTS or asks_none or teaches_choice_only(label):
-            found.append(None)
-            continue
-        words = beside_names(query.words, topic)
-        found.append(CueExample(words, [a.name for a in topic.attributes], label.get("attribute")))
-    return found
-
-
-def intent_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]],
-                    queries: Sequence[Query]) -> list[IntentExample | None]:
-    """Per question about a topic: what it teaches the intent words, its words beside the topic's names
-    and its label (``None``: a chat line, a list request, or a question that teaches only choices)."""
-    found: list[IntentExample | None] = []
+def teaching_examples(indexes: Sequence[TopicIndex], questions: list[dict[str, Any]], queries: Sequence[Query]
+                      ) -> tuple[list[CueExample | None], list[IntentExample | None]]:
+    """Per question about a topic, what it teaches the attribute cues (its words beside the topic's
+    names, the topic's attribute names and the one asked for) and the intent words (its words beside
+    the names and its intent); ``None``: a chat line, a list request, or a question that teaches only
+    choices, and for the cues also an attribute question labelled with no attribute."""
+    cues: list[CueExample | None] = []
+    intents: list[IntentExample | None] = []
     for label, query in zip(questions, queries, strict=True):
         topic = indexes[label.get("world", 0)].get(label["topic"]) if label.get("topic") else None
         if topic is None or label["intent"] not in INTENTS or teaches_choice_only(label):
-            found.append(None)
+            cues.append(None)
+            intents.append(None)
             continue
-        found.append(IntentExample(query.without_words(own_words(topic)).words, label["intent"]))
-    return found
+        asks_none = label["intent"] == "attribute" and not label.get("attribute")
+        cues.append(None if asks_none else CueExample(beside_names(query.words, topic),
+                                                      [a.name for a in topic.attributes], label.get("attribute")))
+        intents.append(IntentExample(query.without_words(own_words(topic)).words, label["intent"]))
+    return cues, intents
 
 
 def without_each_fold(learn: Callable[[Iterable[Example]], Learned], examples: Sequence[Example | None],
@@ -396,11 +387,10 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
     questions += [{**q, "world": len(indexes) - 1, LOOKALIKE: True} for q in lookalike_names.questions(lookalikes)]
     folds = folds_of(questions)
     queries = [read(label["q"]) for label in questions]
-    examples = cue_examples(indexes, questions, queries)
+    examples, taught = teaching_examples(indexes, questions, queries)
     per_fold = fold_cues(examples, folds)
     features = extract(indexes, questions, queries, meanings, folds, per_fold)
     cues = learn_cues(e for e in examples if e is not None)
-    taught = intent_examples(indexes, questions, queries)
     intent_words = learn_intent_words(e for e in taught if e is not None)
     tx, ty, tgroups, tquestion = features.topic.arrays()
     ax, ay, agroups, _ = features.attribute.arrays()

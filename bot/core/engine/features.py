@@ -199,7 +199,7 @@ class Rest:
 
 def intent_features(asked: Sequence[float], query: Query, named: bool, attribute: AttributeEvidence | None,
                     attribute_probability: float, rest: Rest,
-                    cosines: tuple[float, ...] | None, words: Sequence[float] = (0.0,) * len(INTENTS)) -> list[float]:
+                    cosines: tuple[float, ...] | None, words: Sequence[float]) -> list[float]:
     """Features for the intent asked of a picked topic; ``cosines`` (when the semantic signal is on):
     the whole question's with the best attribute line, the best timeline line and the summary, then
     the question's beside the topic's names with the same three and the description; ``words``: per
