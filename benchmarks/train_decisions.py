@@ -316,7 +316,7 @@ def intent_matrix(features: Features, attribute: Logistic, cues: Sequence[Attrib
             continue  # misspelt and look-alike names teach only about choices
         asked = query.without_words(own_words(topic))
         best, chance = best_attribute(query, topic, meaning, models[fold])
-        x.append(intent_row(asked, is_named, best, chance, topic, meaning, said[fold].evidence(asked.words, INTENTS)))
+        x.append(intent_row(asked, is_named, best, chance, topic, meaning, said[fold]))
         y.append(INTENTS.index(taught_intent(features.questions[n]["intent"], query, topic, meaning, cues[fold])))
         groups.append(fold)
         weights.append(question_weight(features.questions[n]))

@@ -58,6 +58,7 @@ from bot.core.engine.features import (
     list_subject,
     query_features,
 )
+from bot.core.engine.intent_words import IntentWords
 from bot.core.engine.outcomes import Chatter, Choice, ChoiceReason, Listing, Miss, Outcome, Pick
 from bot.core.engine.ranking import Ranked, Ranking, TopicHead
 from bot.core.engine.reading import Query, content_words
@@ -202,8 +203,7 @@ class LearnedDecider:
               chances: list[float], meaning: LearnedMeaningSignal | None, model: DecisionModel) -> Pick:
         asked = query.without_words(_own_words(topic))
         attribute, attribute_chance = best_attribute(query, topic, meaning, model)
-        row = intent_row(asked, best.named, attribute, attribute_chance, topic, meaning,
-                         model.intent_words.evidence(asked.words, INTENTS))
+        row = intent_row(asked, best.named, attribute, attribute_chance, topic, meaning, model.intent_words)
         intent: Intent = INTENTS[int(np.argmax(model.intent.softmax(row)))]
         chosen = None
         if intent == "attribute":
@@ -237,14 +237,14 @@ def _asks_attribute(query: Query, head: TopicHead, cues: AttributeCues) -> float
 
 
 def intent_row(asked: Query, named: bool, attribute: tuple[int, AttributeEvidence] | None, attribute_chance: float,
-               topic: Topic, meaning: LearnedMeaningSignal | None, words: Sequence[float]) -> np.ndarray:
+               topic: Topic, meaning: LearnedMeaningSignal | None, said: IntentWords) -> np.ndarray:
     """``features.intent_features`` of a picked topic (``asked``: the question without its name;
-    ``words``: what its words say for each intent, ``IntentWords.evidence``)."""
+    ``said``: what question words say for each intent)."""
     cosines = None if meaning is None else meaning.intent_cosines(topic, " ".join(asked.words))
     evidence = attribute[1] if attribute else None
     rest = Rest(*rest_shares(asked.words, topic))
     return np.array(intent_features(query_features(asked), asked, named, evidence, attribute_chance, rest, cosines,
-                                    words), dtype=np.float64)
+                                    said.evidence(asked.words, INTENTS)), dtype=np.float64)
 
 
 def own_words(topic: Topic) -> set[str]:
