@@ -14,7 +14,7 @@ from bot.core.engine import Answerer, TopicIndex, read
 from bot.core.engine.attribute_cues import NO_CUES
 from bot.core.engine.attributes import attribute_evidence, rest_shares
 from bot.core.engine.decision_model import WEIGHTS, DecisionModel, DecisionModelError, shipped_model
-from bot.core.engine.features import CANDIDATE_FEATURES, query_features
+from bot.core.engine.features import CANDIDATE_FEATURES, addressed_imperative, query_features
 from bot.core.engine.learned_deciding import shipped_decider
 from bot.core.engine.outcomes import Chatter, Listing, Miss, Pick
 from bot.core.engine.ranking import rank
@@ -141,3 +141,34 @@ def test_a_word_several_records_share_offers_them(answerer: Answerer) -> None:
     outcome = answerer.answer("self-driving")
     assert outcome.is_disambiguation
     assert {"Waymo", "Tesla Robotaxi", "Robotaxis"} <= set(outcome.candidates)
+
+
+@pytest.mark.parametrize(("message", "imperative"), [
+    ("give me the rundown on waymo", True),
+    ("please walk me through the chips act", True),
+    ("catch me up on bitcoin", True),
+    ("my brother gave me his old starlink dish", False),
+    ("he sent me a link about bitcoin", False),
+    ("what us law covers stablecoins", False),  # "us": the United States as often as the speakers
+    ("i tried those shots, not for me", False),
+    ("me", False),
+])
+def test_an_imperative_addressed_to_the_bot_is_told_from_a_remark(message: str, imperative: bool) -> None:
+    assert addressed_imperative(read(message).words) is imperative
+
+
+@pytest.mark.parametrize(("asked", "topic"), [
+    ("give me the rundown on waymo", "Waymo"),
+    ("catch me up on bitcoin", "Bitcoin"),
+    ("fill me in on starlink please", "Starlink"),
+])
+def test_a_request_naming_a_topic_is_answered(answerer: Answerer, asked: str, topic: str) -> None:
+    outcome = answerer.outcome(read(asked))
+    assert isinstance(outcome, Pick)
+    assert outcome.topic.title == topic
+
+
+@pytest.mark.parametrize("remark", ["my brother gave me his old starlink dish",
+                                    "he sent me a bitcoin meme lol"])
+def test_a_remark_naming_a_topic_in_passing_is_not(answerer: Answerer, remark: str) -> None:
+    assert isinstance(answerer.outcome(read(remark)), Miss | Chatter)

@@ -111,6 +111,20 @@ def query_features(query: Query) -> list[float]:
     ]
 
 
+#: "give me …", "walk me through …": the bot is the one asked ("us" is as often the US; "… for me" as
+#: often a remark: "not for me").
+_ASKED_OF: Final = frozenset({"me"})
+#: Said before a request without changing it ("please give me …").
+_PLEASE: Final = frozenset({"please", "pls", "plz"})
+
+
+def addressed_imperative(words: Sequence[str]) -> bool:
+    """The message opens by telling the bot to do something for the speaker ("give me the rundown on
+    waymo", "please walk me through …"): a request, not a remark, though it says "me"."""
+    start = 1 if words and words[0] in _PLEASE else 0
+    return len(words) > start + 1 and words[start + 1] in _ASKED_OF and words[start] not in PERSONAL_WORDS
+
+
 @dataclass(frozen=True)
 class Meaning:
     """Cosines of one candidate with the question (all 0 when the semantic signal is off)."""
@@ -142,11 +156,13 @@ def evidence_features(content: Sequence[tuple[str, str]], score: TopicScore | No
 
 def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
                        meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float,
-                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0), spelled_behind: float = 0.0) -> list[float]:
+                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0), spelled_behind: float = 0.0,
+                       imperative: bool = False) -> list[float]:
     """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone); ``asks_attribute``
     is the most the question's words say for one of its attributes (``attributes.attribute_evidence``);
     ``evidence``: the candidate's ``evidence_features``; ``spelled_behind``: how much less nearly the
-    question spells this candidate's names than the best-spelt candidate's (0 for that one)."""
+    question spells this candidate's names than the best-spelt candidate's (0 for that one);
+    ``imperative``: the message opens by telling the bot to do something (``addressed_imperative``)."""
     score = scores[i]
     others = [s.score for j, s in enumerate(scores) if j != i and s is not None]
     best = max([s.score for s in scores if s is not None], default=0.0)
@@ -172,14 +188,15 @@ def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | Non
     nothing = float(score is not None and not score.explained)
     log_score = math.log1p(score.score) / math.log(101.0) if score is not None else 0.0
     return [1.0, *asked, *lexical, spelled, *meaning, float(score is not None), asks_attribute, nothing, log_score,
-            *evidence, spelled_behind, *remark_features(asked, evidence[3])]
+            *evidence, spelled_behind, *remark_features(asked, evidence[3], imperative)]
 
 
-def remark_features(asked: Sequence[float], unexplained: float) -> list[float]:
+def remark_features(asked: Sequence[float], unexplained: float, imperative: bool) -> list[float]:
     """Does the message tell something rather than ask it ("my cat sleeps on the starlink dish")? A
-    remark about the speaker that neither asks nor requests; the share of its content words the
-    candidate leaves unexplained, in such a remark and in any message that does not ask."""
-    statement = (1.0 - asked[_ASKS]) * (1.0 - asked[_REQUEST])
+    remark about the speaker that neither asks nor requests (``imperative``: it opens by telling the
+    bot to do something, ``addressed_imperative``); the share of its content words the candidate
+    leaves unexplained, in such a remark and in any message that does not ask."""
+    statement = (1.0 - asked[_ASKS]) * (1.0 - asked[_REQUEST]) * (1.0 - imperative)
     remark = asked[_PERSONAL] * statement
     return [remark, remark * unexplained, statement * unexplained]
 

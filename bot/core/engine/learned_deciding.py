@@ -49,6 +49,7 @@ from bot.core.engine.features import (
     INTENTS,
     Meaning,
     Rest,
+    addressed_imperative,
     attribute_features,
     candidate_features,
     choice_features,
@@ -226,8 +227,9 @@ def candidate_rows(query: Query, candidates: list[Candidate], meaning: LearnedMe
     content = [(w, stem(w)) for w in query.content_words]
     spelled = [_spelled(spoken, c.head) for c in candidates]
     best_spelled = max(spelled, default=0.0)
+    imperative = addressed_imperative(query.words)
     return [candidate_features(asked, scores, i, meanings, spelled[i], _asks_attribute(query, c.head, cues),
-                               evidence_features(content, c.score), best_spelled - spelled[i])
+                               evidence_features(content, c.score), best_spelled - spelled[i], imperative)
             for i, c in enumerate(candidates)]
 
 
