@@ -450,7 +450,7 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
         ambiguous += list(cy[own])
         offered += [members[i] for i in own]
     choice_model = named(fit(np.concatenate(taught_x), np.concatenate(taught_y)), CHOICE_FEATURES)
-    choice, member = _choice_thresholds(np.array(chances), np.array(ambiguous), offered)
+    choice, member = _choice_thresholds(np.array(chances), np.array(ambiguous), offered, FOLD_REPEATS)
     attribute_oof = out_of_fold(ax, ay, agroups)
     ix, iy, igroups, iweight = intent_matrix(features, attribute, per_fold, fold_intent_words(taught, folds))
     intent_oof = np.zeros((len(iy), len(INTENTS)))
@@ -467,9 +467,9 @@ def train(meaning: bool, chat_budget: float, report: bool) -> DecisionModel:
                           fit_intents(ix, iy, iweight), attribute, named(fit(lx, ly), LIST_FEATURES), thresholds,
                           meaning, cues, intent_words)
     if report:
-        _report(meaning, questions * FOLD_REPEATS, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
+        _report(meaning, questions, per_question, answer, chat_budget, intent_oof, iy, attribute_oof, ay,
                 features.attribute.question)
-        _report_choices(np.array(chances), np.array(ambiguous), offered, choice, member)
+        _report_choices(np.array(chances), np.array(ambiguous), offered, choice, member, FOLD_REPEATS)
         _report_listing(listing_oof, ly, [questions[i] for i in lquestion])
     return final
 
@@ -534,11 +534,12 @@ def _pairs(features: Features, x: Matrix, chances: Matrix, belongs: Matrix, ques
     return np.array(cx), np.array(cy), np.array(groups), members, asked_by
 
 
-def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]]
+def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]], runs: int
                        ) -> tuple[float, float]:
     """The choice model's threshold and the member probability a candidate of a choice needs: the pair
-    that gets most questions right out of fold (a choice on an ambiguous question offering two
-    labelled candidates or more, no choice on the others); at a tie the higher pair (fewer choices),
+    that gets most questions right out of fold, all ``runs`` together (a choice on an ambiguous
+    question offering two labelled candidates or more, no choice on the others); within
+    ``CHOICE_SLACK`` questions per run of the best, the higher pair (fewer choices),
     and a member needs at least 0.1: below it the fifty-odd ambiguous questions decide a threshold
     that lets near-certain answers ("harbour lantern festival" against "Lantern Harbour Festival")
     become choices."""
@@ -551,16 +552,16 @@ def _choice_thresholds(chance: Matrix, ambiguous: Matrix, members: list[list[tup
                 right += (chosen and sum(p >= m and ok for p, ok in offered) >= 2) if is_ambiguous else not chosen
             found.append((right, round(float(t), 2), m))
     most = max(right for right, _, _ in found)
-    # Within one question of the best, the highest thresholds: fewer choices, and a pair that a small
+    # Within one question per run of the best, the highest thresholds: fewer choices, and a pair that a small
     # change of the training data does not move.
-    _, t, m = max((f for f in found if f[0] >= most - CHOICE_SLACK * FOLD_REPEATS), key=lambda f: (f[1], f[2]))
+    _, t, m = max((f for f in found if f[0] >= most - CHOICE_SLACK * runs), key=lambda f: (f[1], f[2]))
     return t, m
 
 
 def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[float, bool]]],
-                    threshold: float, member: float) -> None:
-    """Out of fold, at the shipped thresholds: ambiguous questions given a choice of two labelled
-    candidates or more, and other questions given a choice."""
+                    threshold: float, member: float, runs: int) -> None:
+    """Out of fold, at the shipped thresholds, per run on average: ambiguous questions given a choice
+    of two labelled candidates or more, and other questions given a choice."""
     given = right = wrong = 0
     for c, is_ambiguous, offered in zip(chance, ambiguous, members, strict=True):
         chosen = c >= threshold and sum(p >= member for p, _ in offered) >= 2
@@ -569,7 +570,6 @@ def _report_choices(chance: Matrix, ambiguous: Matrix, members: list[list[tuple[
             right += chosen and sum(p >= member and ok for p, ok in offered) >= 2
         else:
             wrong += chosen
-    runs = FOLD_REPEATS
     print(f"choice {threshold:.2f}, member {member:.2f}, out of fold (the project's records; mean of {runs} runs): "
           f"{right / runs:.1f} of {given // runs} ambiguous questions given a choice; "
           f"{wrong / runs:.1f} of {(len(ambiguous) - given) // runs} others given one")
@@ -602,11 +602,11 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
             budget: float, intent_oof: Matrix, iy: Matrix, attribute_oof: Matrix, ay: Matrix,
             attribute_question: list[int]) -> None:
     name = "with meaning" if meaning else "lexical"
-    chat = [c for (c, _), q in zip(best, questions, strict=True) if q.get("style") == "chat"]
-    answerable = [(c, ok) for (c, ok), q in zip(best, questions, strict=True)
+    runs = len(best) // len(questions)  # ``best``: every run's per-question figures, one run after the other
+    chat = [c for (c, _), q in zip(best, questions * runs, strict=True) if q.get("style") == "chat"]
+    answerable = [(c, ok) for (c, ok), q in zip(best, questions * runs, strict=True)
                   if q.get("topic") and not q.get(LOOKALIKE)]
-    runs = FOLD_REPEATS
-    print(f"== {name}: {len(questions) // runs} questions ({len(answerable) // runs} about a topic, "
+    print(f"== {name}: {len(questions)} questions ({len(answerable) // runs} about a topic, "
           f"{len(chat) // runs} chat lines)")
     print(f"answer threshold {answer:.3f} (chat budget {budget:.1%}); cross-validated by topic, {FOLDS} folds, "
           f"the questions about no topic spread over them {runs} ways (the curve: all the runs together)")
