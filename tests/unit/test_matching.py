@@ -3,7 +3,7 @@ import math
 import pytest
 
 from bot.core.engine import TopicIndex
-from bot.core.engine.tokens import prefix_related
+from bot.core.engine.tokens import prefix_related, stem
 from tests.unit.answer_fixtures import make_topic, sample_index
 
 
@@ -80,6 +80,14 @@ def test_words_on_one_root_with_long_different_endings_are_not_forms_of_each_oth
     assert prefix_related("subsidy", "subsidis")  # -y / -is: one word
     assert prefix_related("crypto", "cryptocurrency")  # a clipping extends to the whole word
     assert not prefix_related("anthropic", "anthropology")  # -ic / -ology: two words
+
+
+def test_a_five_letter_stem_is_no_clipping_of_a_longer_word() -> None:
+    assert stem("recipe") == "recip"
+    assert not prefix_related(stem("recipe"), stem("recipients"))  # a whole word, cut by the stemmer
+    assert not prefix_related("found", "foundation")
+    assert prefix_related("stablecoin", stem("stablecoins"))
+    assert prefix_related("quantu", "quantum")  # six letters: a clipping
 
 
 def test_two_words_run_together_count_as_their_telling_part() -> None:
