@@ -33,7 +33,7 @@ TYPO_CUTOFF: Final = 80.0
 @lru_cache(maxsize=65536)
 def _word_matches(word: str, name_word: str) -> bool:
     a, b = stem(word), stem(name_word)
-    if a == b or (len(a) >= 4 and len(b) >= 4 and prefix_related(a, b) and min(len(a), len(b)) >= 5):
+    if a == b or prefix_related(a, b):  # related stems are longer than the prefix key
         return True
     return len(word) >= 4 and fuzz.ratio(word, name_word) >= TYPO_CUTOFF
 

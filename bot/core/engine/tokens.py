@@ -90,14 +90,16 @@ MAX_SUFFIX_GAP: Final = 4
 
 
 def prefix_related(a: str, b: str) -> bool:
-    """Two stems sharing a prefix key are related when one extends the other and the shorter has more
-    letters than the key (a clipping or a compound: "crypto" / "cryptocurrency"), or when six letters
-    agree and neither goes on for more than ``MAX_SUFFIX_GAP`` letters past the prefix they share
-    ("subsidy" / "subsidis"). A five-letter stem is often a whole word cut by the stemmer, not a
-    clipping: "recipe" is "recip", "found", "elect" and "franc" are words of their own, so none of
-    them is read as "recipient", "foundation", "electricity" or "francisco" (nor "europe" as
-    "european": the cost, measured in the README's "Learned decisions")."""
-    if (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) > PREFIX_LEN:
+    """Two stems sharing a prefix key are related when both are longer than the key and one extends
+    the other (a clipping or a compound: "crypto" / "cryptocurrency"), or when six letters agree and
+    neither goes on for more than ``MAX_SUFFIX_GAP`` letters past the prefix they share ("subsidy" /
+    "subsidis"). A five-letter stem is often a whole word cut by the stemmer, not a clipping:
+    "recipe" is "recip", "found", "elect" and "franc" are words of their own, so none of them is read
+    as "recipient", "foundation", "electricity" or "francisco" (nor "europe" as "european": the cost,
+    measured in the README's "Learned decisions")."""
+    if min(len(a), len(b)) <= PREFIX_LEN:
+        return False
+    if a.startswith(b) or b.startswith(a):
         return True
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return shared > PREFIX_LEN and max(len(a), len(b)) - shared <= MAX_SUFFIX_GAP
