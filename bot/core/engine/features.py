@@ -156,8 +156,7 @@ def evidence_features(content: Sequence[tuple[str, str]], score: TopicScore | No
 
 def candidate_features(asked: Sequence[float], scores: Sequence[TopicScore | None], i: int,
                        meanings: Sequence[Meaning] | None, spelled: float, asks_attribute: float,
-                       evidence: Sequence[float] = (0.0, 0.0, 0.0, 0.0), spelled_behind: float = 0.0,
-                       imperative: bool = False) -> list[float]:
+                       evidence: Sequence[float], spelled_behind: float, imperative: bool) -> list[float]:
     """Features of candidate ``i`` among ``scores`` (``None``: found by meaning alone); ``asks_attribute``
     is the most the question's words say for one of its attributes (``attributes.attribute_evidence``);
     ``evidence``: the candidate's ``evidence_features``; ``spelled_behind``: how much less nearly the
