@@ -14,6 +14,7 @@ candidates). Deterministic for a seed. The phrasings are this script's own templ
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import random
 import re
@@ -295,6 +296,37 @@ def generate_across(topics: list[Topic], rng: random.Random, limit: int = 200) -
     for word, titles in rng.sample(alike, min(limit, len(alike))):
         for template in rng.sample(AMBIGUOUS, 2):
             yield _q(template.format(w=word), None, "summary", "ambiguous", candidates=titles)
+
+
+#: A value's own word said alone, as another name of the topic ("PAFACA", the act a record's attribute
+#: names; "geforce", its maker's product): the topic's summary is asked, not the attribute holding it.
+VALUE_ALONE = ("{v}", "{v}?", "anything on {v}", "{v} news")
+
+
+def generate_value_names(topics: list[Topic], limit: int = 2) -> Iterator[dict[str, Any]]:
+    """Questions saying only a word of an attribute's value that no other record writes anywhere and
+    that is no everyday English word (at most ``limit`` per record), asking for the record's summary.
+    Their own generator, seeded by the titles, so the other questions stay as they were."""
+    writing: dict[str, set[str]] = {}
+    for topic in topics:
+        for word in _all_words(topic):
+            writing.setdefault(word, set()).add(topic.title)
+    for topic in topics:
+        rng = random.Random(f"named by a value {topic.title}")
+        own = [w for w in (_value_word(topic, a.value) for a in topic.attributes)
+               if w and english.rank(w) is None and w not in _MONTHS and writing.get(w, {topic.title}) == {topic.title}]
+        for word in rng.sample(sorted(set(own)), min(limit, len(set(own)))):
+            yield _q(rng.choice(VALUE_ALONE).format(v=word), topic.title, "summary", "generated-value-alone")
+
+
+_MONTHS = frozenset(m.casefold() for m in calendar.month_name if m)
+
+
+def _all_words(topic: Topic) -> set[str]:
+    """Every word a record writes (names, description, summary, attributes, timeline), folded."""
+    texts = [topic.title, *topic.all_aliases, topic.description, topic.summary,
+             *(f"{a.name} {a.value}" for a in topic.attributes), *(e.text for e in topic.timeline)]
+    return {w.casefold() for text in texts for w in re.findall(r"[A-Za-z][\w-]*", text)}
 
 
 def _describing_words(topic: Topic) -> set[str]:

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from benchmarks import lookalike_names
-from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across
+from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across, generate_value_names
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
 from bot.core.engine.attribute_cues import AttributeCues, CueExample, learn_cues
@@ -180,6 +180,7 @@ def training_questions(topics: Sequence[Topic], world: World = WORLDS[0], number
     rng = random.Random(SEED)
     found = [label for path in world.questions if path.exists() for label in labels(path)]
     generated = [row for topic in topics for row in generate(topic, rng)] + list(generate_across(list(topics), rng))
+    generated += generate_value_names(list(topics))
     found += [{**row, "generated": True} for row in generated]
     found += [{"q": line.strip(), "topic": None, "intent": "none", "attribute": None, "style": "chat"}
               for path in world.chat if path.exists()
