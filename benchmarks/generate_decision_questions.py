@@ -7,7 +7,8 @@ timeline with and without a year; the sources; and near-misses that use a word o
 unrelated everyday sentence (no topic). Across records: list questions (all topics, and the topics
 sharing a word of their names) and ambiguous questions naming only a word two or more records'
 names share, or a rare word two to four records' descriptions share (no topic, those records as
-candidates). Deterministic for a seed. The phrasings are this script's own templates
+candidates); and a word of an attribute's value that no other record writes, said alone, asking
+for that record's summary. Deterministic for a seed. The phrasings are this script's own templates
 (``_ASKED_AS``): data for training, never rules the bot runs.
 """
 
@@ -359,6 +360,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"error: {path}: {error}; fix the record or move it out of the folder")
     rows = [row for topic in topics for row in generate(topic, rng)]
     rows += generate_across(topics, rng)
+    rows += generate_value_names(topics)
     for i, row in enumerate(rows, start=1):
         row["id"] = f"g{i:05d}"
     try:

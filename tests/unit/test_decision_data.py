@@ -171,3 +171,24 @@ def test_misspelt_names_are_one_slip_away_and_leave_the_other_questions_alone(
     rest = [r for r in rows if r["style"] != MISSPELT_STYLE]
     monkeypatch.setattr(generate_decision_questions, "_misspellings", lambda name, rng: [])
     assert rest == list(generate(topic, random.Random(7)))
+
+
+def test_a_value_word_said_alone_asks_for_the_summary_of_the_one_record_writing_it() -> None:
+    """Each value-alone question says one word of an attribute's value of its record, a word that no
+    other record writes and that is no everyday English word; it asks for that record's summary; and
+    the questions are the same on every run."""
+    from benchmarks.generate_decision_questions import _all_words, generate_value_names
+    from bot.core.engine import english
+
+    topics = list(records(TESTS_DATA / "records").values())
+    rows = list(generate_value_names(topics))
+    assert rows and rows == list(generate_value_names(topics))
+    by_title = {topic.title: topic for topic in topics}
+    for row in rows:
+        assert row["intent"] == "summary" and row["attribute"] is None
+        topic = by_title[row["topic"]]
+        values = " ".join(a.value for a in topic.attributes).casefold()
+        said = [w for w in re.findall(r"[\w-]+", row["q"].casefold()) if w in values and english.rank(w) is None]
+        assert said, row
+        assert not any(said[0] in _all_words(other) for other in topics if other is not topic), row
+    assert max(sum(r["topic"] == t for r in rows) for t in by_title) <= 2
