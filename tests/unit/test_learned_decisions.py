@@ -130,9 +130,20 @@ def test_a_word_that_says_what_the_topic_is_names_an_attribute_only_directly(ans
 def test_the_rest_of_a_question_is_told_apart_from_the_topic_s_names(answerer: Answerer) -> None:
     chips = answerer.index.get("CHIPS Act")
     assert chips is not None
-    assert rest_shares(read("chips act").words, chips) == (1.0, 0.0, 0.0, 0.0)
-    none, describes, valued, other = rest_shares(read("the chips act semiconductor law lol").words, chips)
-    assert none == 0.0 and describes > 0.0 and describes + valued + other == pytest.approx(1.0)
+    assert rest_shares(read("chips act").words, chips) == (1.0, 0.0, 0.0, 0.0, 0.0)
+    none, describes, valued, timed, other = rest_shares(read("the chips act semiconductor law lol").words, chips)
+    assert none == 0.0 and describes > 0.0 and timed == 0.0
+    assert describes + valued + timed + other == pytest.approx(1.0)
+
+
+def test_words_only_the_timeline_writes_are_told_apart_from_the_rest(answerer: Answerer) -> None:
+    chips = answerer.index.get("CHIPS Act")
+    assert chips is not None
+    # "stake" is written only in an event (the government's stake in Intel), "unpaid" likewise;
+    # "pizza" nowhere in the record.
+    none, describes, valued, timed, other = rest_shares(read("chips act stake unpaid pizza").words, chips)
+    assert (none, describes, valued) == (0.0, 0.0, 0.0)
+    assert timed == pytest.approx(2 / 3) and other == pytest.approx(1 / 3)
 
 
 def test_a_phrase_describing_a_topic_asks_for_its_summary(answerer: Answerer) -> None:

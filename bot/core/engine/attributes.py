@@ -138,22 +138,33 @@ def _topic_names(title: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], 
     return name_words, frozenset(stem(w) for w in name_words)
 
 
-def rest_shares(question_words: Sequence[str], topic: Topic) -> tuple[float, float, float, float]:
+def rest_shares(question_words: Sequence[str], topic: Topic) -> tuple[float, float, float, float, float]:
     """The question's content words beside the topic's names: (none left, share defining the
-    topic (``defining_stems``), share found only in an attribute's value, share of other words)."""
+    topic (``defining_stems``), share found only in an attribute's value, share found only in its
+    timeline's events (not in an attribute's name either), share of other words)."""
     content = [w for w in beside_names(question_words, topic) if w not in FUNCTION_WORDS and w not in INTENT_WORDS]
     if not content:
-        return 1.0, 0.0, 0.0, 0.0
+        return 1.0, 0.0, 0.0, 0.0, 0.0
     general = defining_stems(topic)
     valued = _value_stems(topic) - general
+    timed = _event_stems(topic) - general - valued - _attribute_name_stems(topic)
     said = [stem(w) for w in content]
     describes = sum(s in general for s in said) / len(said)
     in_value = sum(s in valued for s in said) / len(said)
-    return 0.0, describes, in_value, 1.0 - describes - in_value
+    in_event = sum(s in timed for s in said) / len(said)
+    return 0.0, describes, in_value, in_event, 1.0 - describes - in_value - in_event
 
 
 def _value_stems(topic: Topic) -> frozenset[str]:
     return _stems_of(" ".join(a.value for a in topic.attributes))
+
+
+def _attribute_name_stems(topic: Topic) -> frozenset[str]:
+    return _stems_of(" ".join(a.name for a in topic.attributes))
+
+
+def _event_stems(topic: Topic) -> frozenset[str]:
+    return _stems_of(" ".join(e.text for e in topic.timeline))
 
 
 @lru_cache(maxsize=4096)

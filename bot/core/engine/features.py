@@ -60,7 +60,7 @@ INTENT_FEATURES: Final = (
     "bias", *QUERY_FEATURES, *(f"says_{w}" for w in _INTENT_WORDS),
     "named", "attr_probability", "attr_direct", "attr_cue", "attr_value", "attr_specific", "asks_for_attribute",
     "when_names_attribute", "wh_word", "bare_unnamed", "bare_unnamed_specific",
-    "rest_none", "rest_describes", "rest_valued", "rest_other",
+    "rest_none", "rest_describes", "rest_valued", "rest_timed", "rest_other",
     "meaning_on", "cos_attribute", "cos_timeline", "cos_summary",
     "rest_cos_attribute", "rest_cos_timeline", "rest_cos_summary", "rest_cos_description", "rest_cos_lead",
     *(f"words_{intent}" for intent in INTENTS),
@@ -203,13 +203,16 @@ def remark_features(asked: Sequence[float], unexplained: float, imperative: bool
 @dataclass(frozen=True)
 class Rest:
     """What the question says beside the picked topic's names, as shares of those content words:
-    words that describe the topic as a whole (its title, description, summary), words found only in
-    an attribute's value, and the other words. A question that only describes the topic asks for
-    its summary even when a word of the description is also in an attribute's name or value."""
+    words that describe the topic as a whole (its title and description), words found only in an
+    attribute's value, words found only in its timeline's events, and the other words. A question
+    that only describes the topic asks for its summary even when a word of the description is also
+    in an attribute's name or value; one naming an event by its words ("take effect") may want the
+    timeline."""
 
     none: float
     describes: float
     valued: float
+    timed: float
     other: float
 
 
@@ -237,7 +240,7 @@ def intent_features(asked: Sequence[float], query: Query, named: bool, attribute
         attribute.value if attribute else 0.0, specific, asking * aimed,
         asked[QUERY_FEATURES.index("cue_timeline")] * min(1.0, attribute.direct if attribute else 0.0),
         float(bool(said & _WH_WORDS)), bare, bare * specific,
-        rest.none, rest.describes, rest.valued, rest.other, *meaning, *words,
+        rest.none, rest.describes, rest.valued, rest.timed, rest.other, *meaning, *words,
     ]
 
 
