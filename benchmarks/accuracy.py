@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -34,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from benchmarks.command_line import UsageError, run_reporting_usage
 from benchmarks.figures import latency
 from benchmarks.labels import abstained, read_labels, topic_ok
 from bot.config import Settings
@@ -168,17 +170,28 @@ def run(knowledge_dir: Path, questions_file: Path, semantic: str | None = None) 
         print(f"  {lab['id']} {lab['q']!r}\n      expected: {_expected(lab)}\n      got:      {_describe(ans)}")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy",
+                                     description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the eval directory (knowledge/, questions)")
     parser.add_argument("--knowledge", type=Path, help="records directory (default: EVAL/knowledge)")
     parser.add_argument("--questions", type=Path, help="labelled questions (default: EVAL/questions.dev.jsonl)")
     parser.add_argument("--semantic", nargs="?", const="bundled", default=None, metavar="MODEL",
                         help="add the semantic signal (the [semantic] extra; MODEL as in [semantic] model)")
     args = parser.parse_args(argv)
-    run(args.knowledge or args.eval / "knowledge", args.questions or args.eval / "questions.dev.jsonl",
-        args.semantic)
+    return run_reporting_usage(parser, _run_named, args)
+
+
+def _run_named(args: argparse.Namespace) -> int:
+    knowledge = args.knowledge or args.eval / "knowledge"
+    questions = args.questions or args.eval / "questions.dev.jsonl"
+    if not knowledge.is_dir():
+        raise UsageError(f"{knowledge}: no such folder of records (give --eval DIR or --knowledge DIR)")
+    if not questions.is_file():
+        raise UsageError(f"{questions}: no such file of labelled questions (give --eval DIR or --questions FILE)")
+    run(knowledge, questions, args.semantic)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

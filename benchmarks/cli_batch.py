@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.command_line import UsageError, run_reporting_usage
+
 
 def _timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
@@ -34,16 +36,31 @@ def _knows_no_record(topicbot: str) -> bool:
     return "--no-record" in shown.stdout
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cli_batch",
+                                     description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="the store ({topicbot} -> 1, 2, ... per install)")
     parser.add_argument("--questions", type=Path, required=True, help="JSON Lines with a \"q\" per line")
     parser.add_argument("--topicbot", action="append", help="a topicbot executable (default: this one)")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    return run_reporting_usage(parser, _compare, args)
+
+
+def _compare(args: argparse.Namespace) -> int:
     installs = args.topicbot or [str(Path(sys.executable).with_name("topicbot"))]
-    count = sum(1 for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip())
-    first = json.loads(args.questions.read_text(encoding="utf-8").splitlines()[0])["q"]
+    if args.runs < 1:
+        raise UsageError("--runs must be at least 1")
+    for topicbot in installs:
+        if not os.access(topicbot, os.X_OK):
+            raise UsageError(f"--topicbot {topicbot}: not an executable (another checkout's .venv/bin/topicbot)")
+    if not args.questions.is_file():
+        raise UsageError(f"--questions {args.questions}: no such file")
+    lines = [line for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
+        raise UsageError(f"--questions {args.questions}: no questions in it")
+    count = len(lines)
+    first = json.loads(lines[0])["q"]
     per_question: dict[str, list[float]] = {t: [] for t in installs}
     starts: dict[str, list[float]] = {t: [] for t in installs}
     for run in range(args.runs + 1):  # the first run of each install only warms its snapshot
@@ -60,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         ms = per_question[topicbot]
         print(f"{topicbot}: full reply per question best {min(ms):.2f} ms, median {statistics.median(ms):.2f} ms; "
               f"start-up median {statistics.median(starts[topicbot]):.2f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from benchmarks import lookalike_names
+from benchmarks.command_line import UsageError, run_reporting_usage
 from benchmarks.generate_decision_questions import MISSPELT_STYLE, generate, generate_across, generate_value_names
 from bot.core.engine import TopicIndex, read
 from bot.core.engine.answering import QuestionMeaning
@@ -634,20 +635,30 @@ def _report(meaning: bool, questions: list[dict[str, Any]], best: list[tuple[flo
     print(f"attribute (given the topic), out of fold: {hits / max(1, len(by_question)):.1%} of {len(by_question)}")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.train_decisions",
+                                     description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=None, help="folder for the weights (default: the package's)")
     parser.add_argument("--chat-budget", type=float, default=0.01, help="share of chat lines that may be answered")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    return run_reporting_usage(parser, _train_and_write, args)
+
+
+def _train_and_write(args: argparse.Namespace) -> int:
     out = args.out or Path(str(WEIGHTS))
+    if not 0.0 < args.chat_budget < 1.0:
+        raise UsageError(f"--chat-budget {args.chat_budget}: give a share between 0 and 1 (0.01: 1 %)")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a folder")
     out.mkdir(parents=True, exist_ok=True)
     for meaning, file_name in ((True, "decisions.json"), (False, "decisions-lexical.json")):
         model = train(meaning, args.chat_budget, not args.quiet)
         (out / file_name).write_text(model.to_json(), encoding="utf-8")
     if not args.quiet:
         print(f"weights written to {out}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
